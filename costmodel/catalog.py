@@ -1,0 +1,187 @@
+"""The loaded library of price sheets, stacks, scenarios and fx rates, with lookups by id and date."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from costmodel.errors import InputError, NoPriceError, UnknownIdError
+from costmodel.load import load_model, locate, read_text
+from costmodel.schema import FxPeriod, FxSheet, PricePeriod, PriceSheet, Scenario, Sku, Stack
+
+PRICING_ENV = "COSTMODEL_PRICING"
+SCENARIOS_ENV = "COSTMODEL_SCENARIOS"
+
+ROLE_KINDS = {
+    "asr": "asr",
+    "llm": "llm",
+    "audio-llm": "audio-llm",
+    "tts": "tts",
+    "telephony": "telephony",
+    "self-hosted-asr": "gpu",
+    "self-hosted-llm": "gpu",
+}
+"""The SKU kind each stack role must point at."""
+
+
+def bundled_dir(name: str) -> Path:
+    """A bundled data folder: inside the installed wheel, or at the top of a source checkout."""
+    package = Path(__file__).resolve().parent
+    inside = package / "_data" / name
+    return inside if inside.is_dir() else package.parent / name
+
+
+def pricing_dir(explicit: str | Path | None = None) -> Path:
+    return Path(explicit or os.environ.get(PRICING_ENV) or bundled_dir("pricing"))
+
+
+def scenarios_dir(explicit: str | Path | None = None) -> Path:
+    return Path(explicit or os.environ.get(SCENARIOS_ENV) or bundled_dir("scenarios"))
+
+
+def _yaml_files(folder: Path) -> list[Path]:
+    if not folder.exists():
+        raise InputError("no such folder", path=folder)
+    if not folder.is_dir():
+        raise InputError("is a file, expected a folder of YAML files", path=folder)
+    return sorted(p for p in folder.iterdir() if p.suffix in {".yaml", ".yml"} and p.is_file())
+
+
+@dataclass
+class Catalog:
+    """Everything costmodel knows: SKUs by id, stacks and scenarios by file stem, fx rates."""
+
+    skus: dict[str, Sku] = field(default_factory=dict)
+    sku_paths: dict[str, Path] = field(default_factory=dict)
+    stacks: dict[str, Stack] = field(default_factory=dict)
+    stack_paths: dict[str, Path] = field(default_factory=dict)
+    scenarios: dict[str, Scenario] = field(default_factory=dict)
+    scenario_paths: dict[str, Path] = field(default_factory=dict)
+    fx: FxSheet | None = None
+    fx_path: Path | None = None
+    files: list[Path] = field(default_factory=list)
+
+    def sku(self, sku_id: str) -> Sku:
+        if sku_id not in self.skus:
+            raise UnknownIdError("SKU", sku_id, self.skus)
+        return self.skus[sku_id]
+
+    def stack(self, stack_id: str) -> Stack:
+        if stack_id not in self.stacks:
+            raise UnknownIdError("stack", stack_id, self.stacks)
+        return self.stacks[stack_id]
+
+    def scenario(self, scenario_id: str) -> Scenario:
+        if scenario_id not in self.scenarios:
+            raise UnknownIdError("scenario", scenario_id, self.scenarios)
+        return self.scenarios[scenario_id]
+
+    def price(self, sku_id: str, as_of: date) -> PricePeriod:
+        """The price period of a SKU in force on a date; NoPriceError, never $0, when there is none."""
+        return price_in_force(self.sku(sku_id), as_of)
+
+    def fx_rate(self, currency: str, as_of: date) -> FxPeriod | None:
+        """Units of `currency` per USD in force on a date (None for USD itself)."""
+        if currency == "USD":
+            return None
+        known = [rate.currency for rate in self.fx.rates] if self.fx else []
+        if currency not in known:
+            raise UnknownIdError("currency", currency, ["USD", *known])
+        assert self.fx is not None
+        rate = next(r for r in self.fx.rates if r.currency == currency)
+        in_force = [p for p in rate.periods if p.effective_from <= as_of]
+        if not in_force:
+            raise NoPriceError(
+                f"no {currency} exchange rate in force on {as_of}; the earliest is {rate.periods[0].effective_from}",
+                path=self.fx_path,
+            )
+        return in_force[-1]
+
+
+def price_in_force(sku: Sku, as_of: date) -> PricePeriod:
+    if sku.withdrawn_on is not None and as_of >= sku.withdrawn_on:
+        raise NoPriceError(f"{sku.id} was withdrawn on {sku.withdrawn_on}; no price is in force on {as_of}")
+    in_force = [period for period in sku.periods if period.effective_from <= as_of]
+    if not in_force:
+        raise NoPriceError(
+            f"no price in force for {sku.id} on {as_of}; its first price starts {sku.periods[0].effective_from}"
+        )
+    return in_force[-1]
+
+
+def load_pricing(folder: Path, catalog: Catalog) -> None:
+    """Load provider sheets, fx.yaml and stacks/ from a pricing folder into the catalog."""
+    for path in _yaml_files(folder):
+        if path.stem == "fx":
+            catalog.fx = load_model(path, FxSheet)
+            catalog.fx_path = path
+            catalog.files.append(path)
+            continue
+        sheet = load_model(path, PriceSheet)
+        catalog.files.append(path)
+        for sku in sheet.skus:
+            if sku.id in catalog.skus:
+                raise InputError(f"SKU {sku.id} is also defined in {catalog.sku_paths[sku.id]}", path=path)
+            catalog.skus[sku.id] = sku
+            catalog.sku_paths[sku.id] = path
+    stacks_folder = folder / "stacks"
+    if stacks_folder.is_dir():
+        for path in _yaml_files(stacks_folder):
+            catalog.stacks[path.stem] = load_model(path, Stack)
+            catalog.stack_paths[path.stem] = path
+            catalog.files.append(path)
+
+
+def load_scenarios(folder: Path, catalog: Catalog) -> None:
+    for path in _yaml_files(folder):
+        catalog.scenarios[path.stem] = load_model(path, Scenario)
+        catalog.scenario_paths[path.stem] = path
+        catalog.files.append(path)
+
+
+def check_references(catalog: Catalog) -> None:
+    """Every stack component names a known SKU of the right kind, and self-hosted workloads have throughput."""
+    for stack_id, stack in catalog.stacks.items():
+        path = catalog.stack_paths[stack_id]
+        for index, component in enumerate(stack.components):
+
+            def where(fieldname: str, index: int = index, path: Path = path) -> dict[str, object]:
+                loc = ("components", index, fieldname)
+                return {"path": path, "line": locate(read_text(path), loc), "field": f"components[{index}].{fieldname}"}
+
+            if component.sku not in catalog.skus:
+                raise UnknownIdError("SKU", component.sku, catalog.skus, **where("sku"))
+            sku = catalog.skus[component.sku]
+            wanted = ROLE_KINDS[component.role]
+            if sku.kind != wanted:
+                raise InputError(
+                    f"role {component.role} needs a {wanted} SKU, but {sku.id} is {sku.kind}", **where("sku")  # type: ignore[arg-type]
+                )
+            if component.workload is not None:
+                workloads = [entry.workload for entry in sku.throughput]
+                if component.workload not in workloads:
+                    raise UnknownIdError(f"workload on {sku.id}", component.workload, workloads, **where("workload"))
+                entry = next(e for e in sku.throughput if e.workload == component.workload)
+                needed = "real_time_factor" if component.role == "self-hosted-asr" else "output_tokens_per_second"
+                if getattr(entry, needed) is None:
+                    raise InputError(
+                        f"{component.role} needs {needed} in {sku.id}'s {component.workload} throughput",
+                        **where("workload"),  # type: ignore[arg-type]
+                    )
+            if component.role in {"audio-llm"} and sku.audio_tokens is None:
+                period_fields = {name for p in sku.periods for name in p.prices()}
+                if not period_fields & {"usd_per_audio_minute", "usd_per_audio_second"}:
+                    raise InputError(
+                        f"{sku.id} has audio token prices but no audio_tokens rates", path=catalog.sku_paths[sku.id]
+                    )
+
+
+def load_catalog(pricing: str | Path | None = None, scenarios: str | Path | None = None) -> Catalog:
+    """Load and cross-check the bundled data, or the folders given (or named by the environment)."""
+    catalog = Catalog()
+    load_pricing(pricing_dir(pricing), catalog)
+    load_scenarios(scenarios_dir(scenarios), catalog)
+    check_references(catalog)
+    return catalog

@@ -1,0 +1,109 @@
+"""Options and helpers every costmodel command shares: data folders, dates, currency, formats, what-ifs, output."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from costmodel.catalog import PRICING_ENV, SCENARIOS_ENV, Catalog, load_catalog
+from costmodel.errors import InputError
+from costmodel.render import FORMATS
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def data_options(fn: F) -> F:
+    fn = click.option(
+        "--scenarios", "scenarios_dir", envvar=SCENARIOS_ENV, metavar="DIR",
+        type=click.Path(file_okay=False, path_type=Path),
+        help=f"Folder of scenario YAML files instead of the bundled ones (env {SCENARIOS_ENV}).",
+    )(fn)
+    fn = click.option(
+        "--pricing", "pricing_dir", envvar=PRICING_ENV, metavar="DIR",
+        type=click.Path(file_okay=False, path_type=Path),
+        help=f"Folder of price sheets (with stacks/ and fx.yaml) instead of the bundled ones (env {PRICING_ENV}).",
+    )(fn)
+    return fn
+
+
+def parse_date(ctx: click.Context | None, param: click.Parameter | None, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").date()
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not a date in YYYY-MM-DD form, e.g. 2025-06-01") from None
+
+
+def as_of_option(fn: F) -> F:
+    return click.option(
+        "--as-of", "as_of", callback=parse_date, metavar="DATE",
+        help="Use the prices in force on this date (YYYY-MM-DD). Default: today.",
+    )(fn)
+
+
+def currency_option(fn: F) -> F:
+    return click.option(
+        "--currency", default="USD", show_default=True, metavar="CODE",
+        callback=lambda ctx, param, value: value.upper(),
+        help="Show money in this currency, converted with the dated rate in pricing/fx.yaml (USD, GBP, EUR).",
+    )(fn)
+
+
+def format_option(fn: F) -> F:
+    return click.option(
+        "--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+        help="Output format; json is exact and documented in the README.",
+    )(fn)
+
+
+def output_option(fn: F) -> F:
+    return click.option(
+        "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+        help="Write to FILE (atomically) instead of standard output.",
+    )(fn)
+
+
+def whatif_options(fn: F) -> F:
+    fn = click.option(
+        "--price", "prices", multiple=True, metavar="SKU.FIELD=VALUE",
+        help="What-if price, repeatable: openai/gpt-4o-mini.input=0.10, "
+        "openai/gpt-audio-mini.audio_input=*0.5 or =-20%.",
+    )(fn)
+    fn = click.option(
+        "--set", "settings", multiple=True, metavar="FIELD=VALUE",
+        help="Override a scenario field, repeatable: --set turns=12 --set caller_audio_seconds=20..60.",
+    )(fn)
+    return fn
+
+
+def catalog_for(pricing_dir: Path | None, scenarios_dir: Path | None) -> Catalog:
+    return load_catalog(pricing_dir, scenarios_dir)
+
+
+def check_currency(catalog: Catalog, currency: str, on: date) -> None:
+    try:
+        catalog.fx_rate(currency, on)
+    except InputError as exc:
+        raise InputError(exc.message, field="--currency") from None
+
+
+def split_ids(value: str | None) -> list[str] | None:
+    if not value:
+        return None
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def emit(text: str, output: Path | None, catalog: Catalog | None = None) -> None:
+    """Print, or write atomically to a file that is not one of the inputs."""
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    from costmodel.output import write_atomic
+
+    write_atomic(output, text, protected=catalog.files if catalog else ())
+    click.echo(f"wrote {output}", err=True)

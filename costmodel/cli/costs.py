@@ -1,0 +1,296 @@
+"""The main job: `compare` (one scenario on every stack) and `breakdown` (one itemised bill)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from costmodel import __version__
+from costmodel.cli.common import (
+    as_of_option,
+    catalog_for,
+    check_currency,
+    currency_option,
+    data_options,
+    emit,
+    format_option,
+    output_option,
+    split_ids,
+    whatif_options,
+)
+from costmodel.comparison import DEFAULT_SCENARIO, Comparison
+from costmodel.comparison import compare as compare_stacks
+from costmodel.engine import Estimate, estimate
+from costmodel.render import (
+    LINE_PLACES,
+    MONTHLY_PLACES,
+    PER_CALL_PLACES,
+    Column,
+    dump_json,
+    multiple_text,
+    quantity_text,
+    span_text,
+    table,
+)
+from costmodel.whatif import parse_price_change, parse_settings
+
+
+def _fx_line(fx: Any) -> str:
+    if fx is None:
+        return ""
+    return f"; 1 USD = {fx.per_usd} {fx.currency} (rate of {fx.effective_from}, {fx.source})"
+
+
+def comparison_document(result: Comparison) -> dict[str, Any]:
+    """The documented JSON shape of `compare` (README "JSON output")."""
+    return {
+        "command": "compare",
+        "costmodel_version": __version__,
+        "scenario": result.scenario,
+        "scenario_title": result.scenario_title,
+        "as_of": result.as_of,
+        "currency": result.currency,
+        "fx": vars(result.fx) if result.fx else None,
+        "calls_per_month": result.calls_per_month,
+        "rows": [
+            {
+                "rank": row.rank,
+                "stack": row.stack,
+                "title": row.title,
+                "architecture": row.architecture,
+                "per_call": row.per_call,
+                "per_month": row.per_month,
+                "fixed_per_month": row.fixed_per_month,
+                "multiple_of_cheapest": row.multiple_of_cheapest,
+                "estimate": row.estimate,
+                "unpriced": row.unpriced,
+            }
+            for row in result.rows
+        ],
+    }
+
+
+def comparison_text(result: Comparison, fmt: str) -> str:
+    cur = result.currency
+    rows = [
+        {
+            "rank": str(row.rank) if row.rank else "–",
+            "stack": row.stack + (" *" if row.estimate else ""),
+            "architecture": row.architecture,
+            "per_call": span_text(row.per_call, PER_CALL_PLACES),
+            "per_month": span_text(row.per_month, MONTHLY_PLACES, grouping=True),
+            "multiple": multiple_text(row.multiple_of_cheapest),
+            "note": row.unpriced or "",
+        }
+        for row in result.rows
+    ]
+    columns = [
+        Column("rank", "#", "right"),
+        Column("stack", "stack"),
+        Column("architecture", "architecture"),
+        Column("per_call", f"per call ({cur})", "right"),
+        Column("per_month", f"per month ({cur})", "right"),
+        Column("multiple", "× cheapest", "right"),
+    ]
+    if any(row.unpriced for row in result.rows):
+        columns.append(Column("note", "note"))
+    body = table(rows, columns, fmt)  # type: ignore[arg-type]
+    if fmt == "csv":
+        return body
+    calls = quantity_text(result.calls_per_month)
+    title = f"{result.scenario}: {result.scenario_title}"
+    header = f"{title}\n{calls} calls/month · prices in force on {result.as_of} · {cur}{_fx_line(result.fx)}\n\n"
+    if fmt == "markdown":
+        header = f"**{title}**\n\n{calls} calls/month · prices in force on {result.as_of} · {cur}{_fx_line(result.fx)}\n\n"
+    footer = (
+        f"\nPer-call figures rounded half-up to {PER_CALL_PLACES} places, monthly to cents; ranges are low–high."
+    )
+    if any(row.estimate for row in result.rows):
+        footer += "\n* uses an estimated or hypothetical figure (see `costmodel breakdown SCENARIO STACK`)."
+    return header + body + footer + "\n"
+
+
+@click.command()
+@click.argument("scenario", required=False, default=DEFAULT_SCENARIO)
+@click.option("--stacks", metavar="A,B,...", help="Only these stacks, comma-separated (default: every bundled stack).")
+@as_of_option
+@currency_option
+@whatif_options
+@format_option
+@output_option
+@data_options
+def compare(scenario: str, stacks: str | None, as_of: date | None, currency: str, settings: tuple[str, ...],
+            prices: tuple[str, ...], fmt: str, output: Path | None, pricing_dir: Path | None,
+            scenarios_dir: Path | None) -> None:
+    """Cost of one call profile on every stack, cheapest first: per call, per month, × the cheapest.
+
+    SCENARIO defaults to the review article's 5-minute support call (support-call-5min).
+    """
+    overrides = parse_settings(settings)
+    changes = [parse_price_change(text) for text in prices]
+    catalog = catalog_for(pricing_dir, scenarios_dir)
+    on = as_of or date.today()
+    check_currency(catalog, currency, on)
+    for change in changes:
+        catalog.sku(change.sku)
+    result = compare_stacks(
+        catalog, scenario, split_ids(stacks), as_of=on, currency=currency, settings=overrides, price_changes=changes
+    )
+    text = dump_json(comparison_document(result)) if fmt == "json" else comparison_text(result, fmt)
+    emit(text, output, catalog)
+
+
+def breakdown_document(result: Estimate) -> dict[str, Any]:
+    """The documented JSON shape of `breakdown` (README "JSON output")."""
+    return {
+        "command": "breakdown",
+        "costmodel_version": __version__,
+        "scenario": result.scenario,
+        "stack": result.stack,
+        "stack_title": result.stack_title,
+        "architecture": result.architecture,
+        "as_of": result.as_of,
+        "currency": result.currency,
+        "fx": vars(result.fx) if result.fx else None,
+        "calls_per_month": result.calls_per_month,
+        "per_call": result.per_call,
+        "per_month": result.per_month,
+        "fixed_per_month": result.fixed_per_month,
+        "estimate": result.estimate,
+        "lines": [
+            {
+                "role": line.role,
+                "sku": line.sku,
+                "meter": line.meter,
+                "price_field": line.price_field,
+                "quantity": line.quantity,
+                "per": line.per,
+                "unit_price": line.unit_price,
+                "price_unit": line.price_unit,
+                "cost_per_call": line.cost_per_call,
+                "cost_per_month": line.cost_per_month,
+                "fixed": line.fixed,
+                "effective_from": line.effective_from,
+                "source": line.source,
+                "checked": line.checked,
+                "estimate": line.estimate,
+            }
+            for line in result.lines
+        ],
+        "turns": [
+            {"turn": row.turn, "role": row.role, "sku": row.sku, "quantities": row.quantities, "cost": row.cost}
+            for row in result.turns
+        ],
+        "notes": result.notes,
+    }
+
+
+def breakdown_text(result: Estimate, fmt: str) -> str:
+    cur = result.currency
+    rows = [
+        {
+            "component": line.role,
+            "sku": line.sku + (" *" if line.estimate else ""),
+            "meter": line.meter,
+            "quantity": quantity_text(line.quantity) + (" /month" if line.per == "month" else ""),
+            "unit_price": f"{line.unit_price} per {line.price_unit.split(' per ', 1)[1]}",
+            "per_call": span_text(line.cost_per_call, LINE_PLACES),
+            "per_month": span_text(line.cost_per_month, MONTHLY_PLACES, grouping=True),
+            "from": line.effective_from.isoformat(),
+            "source": line.source,
+        }
+        for line in result.lines
+    ]
+    columns = [
+        Column("component", "component"), Column("sku", "SKU"), Column("meter", "meter"),
+        Column("quantity", "quantity", "right"), Column("unit_price", f"unit price ({cur})", "right"),
+        Column("per_call", f"per call ({cur})", "right"), Column("per_month", f"per month ({cur})", "right"),
+        Column("from", "price from"), Column("source", "source"),
+    ]
+    if fmt == "csv":
+        return table(rows, columns, "csv")
+    out = [
+        f"{result.scenario} on {result.stack}: {result.stack_title}",
+        f"{quantity_text(result.calls_per_month)} calls/month · prices in force on {result.as_of} · {cur}"
+        f"{_fx_line(result.fx)}",
+        "",
+        table(rows, columns, fmt),  # type: ignore[arg-type]
+    ]
+    if result.turns:
+        turn_rows = []
+        for row in result.turns:
+            quantities = row.quantities
+            turn_rows.append(
+                {
+                    "turn": str(row.turn),
+                    "sku": row.sku,
+                    "audio_in": quantity_text_of(quantities.get("usd_per_million_audio_input_tokens")),
+                    "audio_cached": quantity_text_of(quantities.get("usd_per_million_cached_audio_input_tokens")),
+                    "text_in": quantity_text_of(quantities.get("usd_per_million_input_tokens")),
+                    "text_cached": quantity_text_of(quantities.get("usd_per_million_cached_input_tokens")),
+                    "audio_out": quantity_text_of(quantities.get("usd_per_million_audio_output_tokens")),
+                    "text_out": quantity_text_of(quantities.get("usd_per_million_output_tokens")),
+                    "cost": span_text_of(row.cost),
+                }
+            )
+        turn_columns = [
+            Column("turn", "turn", "right"), Column("sku", "SKU"), Column("audio_in", "audio in", "right"),
+            Column("audio_cached", "audio cached", "right"), Column("text_in", "text in", "right"),
+            Column("text_cached", "text cached", "right"), Column("audio_out", "audio out", "right"),
+            Column("text_out", "text out", "right"), Column("cost", f"cost ({cur})", "right"),
+        ]
+        out += ["Per turn (tokens; each turn re-sends the conversation so far):", "",
+                table(turn_rows, turn_columns, fmt)]  # type: ignore[arg-type]
+    total = (
+        f"Total per call: {span_text(result.per_call, PER_CALL_PLACES)} {cur} · "
+        f"per month: {span_text(result.per_month, MONTHLY_PLACES, grouping=True)} {cur}"
+    )
+    if result.fixed_per_month.high > 0:
+        total += f" (of which {span_text(result.fixed_per_month, MONTHLY_PLACES, grouping=True)} is the always-on floor)"
+    out.append(total)
+    if result.notes:
+        out += ["", "* Estimates and hypotheticals:"] + [f"  - {' '.join(note.split())}" for note in result.notes]
+    return "\n".join(out) + "\n"
+
+
+def quantity_text_of(value: Any) -> str:
+    from costmodel.span import Span
+
+    return "" if value is None else quantity_text(Span.of(value))
+
+
+def span_text_of(value: Any) -> str:
+    from costmodel.span import Span
+
+    return span_text(Span.of(value), LINE_PLACES)
+
+
+@click.command()
+@click.argument("scenario")
+@click.argument("stack")
+@as_of_option
+@currency_option
+@whatif_options
+@format_option
+@output_option
+@data_options
+def breakdown(scenario: str, stack: str, as_of: date | None, currency: str, settings: tuple[str, ...],
+              prices: tuple[str, ...], fmt: str, output: Path | None, pricing_dir: Path | None,
+              scenarios_dir: Path | None) -> None:
+    """Itemised bill of one scenario on one stack: every meter, quantity, unit price, source and date.
+
+    Multi-turn calls also get a per-turn table; self-hosted stacks show the always-on floor apart.
+    """
+    overrides = parse_settings(settings)
+    changes = [parse_price_change(text) for text in prices]
+    catalog = catalog_for(pricing_dir, scenarios_dir)
+    on = as_of or date.today()
+    check_currency(catalog, currency, on)
+    for change in changes:
+        catalog.sku(change.sku)
+    result = estimate(catalog, scenario, stack, as_of=on, currency=currency, settings=overrides, price_changes=changes)
+    text = dump_json(breakdown_document(result)) if fmt == "json" else breakdown_text(result, fmt)
+    emit(text, output, catalog)

@@ -1,0 +1,295 @@
+"""Commands about the data itself: validate, prices, schema, scenarios, stacks."""
+
+from __future__ import annotations
+
+import importlib
+import json
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, ClassVar
+
+import click
+
+from costmodel.catalog import Catalog, check_references, load_pricing, load_scenarios, price_in_force
+from costmodel.catalog import pricing_dir as _pricing_folder
+from costmodel.cli.common import as_of_option, catalog_for, data_options, emit, format_option, output_option
+from costmodel.errors import InputError, NoPriceError
+from costmodel.load import load_model, load_yaml
+from costmodel.render import Column, dump_json, quantity_text, table
+from costmodel.schema import PRICE_FIELDS, SCHEMAS, FxSheet, PriceSheet, Range, Scenario, Stack
+from costmodel.span import Span
+
+FILE_KINDS = {"skus": PriceSheet, "components": Stack, "rates": FxSheet}
+"""A top-level key that identifies a file's format; anything else is read as a scenario."""
+
+
+def _kind_of(path: Path) -> type:
+    data = load_yaml(path)
+    if isinstance(data, dict):
+        for key, model in FILE_KINDS.items():
+            if key in data:
+                return model
+    return Scenario
+
+
+def _validate_paths(paths: tuple[Path, ...], pricing: Path | None) -> tuple[Catalog, list[InputError]]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*") if p.suffix in {".yaml", ".yml"} and p.is_file()))
+        else:
+            files.append(path)
+    catalog, errors = Catalog(), []
+    for path in files:
+        try:
+            model = _kind_of(path)
+            loaded = load_model(path, model)
+        except InputError as exc:
+            errors.append(exc)
+            continue
+        catalog.files.append(path)
+        if isinstance(loaded, PriceSheet):
+            for sku in loaded.skus:
+                catalog.skus[sku.id] = sku
+                catalog.sku_paths[sku.id] = path
+        elif isinstance(loaded, Stack):
+            catalog.stacks[path.stem] = loaded
+            catalog.stack_paths[path.stem] = path
+        elif isinstance(loaded, Scenario):
+            catalog.scenarios[path.stem] = loaded
+            catalog.scenario_paths[path.stem] = path
+    if catalog.stacks and not errors:
+        if not catalog.skus:
+            # Stacks checked on their own still need SKUs to point at: use the pricing folder's.
+            load_pricing(_pricing_folder(pricing), reference := Catalog())
+            catalog.skus, catalog.sku_paths = reference.skus, reference.sku_paths
+        try:
+            check_references(catalog)
+        except InputError as exc:
+            errors.append(exc)
+    return catalog, errors
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@data_options
+def validate(paths: tuple[Path, ...], pricing_dir: Path | None, scenarios_dir: Path | None) -> int:
+    """Check price sheets, stacks and scenarios: formats, price histories and cross-references.
+
+    With no PATHS, checks the bundled data (or --pricing/--scenarios). Each problem is one line
+    `path:line: field: what is wrong`; exit status 2 if there is any.
+    """
+    if paths:
+        catalog, errors = _validate_paths(paths, pricing_dir)
+    else:
+        errors = []
+        catalog = Catalog()
+        try:
+            catalog = catalog_for(pricing_dir, scenarios_dir)
+        except InputError as exc:
+            errors.append(exc)
+    if errors:
+        for error in errors:
+            click.echo(str(error), err=True)
+        return 2
+    periods = sum(len(sku.periods) for sku in catalog.skus.values())
+    click.echo(
+        f"ok: {len(catalog.files)} files, {len(catalog.skus)} SKUs with {periods} price periods, "
+        f"{len(catalog.stacks)} stacks, {len(catalog.scenarios)} scenarios"
+    )
+    return 0
+
+
+class PricesGroup(click.Group):
+    """`prices` lists prices itself and has subcommands (diff) loaded on demand."""
+
+    SUBCOMMANDS: ClassVar[dict[str, str]] = {"diff": "costmodel.cli.writers:prices_diff"}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(self.SUBCOMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        target = self.SUBCOMMANDS.get(name)
+        if target is None:
+            return None
+        module, attribute = target.split(":")
+        return getattr(importlib.import_module(module), attribute)
+
+
+def _price_json(value: Decimal | Range) -> str | dict[str, str]:
+    """Prices exactly as the sheet writes them (5.00 stays 5.00)."""
+    if isinstance(value, Range):
+        return {"low": format(value.low, "f"), "high": format(value.high, "f")}
+    return format(value, "f")
+
+
+def _price_rows(catalog: Catalog, on: date, provider: str | None, kind: str | None) -> tuple[list[dict[str, Any]], int]:
+    rows, missing = [], 0
+    for sku_id in sorted(catalog.skus):
+        sku = catalog.skus[sku_id]
+        if (provider and sku_id.split("/")[0] != provider) or (kind and sku.kind != kind):
+            continue
+        try:
+            period = price_in_force(sku, on)
+        except NoPriceError:
+            missing += 1
+            continue
+        rows.append({"sku": sku, "period": period})
+    return rows, missing
+
+
+@click.group(cls=PricesGroup, invoke_without_command=True)
+@click.option("--provider", metavar="NAME", help="Only this provider's SKUs (e.g. openai).")
+@click.option(
+    "--kind", type=click.Choice(["asr", "llm", "audio-llm", "tts", "gpu", "telephony"]), help="Only SKUs of this kind."
+)
+@as_of_option
+@format_option
+@output_option
+@data_options
+@click.pass_context
+def prices(ctx: click.Context, provider: str | None, kind: str | None, as_of: date | None, fmt: str,
+           output: Path | None, pricing_dir: Path | None, scenarios_dir: Path | None) -> None:
+    """List the prices in force on a date, each with its source and the date that source was checked."""
+    if ctx.invoked_subcommand is not None:
+        return
+    catalog = catalog_for(pricing_dir, scenarios_dir)
+    on = as_of or date.today()
+    if provider and provider not in {s.split("/")[0] for s in catalog.skus}:
+        from costmodel.errors import UnknownIdError
+
+        raise UnknownIdError("provider", provider, {s.split("/")[0] for s in catalog.skus}, field="--provider")
+    rows, missing = _price_rows(catalog, on, provider, kind)
+    if fmt == "json":
+        document = {
+            "as_of": on,
+            "currency": "USD",
+            "skus": [
+                {
+                    "id": r["sku"].id,
+                    "kind": r["sku"].kind,
+                    "name": r["sku"].name,
+                    "effective_from": r["period"].effective_from,
+                    "prices": {
+                        name: _price_json(value) for name, value in r["period"].prices().items()
+                    },
+                    "billing_increment_seconds": format(r["period"].billing_increment_seconds, "f"),
+                    "minimum_billed_seconds": format(r["period"].minimum_billed_seconds, "f"),
+                    "estimate": r["period"].estimate,
+                    "source": r["period"].source,
+                    "checked": r["period"].checked,
+                    "note": r["period"].note,
+                    "audio_tokens": (
+                        json.loads(r["sku"].audio_tokens.model_dump_json()) if r["sku"].audio_tokens else None
+                    ),
+                }
+                for r in rows
+            ],
+            "without_price_in_force": missing,
+        }
+        emit(dump_json(document), output, catalog)
+        return
+    display = []
+    for r in rows:
+        sku, period = r["sku"], r["period"]
+        for name, value in period.prices().items():
+            display.append(
+                {
+                    "sku": sku.id,
+                    "kind": sku.kind,
+                    "price": str(Span.of(value)),
+                    "unit": f"USD per {PRICE_FIELDS[name]}",
+                    "from": period.effective_from.isoformat(),
+                    "estimate": "estimate" if period.estimate else "",
+                    "source": period.source,
+                    "checked": period.checked.isoformat(),
+                }
+            )
+    columns = [
+        Column("sku", "SKU"), Column("kind", "kind"), Column("price", "price", "right"), Column("unit", "unit"),
+        Column("from", "in force from"), Column("estimate", "estimate"), Column("checked", "checked"),
+        Column("source", "source"),
+    ]
+    text = table(display, columns, fmt)  # type: ignore[arg-type]
+    if fmt == "table":
+        text = f"Prices in force on {on} (USD)\n\n{text}"
+        if missing:
+            text += f"\n{missing} SKU(s) had no price in force on {on} (not yet launched, or withdrawn).\n"
+    emit(text, output, catalog)
+
+
+@click.command()
+@click.argument("name", type=click.Choice(sorted(SCHEMAS)), required=False)
+@click.option("--write-dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+              help="Write every schema to DIR/<name>.schema.json instead of printing one.")
+def schema(name: str | None, write_dir: Path | None) -> None:
+    """Print the JSON Schema of a file format (pricesheet, scenario, stack, fx), generated from the models."""
+    from costmodel.schemas import schema_json
+
+    if write_dir is not None:
+        from costmodel.output import write_atomic
+
+        for each in sorted(SCHEMAS):
+            write_atomic(write_dir / f"{each}.schema.json", schema_json(each))
+        click.echo(f"wrote {len(SCHEMAS)} schemas to {write_dir}", err=True)
+        return
+    if name is None:
+        raise click.UsageError("name a format: " + ", ".join(sorted(SCHEMAS)))
+    click.echo(schema_json(name), nl=False)
+
+
+@click.command()
+@format_option
+@data_options
+def scenarios(fmt: str, pricing_dir: Path | None, scenarios_dir: Path | None) -> None:
+    """List the call profiles (scenarios) with their volumes and lengths."""
+    from costmodel.catalog import Catalog
+    from costmodel.catalog import scenarios_dir as folder
+
+    catalog = Catalog()
+    load_scenarios(folder(scenarios_dir), catalog)
+    rows = []
+    for scenario_id, s in sorted(catalog.scenarios.items()):
+        caller = s.caller_audio_seconds if s.caller_audio_seconds is not None else s.caller_audio_seconds_per_turn
+        rows.append(
+            {
+                "id": scenario_id,
+                "title": s.title,
+                "calls_per_month": quantity_text(Span.of(s.calls_per_month)),
+                "turns": quantity_text(Span.of(s.turns)),
+                "caller": quantity_text(Span.of(caller)) + (" per turn" if s.caller_audio_seconds is None else ""),
+            }
+        )
+    if fmt == "json":
+        click.echo(dump_json({"scenarios": rows}), nl=False)
+        return
+    columns = [Column("id", "scenario"), Column("title", "title"), Column("calls_per_month", "calls/month", "right"),
+               Column("turns", "turns", "right"), Column("caller", "caller audio (s)", "right")]
+    click.echo(table(rows, columns, fmt), nl=False)  # type: ignore[arg-type]
+
+
+@click.command()
+@format_option
+@data_options
+def stacks(fmt: str, pricing_dir: Path | None, scenarios_dir: Path | None) -> None:
+    """List the stacks with their architecture and components."""
+    catalog = Catalog()
+    load_pricing(_pricing_folder(pricing_dir), catalog)
+    check_references(catalog)
+    rows = [
+        {
+            "id": stack_id,
+            "title": stack.title,
+            "architecture": stack.architecture,
+            "components": ", ".join(f"{c.role}: {c.sku}" for c in stack.components),
+        }
+        for stack_id, stack in sorted(catalog.stacks.items())
+    ]
+    if fmt == "json":
+        click.echo(dump_json({"stacks": rows}), nl=False)
+        return
+    columns = [Column("id", "stack"), Column("architecture", "architecture"), Column("title", "title"),
+               Column("components", "components")]
+    click.echo(table(rows, columns, fmt), nl=False)  # type: ignore[arg-type]
+

@@ -1,0 +1,135 @@
+"""Compare one scenario across stacks: rows cheapest first, with monthly totals and multiples of the cheapest."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from costmodel.catalog import Catalog
+from costmodel.engine import Estimate, FxUsed, estimate
+from costmodel.errors import NoPriceError
+from costmodel.span import Span
+from costmodel.whatif import PriceChange
+
+if TYPE_CHECKING:
+    import pandas
+
+DEFAULT_SCENARIO = "support-call-5min"
+"""The call profile `costmodel compare` prices when given none: the review article's 5-minute support call."""
+
+
+@dataclass(frozen=True)
+class ComparisonRow:
+    """One stack's place in a comparison; `unpriced` says why a stack has no figures (never shown as $0)."""
+
+    rank: int | None
+    stack: str
+    title: str
+    architecture: str
+    per_call: Span | None
+    per_month: Span | None
+    fixed_per_month: Span | None
+    multiple_of_cheapest: Span | None
+    estimate: bool
+    unpriced: str | None = None
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A scenario priced on several stacks at one date and currency."""
+
+    scenario: str
+    scenario_title: str
+    as_of: date
+    currency: str
+    fx: FxUsed | None
+    calls_per_month: Span
+    rows: list[ComparisonRow]
+    estimates: dict[str, Estimate] = field(default_factory=dict)
+
+    def to_frame(self) -> pandas.DataFrame:
+        """The rows as a pandas DataFrame (floats, for plotting; use the rows for exact figures)."""
+        import pandas
+
+        records: list[dict[str, Any]] = []
+        for row in self.rows:
+            record: dict[str, Any] = {"rank": row.rank, "stack": row.stack, "architecture": row.architecture}
+            for name in ("per_call", "per_month", "fixed_per_month", "multiple_of_cheapest"):
+                value = getattr(row, name)
+                record[f"{name}_low"] = float(value.low) if value else None
+                record[f"{name}_high"] = float(value.high) if value else None
+            record["estimate"] = row.estimate
+            record["unpriced"] = row.unpriced
+            records.append(record)
+        return pandas.DataFrame.from_records(records).set_index("stack")
+
+
+def _multiple(value: Span, cheapest: Span) -> Span | None:
+    # End-wise: the low end against the cheapest's low end, the high end against its high end.
+    if cheapest.low <= 0 or cheapest.high <= 0:
+        return None
+    return Span(value.low / cheapest.low, value.high / cheapest.high)
+
+
+def compare(
+    catalog: Catalog,
+    scenario: str = DEFAULT_SCENARIO,
+    stacks: list[str] | None = None,
+    *,
+    as_of: date | None = None,
+    currency: str = "USD",
+    settings: dict[str, Any] | None = None,
+    price_changes: list[PriceChange] | tuple[PriceChange, ...] = (),
+) -> Comparison:
+    """Price one scenario on each stack (default: all), cheapest first by per-call cost."""
+    as_of = as_of or date.today()
+    stack_ids = stacks if stacks else sorted(catalog.stacks)
+    for stack_id in stack_ids:
+        catalog.stack(stack_id)
+    scenario_model = catalog.scenario(scenario)
+    priced: list[Estimate] = []
+    unpriced: list[ComparisonRow] = []
+    for stack_id in stack_ids:
+        try:
+            priced.append(
+                estimate(
+                    catalog, scenario, stack_id, as_of=as_of, currency=currency,
+                    settings=settings, price_changes=price_changes,
+                )
+            )
+        except NoPriceError as exc:
+            stack = catalog.stacks[stack_id]
+            unpriced.append(
+                ComparisonRow(None, stack_id, stack.title, stack.architecture, None, None, None, None, False, exc.message)
+            )
+    if not priced:
+        raise NoPriceError(f"no stack has prices in force on {as_of}: {unpriced[0].unpriced}")
+    priced.sort(key=lambda e: (e.per_call.low, e.per_call.high, e.stack))
+    cheapest = priced[0].per_call
+    rows = [
+        ComparisonRow(
+            rank=index,
+            stack=e.stack,
+            title=e.stack_title,
+            architecture=e.architecture,
+            per_call=e.per_call,
+            per_month=e.per_month,
+            fixed_per_month=e.fixed_per_month,
+            multiple_of_cheapest=_multiple(e.per_call, cheapest),
+            estimate=e.estimate,
+        )
+        for index, e in enumerate(priced, start=1)
+    ]
+    first = priced[0]
+    return Comparison(
+        scenario=scenario,
+        scenario_title=scenario_model.title,
+        as_of=as_of,
+        currency=currency,
+        fx=first.fx,
+        calls_per_month=first.calls_per_month,
+        rows=rows + unpriced,
+        estimates={e.stack: e for e in priced},
+    )
+

@@ -1,0 +1,283 @@
+"""Cost = usage × price: itemised per-call and monthly estimates of a scenario on a stack, exact in Decimal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any, Literal
+
+from costmodel.catalog import Catalog
+from costmodel.errors import InputError, NoPriceError
+from costmodel.schema import PRICE_FIELDS, PricePeriod, Scenario, Sku, Stack, StackComponent
+from costmodel.span import EXACT, Span
+from costmodel.usage import METERS, Profile, component_usage, gpu_sizing, is_monthly, profile
+from costmodel.whatif import PriceChange, apply_price_changes, apply_settings
+
+
+@dataclass(frozen=True)
+class LineItem:
+    """One priced meter of one stack component."""
+
+    role: str
+    sku: str
+    sku_name: str
+    price_field: str
+    meter: str
+    quantity: Span
+    per: Literal["call", "month"]
+    unit_price: Span
+    price_unit: str
+    cost_per_call: Span
+    cost_per_month: Span
+    fixed: bool
+    effective_from: date
+    source: str
+    checked: date
+    estimate: bool
+    note: str | None
+
+
+@dataclass(frozen=True)
+class TurnRow:
+    """What one turn of a multi-turn call costs on one component (points only)."""
+
+    turn: int
+    role: str
+    sku: str
+    quantities: dict[str, Decimal]
+    cost: Decimal
+
+
+@dataclass(frozen=True)
+class FxUsed:
+    currency: str
+    per_usd: Decimal
+    effective_from: date
+    source: str
+    checked: date
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """The bill for one scenario on one stack."""
+
+    scenario: str
+    stack: str
+    stack_title: str
+    architecture: str
+    as_of: date
+    currency: str
+    fx: FxUsed | None
+    calls_per_month: Span
+    per_call: Span
+    per_month: Span
+    fixed_per_month: Span
+    lines: list[LineItem]
+    turns: list[TurnRow] = field(default_factory=list)
+    estimate: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+def _price_unit(price_field: str, currency: str) -> str:
+    return f"{currency} per {PRICE_FIELDS[price_field]}"
+
+
+def _sources(sku: Sku, period: PricePeriod, component: StackComponent) -> tuple[bool, list[str]]:
+    estimate = period.estimate
+    notes = []
+    if sku.audio_tokens is not None and sku.audio_tokens.estimate:
+        estimate = True
+        notes.append(f"{sku.id} audio token rates: {sku.audio_tokens.note}")
+    if component.workload:
+        entry = next(e for e in sku.throughput if e.workload == component.workload)
+        if entry.estimate:
+            estimate = True
+            notes.append(f"{sku.id} {entry.workload} throughput: {entry.note}")
+    if period.estimate:
+        notes.append(f"{sku.id} price from {period.effective_from}: {period.note}")
+    return estimate, notes
+
+
+def _line_items(
+    component: StackComponent, sku: Sku, period: PricePeriod, p: Profile[Span], rate: Decimal, currency: str
+) -> list[LineItem]:
+    estimate, _ = _sources(sku, period, component)
+    monthly = is_monthly(component)
+    items = []
+    meters = component_usage(component, sku, period, p, EXACT)
+    if monthly:
+        # Split GPU-hours into the always-on floor and what volume adds, so the fixed part is visible.
+        sizing = gpu_sizing(component, sku, p, EXACT)
+        floor_hours = sizing.min_gpus * sizing.gpu_hours_per_month
+        meters = [("usd_per_gpu_hour", floor_hours), ("usd_per_gpu_hour", meters[0][1] - floor_hours)]
+    for index, (price_field, quantity) in enumerate(meters):
+        price = getattr(period, price_field)
+        if price is None:
+            if quantity == Span(Decimal(0), Decimal(0)):
+                continue
+            raise NoPriceError(
+                f"{sku.id} has no {price_field} in its price period from {period.effective_from}, "
+                f"but the {component.role} role needs it for {METERS[price_field][0]}"
+            )
+        meter, divisor = METERS[price_field]
+        unit_price = Span.of(price) * rate
+        cost = quantity * unit_price / divisor
+        fixed = monthly and index == 0
+        if monthly:
+            meter = "GPU-hours, always-on floor" if fixed else "GPU-hours, added for volume"
+            per_month, per_call = cost, cost / p.calls_per_month
+        else:
+            per_call, per_month = cost, cost * p.calls_per_month
+        items.append(
+            LineItem(
+                role=component.role,
+                sku=sku.id,
+                sku_name=sku.name,
+                price_field=price_field,
+                meter=meter,
+                quantity=quantity,
+                per="month" if monthly else "call",
+                unit_price=unit_price,
+                price_unit=_price_unit(price_field, currency),
+                cost_per_call=per_call,
+                cost_per_month=per_month,
+                fixed=fixed,
+                effective_from=period.effective_from,
+                source=period.source,
+                checked=period.checked,
+                estimate=estimate,
+                note=period.note,
+            )
+        )
+    return items
+
+
+def turn_series(
+    component: StackComponent, sku: Sku, period: PricePeriod, scenario: Scenario, rate: Decimal = Decimal(1)
+) -> list[TurnRow]:
+    """Per-turn usage and cost of an LLM or token-billed audio model, turn by turn (point scenarios only).
+
+    Written turn by turn on purpose, independently of the closed-form totals in usage.py, so each checks the other.
+    """
+    p = profile(scenario, EXACT)
+    if component.role not in {"llm", "audio-llm"} or not p.turns.is_point:
+        return []
+    if component.role == "audio-llm" and (period.usd_per_audio_minute or period.usd_per_audio_second):
+        return []
+    if any(not getattr(p, name).is_point for name in vars(p)):
+        return []
+    n = int(p.turns.low)
+    system, f = p.system_prompt_tokens.low, p.cache_hit_fraction.low
+    text_each = p.agent_text_tokens.low / n
+    prices = {name: Span.of(value).low * rate for name, value in period.prices().items()}
+    rows = []
+    for k in range(1, n + 1):
+        q: dict[str, Decimal] = {}
+        if component.role == "llm":
+            caller_text = p.caller_transcript_tokens.low / n
+            cacheable = (system if k > 1 else 0) + (k - 1) * (caller_text + text_each)
+            new = (system if k == 1 else 0) + caller_text
+            text_cached = cacheable * f if "usd_per_million_cached_input_tokens" in prices else Decimal(0)
+            q["usd_per_million_input_tokens"] = new + cacheable - text_cached
+            if "usd_per_million_cached_input_tokens" in prices:
+                q["usd_per_million_cached_input_tokens"] = text_cached
+        else:
+            assert sku.audio_tokens is not None and sku.audio_tokens.output_tokens_per_second is not None
+            rate_in, rate_out = sku.audio_tokens.input_tokens_per_second, sku.audio_tokens.output_tokens_per_second
+            caller_tokens = p.caller_seconds.low / n * rate_in
+            agent_tokens = p.agent_seconds.low / n * rate_out
+            history = (k - 1) * (caller_tokens + agent_tokens)
+            audio_cached = history * f if "usd_per_million_cached_audio_input_tokens" in prices else Decimal(0)
+            q["usd_per_million_audio_input_tokens"] = caller_tokens + history - audio_cached
+            if "usd_per_million_cached_audio_input_tokens" in prices:
+                q["usd_per_million_cached_audio_input_tokens"] = audio_cached
+            q["usd_per_million_audio_output_tokens"] = agent_tokens
+            if "usd_per_million_input_tokens" in prices:
+                cacheable = (system if k > 1 else 0) + (k - 1) * text_each
+                text_cached = cacheable * f if "usd_per_million_cached_input_tokens" in prices else Decimal(0)
+                q["usd_per_million_input_tokens"] = (system if k == 1 else 0) + cacheable - text_cached
+                if "usd_per_million_cached_input_tokens" in prices:
+                    q["usd_per_million_cached_input_tokens"] = text_cached
+        q["usd_per_million_output_tokens"] = text_each
+        cost = sum((qty * prices.get(name, Decimal(0)) / METERS[name][1] for name, qty in q.items()), Decimal(0))
+        rows.append(TurnRow(turn=k, role=component.role, sku=sku.id, quantities=q, cost=cost))
+    return rows
+
+
+def estimate(
+    catalog: Catalog,
+    scenario: str | Scenario,
+    stack: str | Stack,
+    *,
+    as_of: date | None = None,
+    currency: str = "USD",
+    settings: dict[str, Any] | None = None,
+    price_changes: list[PriceChange] | tuple[PriceChange, ...] = (),
+    scenario_id: str | None = None,
+    stack_id: str | None = None,
+) -> Estimate:
+    """Itemised cost of one call profile on one stack, with prices in force on `as_of` (default today)."""
+    as_of = as_of or date.today()
+    scenario_id = scenario_id or (scenario if isinstance(scenario, str) else "custom")
+    stack_id = stack_id or (stack if isinstance(stack, str) else "custom")
+    scenario_model = catalog.scenario(scenario) if isinstance(scenario, str) else scenario
+    stack_model = catalog.stack(stack) if isinstance(stack, str) else stack
+    if settings:
+        scenario_model = apply_settings(scenario_model, settings)
+    fx_period = catalog.fx_rate(currency, as_of)
+    rate = fx_period.per_usd if fx_period else Decimal(1)
+    fx = (
+        FxUsed(currency, fx_period.per_usd, fx_period.effective_from, fx_period.source, fx_period.checked)
+        if fx_period
+        else None
+    )
+    p = profile(scenario_model, EXACT)
+    lines: list[LineItem] = []
+    turns: list[TurnRow] = []
+    notes: list[str] = []
+    any_estimate = False
+    for component in stack_model.components:
+        sku = catalog.sku(component.sku)
+        try:
+            period = catalog.price(component.sku, as_of)
+        except NoPriceError as exc:
+            raise NoPriceError(f"stack {stack_id}: {exc.message}") from None
+        period = apply_price_changes(sku.id, period, price_changes)
+        is_estimate, component_notes = _sources(sku, period, component)
+        any_estimate = any_estimate or is_estimate
+        notes.extend(n for n in component_notes if n not in notes)
+        lines.extend(_line_items(component, sku, period, p, rate, currency))
+        turns.extend(turn_series(component, sku, period, scenario_model, rate))
+    if not lines:
+        raise InputError(f"stack {stack_id} prices nothing for scenario {scenario_id}")
+    zero = Span(Decimal(0), Decimal(0))
+    per_call = sum((line.cost_per_call for line in lines), zero)
+    per_month = sum((line.cost_per_month for line in lines), zero)
+    fixed = sum((line.cost_per_month for line in lines if line.fixed), zero)
+    return Estimate(
+        scenario=scenario_id,
+        stack=stack_id,
+        stack_title=stack_model.title,
+        architecture=stack_model.architecture,
+        as_of=as_of,
+        currency=currency,
+        fx=fx,
+        calls_per_month=p.calls_per_month,
+        per_call=per_call,
+        per_month=per_month,
+        fixed_per_month=fixed,
+        lines=lines,
+        turns=turns,
+        estimate=any_estimate,
+        notes=notes,
+    )
+
+
+def audio_tokens_per_minute(sku: Sku) -> tuple[Decimal, Decimal | None] | None:
+    """The compression view: tokens one minute of input (and output) audio becomes, from the documented rate."""
+    if sku.audio_tokens is None:
+        return None
+    rates = sku.audio_tokens
+    out = rates.output_tokens_per_second * 60 if rates.output_tokens_per_second is not None else None
+    return rates.input_tokens_per_second * 60, out

@@ -1,0 +1,60 @@
+"""The library's exceptions: every failure a user can cause is an InputError with a one-line message."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from pathlib import Path
+
+
+class CostmodelError(Exception):
+    """Base of every error costmodel raises on purpose."""
+
+    exit_code = 1
+
+
+class InputError(CostmodelError):
+    """Bad input (a file, an id, a flag value): exit status 2, message `path:line: field: what is wrong`."""
+
+    exit_code = 2
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | Path | None = None,
+        line: int | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.message = message
+        self.path = str(path) if path is not None else None
+        self.line = line
+        self.field = field
+        super().__init__(self.format())
+
+    def format(self) -> str:
+        where = ""
+        if self.path is not None:
+            where = self.path + (f":{self.line}" if self.line is not None else "") + ": "
+        field = f"{self.field}: " if self.field else ""
+        return " ".join(f"{where}{field}{self.message}".split())
+
+
+class UnknownIdError(InputError):
+    """An id (SKU, stack, scenario, field) that does not exist; the message suggests close matches."""
+
+    def __init__(self, kind: str, name: str, known: Iterable[str], **where: object) -> None:
+        known = sorted(known)
+        close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
+        hint = f"; did you mean {' or '.join(close)}?" if close else ""
+        listing = "" if close or len(known) > 25 else f" (known: {', '.join(known)})"
+        super().__init__(f"unknown {kind} '{name}'{hint}{listing}", **where)  # type: ignore[arg-type]
+        self.suggestions = close
+
+
+class NoPriceError(InputError):
+    """No price period is in force for a SKU on the requested date; never treated as $0."""
+
+
+def suggest(name: str, known: Iterable[str]) -> list[str]:
+    return difflib.get_close_matches(name, sorted(known), n=3, cutoff=0.5)

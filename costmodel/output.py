@@ -1,0 +1,38 @@
+"""Writing output files: atomically (temporary file + rename), never over an input, nothing left on failure."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from costmodel.errors import InputError
+
+
+def write_atomic(path: str | Path, data: str | bytes, protected: Iterable[Path] = ()) -> Path:
+    """Write `data` to `path` so readers see the old file or the whole new one, never a partial one."""
+    target = Path(path)
+    if target.is_dir():
+        raise InputError("is a directory; give a file name", path=target)
+    resolved = target.resolve()
+    for source in protected:
+        if resolved == Path(source).resolve():
+            raise InputError("is an input file; costmodel never overwrites its inputs", path=target)
+    folder = resolved.parent
+    if not folder.is_dir():
+        raise InputError(f"folder {folder} does not exist", path=target)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    fd, temporary = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, resolved)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    return target

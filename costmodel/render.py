@@ -1,0 +1,115 @@
+"""Money formatting and rows → text (table, markdown, csv, json); the rounding rules live here and only here.
+
+Rounding (README "Money and rounding"): the engine is exact; only display rounds, half-up.
+Per-call amounts show 5 decimal places, line items 6, monthly amounts 2 (cents), multiples 1.
+JSON never rounds: money is an exact decimal string.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Literal
+
+from costmodel.span import Span
+
+FORMATS = ("table", "markdown", "csv", "json")
+Format = Literal["table", "markdown", "csv", "json"]
+
+PER_CALL_PLACES = 5
+LINE_PLACES = 6
+MONTHLY_PLACES = 2
+MULTIPLE_PLACES = 1
+
+
+def round_half_up(value: Decimal, places: int) -> Decimal:
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def plain(value: Decimal) -> str:
+    """An exact decimal as a plain string: no exponent, no trailing zeros."""
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in {"-0", ""} else text
+
+
+def money(value: Decimal, places: int, grouping: bool = False) -> str:
+    rounded = round_half_up(value, places)
+    return f"{rounded:,.{places}f}" if grouping else f"{rounded:.{places}f}"
+
+
+def span_text(value: Span | None, places: int, grouping: bool = False, unpriced: str = "unpriced") -> str:
+    """A span for people: one figure for a point, LOW–HIGH for a range."""
+    if value is None:
+        return unpriced
+    low = money(value.low, places, grouping)
+    high = money(value.high, places, grouping)
+    return low if low == high else f"{low}–{high}"
+
+
+def multiple_text(value: Span | None) -> str:
+    if value is None:
+        return "–"
+    low, high = money(value.low, MULTIPLE_PLACES), money(value.high, MULTIPLE_PLACES)
+    return f"{low}×" if low == high else f"{low}–{high}×"
+
+
+def quantity_text(value: Span) -> str:
+    def one(d: Decimal) -> str:
+        rounded = round_half_up(d, 3)
+        return f"{rounded.normalize():,f}" if rounded != rounded.to_integral_value() else f"{int(rounded):,}"
+
+    return one(value.low) if value.is_point else f"{one(value.low)}–{one(value.high)}"
+
+
+def span_json(value: Span | None) -> dict[str, str] | None:
+    return None if value is None else {"low": plain(value.low), "high": plain(value.high)}
+
+
+def to_json(value: Any) -> Any:
+    """Exact, stable JSON: Spans as {low, high} strings, Decimals as strings, dates ISO."""
+    if isinstance(value, Span):
+        return span_json(value)
+    if isinstance(value, Decimal):
+        return plain(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): to_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_json(v) for v in value]
+    return value
+
+
+def dump_json(document: dict[str, Any]) -> str:
+    return json.dumps(to_json(document), indent=2, ensure_ascii=False) + "\n"
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    align: str = "left"
+
+
+def table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], fmt: Format) -> str:
+    """Render display rows (already formatted strings) as a plain table, Markdown or CSV."""
+    headers = [c.header for c in columns]
+    body = [[row.get(c.key, "") for c in columns] for row in rows]
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(headers)
+        writer.writerows(body)
+        return buffer.getvalue()
+    from tabulate import tabulate
+
+    aligns = [c.align for c in columns]
+    style = "github" if fmt == "markdown" else "simple"
+    return tabulate(body, headers=headers, tablefmt=style, colalign=aligns, disable_numparse=True) + "\n"

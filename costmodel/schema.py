@@ -1,0 +1,438 @@
+"""Pydantic models for price sheets, fx sheets, scenarios and stacks: the single source of truth for the YAML formats."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+SCHEMA_VERSION = 1
+
+SKU_ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*/[a-z0-9][a-z0-9._-]*$"
+NAME_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
+
+# A price above these is almost certainly a unit mistake (per token instead of per 1M tokens,
+# per cent instead of per dollar); see README "Validation limits".
+MAX_USD_PER_MILLION = Decimal(1_000_000)
+MAX_USD_PER_GPU_HOUR = Decimal(1000)
+MAX_USD_PER_MINUTE = Decimal(100)
+
+
+class Model(BaseModel):
+    """Base for every file format: unknown fields are errors, values are immutable once loaded."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        use_attribute_docstrings=True,
+        validate_default=True,
+    )
+
+
+Money = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
+PositiveNumber = Annotated[Decimal, Field(gt=0, allow_inf_nan=False)]
+NonNegativeNumber = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
+
+
+class Range(Model):
+    """A quantity known only within bounds; both ends flow through every calculation."""
+
+    low: NonNegativeNumber
+    """Smallest plausible value."""
+    high: NonNegativeNumber
+    """Largest plausible value; must not be below `low`."""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Range:
+        if self.high < self.low:
+            raise ValueError(f"range high {self.high} is below low {self.low}; swap them")
+        return self
+
+
+Quantity = NonNegativeNumber | Range
+"""A non-negative number, or a `{low, high}` range."""
+
+
+def quantity_high(value: Decimal | Range) -> Decimal:
+    return value.high if isinstance(value, Range) else value
+
+
+def quantity_low(value: Decimal | Range) -> Decimal:
+    return value.low if isinstance(value, Range) else value
+
+
+class Sourced(Model):
+    """Fields shared by every dated fact: where it came from and when that was read."""
+
+    source: Annotated[str, Field(min_length=3)]
+    """URL or document the figure was read from."""
+    checked: date
+    """Date the source was read."""
+    estimate: bool = False
+    """True when the figure is an estimate, hypothetical or from a secondary source."""
+    note: str | None = None
+    """Free text: derivation, caveats, disagreements between sources."""
+
+    @model_validator(mode="after")
+    def _estimate_needs_note(self) -> Sourced:
+        if self.estimate and not self.note:
+            raise ValueError("estimate: true needs a note saying how the figure was estimated")
+        return self
+
+
+PRICE_FIELDS: dict[str, str] = {
+    "usd_per_million_input_tokens": "1M input tokens",
+    "usd_per_million_cached_input_tokens": "1M cached input tokens",
+    "usd_per_million_output_tokens": "1M output tokens",
+    "usd_per_million_audio_input_tokens": "1M audio input tokens",
+    "usd_per_million_cached_audio_input_tokens": "1M cached audio input tokens",
+    "usd_per_million_audio_output_tokens": "1M audio output tokens",
+    "usd_per_audio_minute": "audio minute",
+    "usd_per_audio_second": "audio second",
+    "usd_per_million_characters": "1M characters",
+    "usd_per_gpu_hour": "GPU-hour",
+    "usd_per_telephony_minute": "telephony minute",
+}
+"""Every price field a period may carry, with the unit it prices (shown in tables)."""
+
+
+class PricePeriod(Sourced):
+    """Prices in force from `effective_from` until the next period of the same SKU."""
+
+    effective_from: date
+    """First day these prices apply."""
+    currency: Literal["USD"]
+    """Currency of every price in this period; field names say USD, so only USD is accepted."""
+    usd_per_million_input_tokens: Quantity | None = None
+    """USD per 1M text input tokens."""
+    usd_per_million_cached_input_tokens: Quantity | None = None
+    """USD per 1M cached text input tokens."""
+    usd_per_million_output_tokens: Quantity | None = None
+    """USD per 1M text output tokens."""
+    usd_per_million_audio_input_tokens: Quantity | None = None
+    """USD per 1M audio input tokens."""
+    usd_per_million_cached_audio_input_tokens: Quantity | None = None
+    """USD per 1M cached audio input tokens."""
+    usd_per_million_audio_output_tokens: Quantity | None = None
+    """USD per 1M audio output tokens."""
+    usd_per_audio_minute: Quantity | None = None
+    """USD per minute of audio, billed per request after rounding (see billing_increment_seconds)."""
+    usd_per_audio_second: Quantity | None = None
+    """USD per second of audio, billed per request after rounding (see billing_increment_seconds)."""
+    billing_increment_seconds: PositiveNumber = Decimal(1)
+    """Duration billing rounds each request up to a multiple of this many seconds."""
+    minimum_billed_seconds: NonNegativeNumber = Decimal(0)
+    """Shortest duration billed for one request, in seconds."""
+    usd_per_million_characters: Quantity | None = None
+    """USD per 1M characters of text spoken (TTS)."""
+    usd_per_gpu_hour: Quantity | None = None
+    """USD per hour of one GPU, on demand."""
+    usd_per_telephony_minute: Quantity | None = None
+    """USD per minute of a phone call leg, after rounding (see billing_increment_seconds)."""
+
+    @model_validator(mode="after")
+    def _prices_make_sense(self) -> PricePeriod:
+        priced = {name: getattr(self, name) for name in PRICE_FIELDS if getattr(self, name) is not None}
+        if not priced:
+            raise ValueError("a period needs at least one price field, e.g. usd_per_million_input_tokens")
+        if self.usd_per_audio_minute is not None and self.usd_per_audio_second is not None:
+            raise ValueError("give usd_per_audio_minute or usd_per_audio_second, not both")
+        for name, value in priced.items():
+            ceiling = (
+                MAX_USD_PER_GPU_HOUR
+                if name == "usd_per_gpu_hour"
+                else MAX_USD_PER_MILLION
+                if "per_million" in name
+                else MAX_USD_PER_MINUTE
+            )
+            if quantity_high(value) > ceiling:
+                raise ValueError(
+                    f"{name} = {quantity_high(value)} is above the sanity limit {ceiling}; "
+                    "check the unit (per 1M tokens, per minute, per hour)"
+                )
+        return self
+
+    def prices(self) -> dict[str, Decimal | Range]:
+        """The price fields set on this period, by field name."""
+        return {name: getattr(self, name) for name in PRICE_FIELDS if getattr(self, name) is not None}
+
+
+class AudioTokenRates(Sourced):
+    """How many tokens a model turns each second of audio into."""
+
+    input_tokens_per_second: PositiveNumber
+    """Tokens per second of audio the model reads (caller audio, re-sent history)."""
+    output_tokens_per_second: PositiveNumber | None = None
+    """Tokens per second of audio the model speaks; also what its replies cost when re-sent as history."""
+
+
+class Throughput(Sourced):
+    """What one GPU of this SKU sustains for one self-hosted workload."""
+
+    workload: Annotated[str, Field(pattern=NAME_PATTERN)]
+    """Model served, e.g. whisper-large-v3 or llama-3.1-8b."""
+    real_time_factor: Quantity | None = None
+    """ASR: GPU-seconds of compute per second of audio transcribed."""
+    output_tokens_per_second: Quantity | None = None
+    """LLM: aggregate generated tokens per second one GPU sustains."""
+    concurrent_streams: Quantity
+    """Calls one GPU serves at the same time."""
+
+    @model_validator(mode="after")
+    def _one_rate(self) -> Throughput:
+        if (self.real_time_factor is None) == (self.output_tokens_per_second is None):
+            raise ValueError("give exactly one of real_time_factor (asr) or output_tokens_per_second (llm)")
+        if quantity_low(self.concurrent_streams) <= 0:
+            raise ValueError("concurrent_streams must be above 0")
+        return self
+
+
+ComponentKind = Literal["asr", "llm", "audio-llm", "tts", "gpu", "telephony"]
+
+
+class Sku(Model):
+    """One priced product with its price history."""
+
+    id: Annotated[str, Field(pattern=SKU_ID_PATTERN)]
+    """`provider/model`, lowercase; the provider part must match the sheet's provider."""
+    kind: ComponentKind
+    """What the product does in a voice stack."""
+    name: str
+    """Human-readable product name."""
+    note: str | None = None
+    """Free text about the product."""
+    withdrawn_on: date | None = None
+    """Date the product stopped being sold; no price is in force from then on."""
+    audio_tokens: AudioTokenRates | None = None
+    """Audio-to-token rates, for products billed in audio tokens."""
+    throughput: list[Throughput] = []
+    """GPU products: sourced throughput per self-hosted workload."""
+    periods: Annotated[list[PricePeriod], Field(min_length=1)]
+    """Price history, oldest first."""
+
+    @model_validator(mode="after")
+    def _history_consistent(self) -> Sku:
+        dates = [period.effective_from for period in self.periods]
+        for earlier, later in itertools.pairwise(dates):
+            if later == earlier:
+                raise ValueError(f"two periods start on {later}; merge them or correct a date")
+            if later < earlier:
+                raise ValueError(f"periods out of order: {later} comes after {earlier}; list oldest first")
+        if self.withdrawn_on is not None and self.withdrawn_on <= dates[0]:
+            raise ValueError(f"withdrawn_on {self.withdrawn_on} is not after the first period {dates[0]}")
+        if self.throughput and self.kind != "gpu":
+            raise ValueError("throughput belongs on gpu SKUs only")
+        workloads = [entry.workload for entry in self.throughput]
+        duplicates = sorted({w for w in workloads if workloads.count(w) > 1})
+        if duplicates:
+            raise ValueError(f"throughput lists workload {duplicates[0]} twice")
+        return self
+
+
+class PriceSheet(Model):
+    """One provider's SKUs and their dated prices (one YAML file per provider)."""
+
+    schema_version: Literal[1]
+    """Format version of this file; currently 1."""
+    provider: Annotated[str, Field(pattern=NAME_PATTERN)]
+    """Provider key, the first part of every SKU id in this sheet."""
+    name: str
+    """Human-readable provider name."""
+    skus: Annotated[list[Sku], Field(min_length=1)]
+    """The provider's products."""
+
+    @model_validator(mode="after")
+    def _ids_belong(self) -> PriceSheet:
+        seen: set[str] = set()
+        for sku in self.skus:
+            if sku.id.split("/", 1)[0] != self.provider:
+                raise ValueError(f"SKU {sku.id} does not start with this sheet's provider '{self.provider}/'")
+            if sku.id in seen:
+                raise ValueError(f"SKU {sku.id} is listed twice")
+            seen.add(sku.id)
+        return self
+
+
+class FxPeriod(Sourced):
+    """An exchange rate in force from a date."""
+
+    effective_from: date
+    """First day the rate applies."""
+    per_usd: PositiveNumber
+    """Units of this currency one US dollar buys."""
+
+
+class FxRate(Model):
+    """The dated history of one currency against USD."""
+
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+    """ISO 4217 code, e.g. GBP."""
+    periods: Annotated[list[FxPeriod], Field(min_length=1)]
+    """Rates, oldest first."""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> FxRate:
+        dates = [period.effective_from for period in self.periods]
+        for earlier, later in itertools.pairwise(dates):
+            if later <= earlier:
+                raise ValueError(f"{self.currency} rates out of order or duplicated at {later}; list oldest first")
+        return self
+
+
+class FxSheet(Model):
+    """Exchange rates used to show costs in currencies other than USD."""
+
+    schema_version: Literal[1]
+    """Format version of this file; currently 1."""
+    base: Literal["USD"]
+    """Currency the rates are quoted against."""
+    rates: list[FxRate]
+    """One entry per currency."""
+
+
+def _per_call_or_turn(total: object, per_turn: object, name: str) -> None:
+    if total is not None and per_turn is not None:
+        raise ValueError(f"give {name} or {name}_per_turn, not both")
+
+
+class Scenario(Model):
+    """A call profile: what one call sounds like and how many there are."""
+
+    schema_version: Literal[1]
+    """Format version of this file; currently 1."""
+    title: str
+    """One-line description shown in tables."""
+    description: str | None = None
+    """Longer description, assumptions, where the profile comes from."""
+    source: str | None = None
+    """Document the profile is taken from, if any."""
+    calls_per_month: Quantity
+    """Calls handled in a month."""
+    turns: Quantity = Decimal(1)
+    """Exchanges per call (caller speaks, agent replies); integrated models re-read the whole history each turn."""
+    caller_audio_seconds: Quantity | None = None
+    """Seconds of caller speech in the whole call, spread evenly over turns."""
+    caller_audio_seconds_per_turn: Quantity | None = None
+    """Seconds of caller speech in each turn (instead of caller_audio_seconds)."""
+    agent_audio_seconds: Quantity | None = None
+    """Seconds of spoken agent reply in the whole call (0 for a text/JSON reply)."""
+    agent_audio_seconds_per_turn: Quantity | None = None
+    """Seconds of spoken agent reply in each turn (instead of agent_audio_seconds)."""
+    agent_text_tokens: Quantity | None = None
+    """Text tokens the model writes in the whole call (reply, transcript or JSON); default: the spoken reply's words."""
+    agent_text_tokens_per_turn: Quantity | None = None
+    """Text tokens the model writes in each turn (instead of agent_text_tokens)."""
+    agent_reply_characters: Quantity | None = None
+    """Characters sent to a TTS in the whole call; default: from agent_audio_seconds at the speaking rate."""
+    system_prompt_tokens: Quantity = Decimal(0)
+    """Text tokens of instructions and tool schemas sent with every turn."""
+    cache_hit_fraction: Quantity = Decimal(0)
+    """Share (0-1) of re-sent context billed at the cached-input price where the SKU has one."""
+    speaking_rate_words_per_minute: PositiveNumber = Decimal(150)
+    """Speaking rate used to turn seconds of speech into words."""
+    tokens_per_word: PositiveNumber = Decimal("1.3")
+    """Text tokens per spoken word (English, OpenAI/Google tokenizers)."""
+    characters_per_word: PositiveNumber = Decimal(6)
+    """Characters per word including the following space and punctuation."""
+    call_duration_seconds: Quantity | None = None
+    """Wall-clock length of the call (telephony, per-minute products); default: caller + agent audio."""
+    peak_concurrent_calls: Quantity | None = None
+    """Calls in progress at the busiest moment (self-hosted sizing); default: from volume, hours and peak ratio."""
+    operating_hours_per_month: PositiveNumber = Decimal(730)
+    """Hours a month the line is open; calls spread over these."""
+    peak_to_average_ratio: PositiveNumber = Decimal(3)
+    """Busiest-hour concurrency divided by average concurrency."""
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Scenario:
+        _per_call_or_turn(self.caller_audio_seconds, self.caller_audio_seconds_per_turn, "caller_audio_seconds")
+        _per_call_or_turn(self.agent_audio_seconds, self.agent_audio_seconds_per_turn, "agent_audio_seconds")
+        _per_call_or_turn(self.agent_text_tokens, self.agent_text_tokens_per_turn, "agent_text_tokens")
+        if self.caller_audio_seconds is None and self.caller_audio_seconds_per_turn is None:
+            raise ValueError("give caller_audio_seconds (whole call) or caller_audio_seconds_per_turn")
+        if quantity_low(self.turns) < 1:
+            raise ValueError("turns must be at least 1")
+        for bound in (quantity_low(self.turns), quantity_high(self.turns)):
+            if bound != bound.to_integral_value():
+                raise ValueError(f"turns must be whole numbers, got {bound}")
+        if quantity_high(self.cache_hit_fraction) > 1:
+            raise ValueError("cache_hit_fraction is a share between 0 and 1")
+        if quantity_low(self.calls_per_month) <= 0:
+            raise ValueError("calls_per_month must be above 0")
+        return self
+
+
+SCENARIO_FIELDS: tuple[str, ...] = tuple(
+    name for name in Scenario.model_fields if name not in {"schema_version", "title", "description", "source"}
+)
+"""Scenario fields a user may override with --set or sweep over."""
+
+
+class StackComponent(Model):
+    """One priced part of a stack."""
+
+    role: Literal["asr", "llm", "audio-llm", "tts", "telephony", "self-hosted-asr", "self-hosted-llm"]
+    """What the part does in the call; self-hosted roles are billed by GPU-hours."""
+    sku: Annotated[str, Field(pattern=SKU_ID_PATTERN)]
+    """Id of the SKU that prices this part."""
+    billed_per: Literal["call", "turn"] = "call"
+    """Duration billing: one request per call (a stream) or one per turn (an utterance)."""
+    legs: PositiveNumber = Decimal(1)
+    """Telephony: call legs billed (a forwarded call is two)."""
+    workload: Annotated[str, Field(pattern=NAME_PATTERN)] | None = None
+    """Self-hosted: the model served, matching a throughput entry on the GPU SKU."""
+    min_gpus: Annotated[int, Field(ge=0)] = 1
+    """Self-hosted: GPUs kept running all month whatever the volume (the fixed floor)."""
+    utilisation: Annotated[Decimal, Field(gt=0, le=1)] = Decimal("0.5")
+    """Self-hosted: share of a GPU's hours doing useful work at best."""
+    gpu_hours_per_month: PositiveNumber = Decimal(730)
+    """Self-hosted: hours each GPU is rented per month (730 = always on)."""
+
+    @model_validator(mode="after")
+    def _self_hosted_fields(self) -> StackComponent:
+        if self.role.startswith("self-hosted") and self.workload is None:
+            raise ValueError(f"role {self.role} needs workload (e.g. whisper-large-v3)")
+        if not self.role.startswith("self-hosted") and self.workload is not None:
+            raise ValueError("workload only applies to self-hosted roles")
+        return self
+
+
+class Stack(Model):
+    """A named composition of SKUs that handles a call end to end."""
+
+    schema_version: Literal[1]
+    """Format version of this file; currently 1."""
+    title: str
+    """One-line description shown in tables."""
+    architecture: Literal["integrated", "cascade", "self-hosted"]
+    """How the stack is built."""
+    description: str | None = None
+    """Longer description, where the composition comes from."""
+    components: Annotated[list[StackComponent], Field(min_length=1)]
+    """The priced parts."""
+
+    @field_validator("components")
+    @classmethod
+    def _one_per_role(cls, components: list[StackComponent]) -> list[StackComponent]:
+        roles = [component.role for component in components]
+        for role in roles:
+            if roles.count(role) > 1:
+                raise ValueError(f"role {role} appears twice; a stack has one component per role")
+        return components
+
+
+SCHEMAS: dict[str, type[Model]] = {
+    "pricesheet": PriceSheet,
+    "scenario": Scenario,
+    "stack": Stack,
+    "fx": FxSheet,
+}
+"""File formats by the name `costmodel schema NAME` uses."""
+
+
+def is_valid_name(value: str) -> bool:
+    return re.fullmatch(NAME_PATTERN, value) is not None

@@ -1,0 +1,137 @@
+"""What-ifs: scenario field overrides (--set) and price changes (--price), parsed and applied to the models."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from pydantic import ValidationError
+
+from costmodel.errors import InputError, UnknownIdError
+from costmodel.schema import PRICE_FIELDS, SCENARIO_FIELDS, PricePeriod, Range, Scenario
+
+PRICE_ALIASES: dict[str, str] = {
+    name.removeprefix("usd_per_").removeprefix("million_").removesuffix("_tokens"): name for name in PRICE_FIELDS
+}
+"""Short names accepted by --price: input, cached_input, output, audio_input, audio_minute, gpu_hour, ..."""
+
+_PAIRED = {
+    "caller_audio_seconds": "caller_audio_seconds_per_turn",
+    "agent_audio_seconds": "agent_audio_seconds_per_turn",
+    "agent_text_tokens": "agent_text_tokens_per_turn",
+}
+_PAIRED.update({per_turn: total for total, per_turn in list(_PAIRED.items())})
+
+
+def parse_number(text: str, what: str) -> Decimal:
+    try:
+        value = Decimal(text.strip().replace("_", ""))
+    except InvalidOperation:
+        raise InputError(f"{what}: '{text}' is not a number") from None
+    if not value.is_finite():
+        raise InputError(f"{what}: '{text}' is not a finite number")
+    return value
+
+
+def parse_quantity(text: str, what: str) -> Decimal | Range:
+    """A number, or a range written LOW..HIGH (or LOW-HIGH)."""
+    try:
+        return parse_number(text, what)
+    except InputError:
+        match = re.fullmatch(r"\s*([0-9][0-9.eE_]*?)\s*(?:\.\.|-|–)\s*([0-9][0-9.eE_]*)\s*", text)
+        if not match:
+            raise
+    low, high = parse_number(match.group(1), what), parse_number(match.group(2), what)
+    if high < low:
+        raise InputError(f"{what}: range {text} has high below low; write LOW..HIGH")
+    return Range(low=low, high=high)
+
+
+def parse_settings(pairs: list[str] | tuple[str, ...], flag: str = "--set") -> dict[str, Decimal | Range]:
+    """FIELD=VALUE pairs into scenario overrides; unknown fields are rejected with the valid list."""
+    settings: dict[str, Decimal | Range] = {}
+    for pair in pairs:
+        if "=" not in pair:
+            raise InputError(f"{flag} {pair}: expected FIELD=VALUE, e.g. turns=12")
+        name, value = (part.strip() for part in pair.split("=", 1))
+        if name not in SCENARIO_FIELDS:
+            raise UnknownIdError("scenario field", name, SCENARIO_FIELDS, field=flag)
+        settings[name] = parse_quantity(value, f"{flag} {name}")
+    return settings
+
+
+def apply_settings(scenario: Scenario, settings: dict[str, Any]) -> Scenario:
+    """A copy of the scenario with fields replaced; setting a whole-call field clears its per-turn twin."""
+    data = scenario.model_dump()
+    for name, value in settings.items():
+        if name not in SCENARIO_FIELDS:
+            raise UnknownIdError("scenario field", name, SCENARIO_FIELDS)
+        data[name] = value
+        if name in _PAIRED:
+            data[_PAIRED[name]] = None
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        where = ".".join(str(part) for part in error["loc"] if part not in {"Range", "decimal"}) or "scenario"
+        raise InputError(f"--set {where}: {error['msg'].removeprefix('Value error, ')}") from None
+
+
+@dataclass(frozen=True)
+class PriceChange:
+    """A what-if on one price: an absolute value, or a factor applied to the price in force."""
+
+    sku: str
+    price_field: str
+    value: Decimal | Range | None = None
+    factor: Decimal | None = None
+
+    def apply(self, current: Decimal | Range | None) -> Decimal | Range:
+        if self.value is not None:
+            return self.value
+        assert self.factor is not None
+        if current is None:
+            raise InputError(f"--price {self.sku}.{self.price_field}: the SKU has no such price to scale")
+        if isinstance(current, Range):
+            return Range(low=current.low * self.factor, high=current.high * self.factor)
+        return current * self.factor
+
+
+def parse_price_change(text: str) -> PriceChange:
+    """SKU.FIELD=VALUE, SKU.FIELD=*FACTOR or SKU.FIELD=-20% (FIELD may be a short name like audio_input)."""
+    what = f"--price {text}"
+    if "=" not in text or "." not in text.split("=", 1)[0]:
+        raise InputError(f"{what}: expected SKU.FIELD=VALUE, e.g. openai/gpt-audio-mini.audio_input=*0.5")
+    target, value = text.split("=", 1)
+    sku, name = target.rsplit(".", 1)
+    price_field = PRICE_ALIASES.get(name, name)
+    if price_field not in PRICE_FIELDS:
+        raise UnknownIdError("price field", name, [*PRICE_ALIASES, *PRICE_FIELDS], field="--price")
+    value = value.strip()
+    if value.startswith("*"):
+        factor = parse_number(value[1:], what)
+    elif value.endswith("%"):
+        factor = 1 + parse_number(value[:-1], what) / 100
+    else:
+        quantity = parse_quantity(value, what)
+        return PriceChange(sku, price_field, value=quantity)
+    if factor < 0:
+        raise InputError(f"{what}: a price cannot go below zero")
+    return PriceChange(sku, price_field, factor=factor)
+
+
+def apply_price_changes(sku_id: str, period: PricePeriod, changes: list[PriceChange] | tuple[PriceChange, ...]) -> PricePeriod:
+    """The period with any what-if prices for this SKU applied (re-validated, so limits still hold)."""
+    mine = [change for change in changes if change.sku == sku_id]
+    if not mine:
+        return period
+    data = period.model_dump()
+    for change in mine:
+        data[change.price_field] = change.apply(data.get(change.price_field))
+    data["note"] = ((period.note or "") + " [what-if price change]").strip()
+    try:
+        return PricePeriod.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(f"--price {sku_id}: {exc.errors()[0]['msg'].removeprefix('Value error, ')}") from None
