@@ -40,10 +40,13 @@ class Span:
 
     @property
     def is_point(self) -> bool:
-        return self.low == self.high
+        return bool(self.low == self.high) if isinstance(self.low, Decimal) else False
 
     def _other(self, other: Span | Number) -> Span:
-        return other if isinstance(other, Span) else Span(_dec(other), _dec(other))
+        if isinstance(other, Span):
+            return other
+        value = other if not isinstance(self.low, Decimal) or isinstance(other, Decimal) else _dec(other)
+        return Span(value, value)  # type: ignore[arg-type]
 
     def __add__(self, other: Span | Number) -> Span:
         o = self._other(other)
@@ -61,16 +64,16 @@ class Span:
     def __mul__(self, other: Span | Number) -> Span:
         o = self._other(other)
         products = (self.low * o.low, self.low * o.high, self.high * o.low, self.high * o.high)
-        return Span(min(products), max(products))
+        return Span(_least(products), _most(products))
 
     __rmul__ = __mul__
 
     def __truediv__(self, other: Span | Number) -> Span:
         o = self._other(other)
-        if o.low <= 0:
+        if isinstance(o.low, Decimal) and o.low <= 0:
             raise ZeroDivisionError("division by a span that reaches zero")
         quotients = (self.low / o.low, self.low / o.high, self.high / o.low, self.high / o.high)
-        return Span(min(quotients), max(quotients))
+        return Span(_least(quotients), _most(quotients))
 
     def __rtruediv__(self, other: Span | Number) -> Span:
         return self._other(other) / self
@@ -84,6 +87,22 @@ class Span:
 
     def __str__(self) -> str:
         return str(self.low) if self.is_point else f"{self.low}–{self.high}"
+
+
+def _least(values: tuple[Any, ...]) -> Any:
+    if isinstance(values[0], Decimal):
+        return min(values)
+    import numpy
+
+    return numpy.minimum.reduce(numpy.broadcast_arrays(*values))
+
+
+def _most(values: tuple[Any, ...]) -> Any:
+    if isinstance(values[0], Decimal):
+        return max(values)
+    import numpy
+
+    return numpy.maximum.reduce(numpy.broadcast_arrays(*values))
 
 
 T = TypeVar("T")
@@ -127,7 +146,7 @@ class ExactOps:
 
 
 class VectorOps:
-    """numpy float64 arrays: for sweeps over many points (relative error around 1e-12)."""
+    """Spans whose ends are numpy float64 arrays: the same formulas and interval rules, for sweeps."""
 
     # Float division like 45/15 can land a hair above a whole number; ceil must not bill an extra increment.
     EPS = 1e-9
@@ -137,22 +156,29 @@ class VectorOps:
 
         self.np = numpy
 
-    def const(self, value: Decimal | Range | int) -> Any:
+    def const(self, value: Decimal | Range | int) -> Span:
         if isinstance(value, Range):
-            raise ValueError("vectorized evaluation takes points; evaluate low and high separately")
-        return float(value)
+            return Span(float(value.low), float(value.high))  # type: ignore[arg-type]
+        return Span(float(value), float(value))  # type: ignore[arg-type]
 
-    def ceil(self, value: Any) -> Any:
+    def _ceil(self, value: Any) -> Any:
         return self.np.ceil(self.np.asarray(value, dtype=float) - self.EPS)
 
-    def maximum(self, a: Any, b: Any) -> Any:
-        return self.np.maximum(a, b)
+    def ceil(self, value: Span) -> Span:
+        return Span(self._ceil(value.low), self._ceil(value.high))
 
-    def bill(self, seconds: Any, increment: Decimal, minimum: Decimal) -> Any:
+    def maximum(self, a: Span, b: Span) -> Span:
+        return Span(self.np.maximum(a.low, b.low), self.np.maximum(a.high, b.high))
+
+    def bill(self, seconds: Span, increment: Decimal, minimum: Decimal) -> Span:
         np = self.np
-        s = np.asarray(seconds, dtype=float)
-        billed = np.maximum(float(minimum), self.ceil(s / float(increment)) * float(increment))
-        return np.where(s > 0, billed, 0.0)
+
+        def one(s: Any) -> Any:
+            s = np.asarray(s, dtype=float)
+            billed = np.maximum(float(minimum), self._ceil(s / float(increment)) * float(increment))
+            return np.where(s > 0, billed, 0.0)
+
+        return Span(one(seconds.low), one(seconds.high))
 
 
 EXACT = ExactOps()

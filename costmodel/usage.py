@@ -13,7 +13,7 @@ from typing import Any, Generic, TypeVar
 
 from costmodel.errors import InputError
 from costmodel.schema import PricePeriod, Scenario, Sku, StackComponent
-from costmodel.span import Ops
+from costmodel.span import Ops, Span
 
 T = TypeVar("T")
 
@@ -71,7 +71,8 @@ def _split(total: Any, per_turn: Any, turns: T, ops: Ops[T]) -> tuple[T, T, T]:
 
 
 def _is_array(value: Any) -> bool:
-    return hasattr(value, "shape")
+    # Overrides may arrive ready-made in the backend's own type (a Span of numpy arrays for sweeps).
+    return isinstance(value, Span)
 
 
 def _value(values: dict[str, Any], name: str, ops: Ops[T]) -> Any:
