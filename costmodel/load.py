@@ -195,6 +195,13 @@ _ALL_FIELDS = sorted(
 )
 
 
+_PATTERN_HELP = {
+    schema.SKU_ID_PATTERN: "must be provider/model in lowercase letters, digits, '.', '_' or '-', e.g. openai/gpt-4o",
+    schema.NAME_PATTERN: "must be lowercase letters, digits, '.', '_' or '-', e.g. whisper-large-v3",
+    schema.CURRENCY_PATTERN: "must be a three-letter currency code in capitals, e.g. GBP",
+}
+
+
 def _dotted(loc: Sequence[str | int]) -> str:
     out = ""
     for part in loc:
@@ -221,18 +228,29 @@ def _message(error: dict[str, Any]) -> str:
         return f"{error['msg'].replace('Input should be', 'must be')} (got {error.get('input')!r})"
     if kind == "finite_number":
         return "must be a finite number (NaN and infinity are not prices)"
+    if kind in {"decimal_type", "decimal_parsing"}:
+        also = " or a {low, high} range" if "decimal" in loc else ""
+        return f"must be a number{also} (got {error.get('input')!r})"
+    if kind == "string_pattern_mismatch":
+        wanted = _PATTERN_HELP.get(error.get("ctx", {}).get("pattern", ""), f"must match {error['ctx']['pattern']}")
+        return f"{wanted} (got {error.get('input')!r})"
     message = str(error["msg"])
     if message.startswith("Value error, "):
         message = message[len("Value error, ") :]
     return message.replace("Input should be", "must be")
 
 
-def _pick(errors: list[dict[str, Any]]) -> dict[str, Any]:
-    # A union reports one error per branch; the Range branch's "must be a dict" hides the real problem.
-    for error in errors:
-        if not (error["type"] in {"model_type", "dict_type"} and "Range" in error["loc"]):
-            return error
-    return errors[0]
+def _is_other_branch(error: dict[str, Any]) -> bool:
+    # A number-or-Range union reports one error per branch; only the branch the input was aimed at matters:
+    # a mapping is a Range (its "not a decimal" is noise), anything else a number ("not a Range" is noise).
+    in_range_branch = any(isinstance(part, str) and "Range" in part for part in error["loc"])
+    if in_range_branch and error["type"] in {"model_type", "dict_type"}:
+        return True
+    return error["type"] == "decimal_type" and isinstance(error.get("input"), dict)
+
+
+def _real(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [error for error in errors if not _is_other_branch(error)] or errors[:1]
 
 
 def validate(model: type[M], data: Any, path: str | Path, text: str) -> M:
@@ -243,9 +261,10 @@ def validate(model: type[M], data: Any, path: str | Path, text: str) -> M:
         return model.model_validate(data)
     except ValidationError as exc:
         errors = exc.errors()
-        error = _pick(errors)
+        real = _real(errors)
+        error = real[0]
         loc = tuple(error["loc"])
-        more = len({tuple(e["loc"][:2]) for e in errors}) - 1
+        more = len({_dotted(e["loc"]) for e in real}) - 1
         suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more > 0 else ""
         raise InputError(
             _message(error) + suffix, path=path, line=locate(text, loc), field=_dotted(loc) or None

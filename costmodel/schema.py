@@ -8,12 +8,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 SCHEMA_VERSION = 1
 
 SKU_ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*/[a-z0-9][a-z0-9._-]*$"
 NAME_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
+CURRENCY_PATTERN = r"^[A-Z]{3}$"
 
 # A price above these is almost certainly a unit mistake (per token instead of per 1M tokens,
 # per cent instead of per dollar); see README "Validation limits".
@@ -245,16 +246,19 @@ class PriceSheet(Model):
     skus: Annotated[list[Sku], Field(min_length=1)]
     """The provider's products."""
 
-    @model_validator(mode="after")
-    def _ids_belong(self) -> PriceSheet:
+    # A field validator (not a model validator) so the error names `skus` and its line, not line 1.
+    @field_validator("skus")
+    @classmethod
+    def _ids_belong(cls, skus: list[Sku], info: ValidationInfo) -> list[Sku]:
+        provider = info.data.get("provider")
         seen: set[str] = set()
-        for sku in self.skus:
-            if sku.id.split("/", 1)[0] != self.provider:
-                raise ValueError(f"SKU {sku.id} does not start with this sheet's provider '{self.provider}/'")
+        for sku in skus:
+            if provider is not None and sku.id.split("/", 1)[0] != provider:
+                raise ValueError(f"SKU {sku.id} does not start with this sheet's provider '{provider}/'")
             if sku.id in seen:
-                raise ValueError(f"SKU {sku.id} is listed twice")
+                raise ValueError(f"SKU {sku.id} is listed twice; keep one entry and put every price in its periods")
             seen.add(sku.id)
-        return self
+        return skus
 
 
 class FxPeriod(Sourced):
@@ -269,7 +273,7 @@ class FxPeriod(Sourced):
 class FxRate(Model):
     """The dated history of one currency against USD."""
 
-    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+    currency: Annotated[str, Field(pattern=CURRENCY_PATTERN)]
     """ISO 4217 code, e.g. GBP."""
     periods: Annotated[list[FxPeriod], Field(min_length=1)]
     """Rates, oldest first."""
