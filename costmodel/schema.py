@@ -351,22 +351,43 @@ class Scenario(Model):
     peak_to_average_ratio: PositiveNumber = Decimal(3)
     """Busiest-hour concurrency divided by average concurrency."""
 
+    # Single-field rules are field validators so errors name the field and its line; the model
+    # validator keeps only what spans fields.
+    @field_validator("caller_audio_seconds_per_turn", "agent_audio_seconds_per_turn", "agent_text_tokens_per_turn")
+    @classmethod
+    def _not_both(cls, per_turn: Decimal | Range | None, info: ValidationInfo) -> Decimal | Range | None:
+        name = str(info.field_name).removesuffix("_per_turn")
+        _per_call_or_turn(info.data.get(name), per_turn, name)
+        return per_turn
+
+    @field_validator("turns")
+    @classmethod
+    def _whole_turns(cls, turns: Decimal | Range) -> Decimal | Range:
+        if quantity_low(turns) < 1:
+            raise ValueError("must be at least 1")
+        for bound in (quantity_low(turns), quantity_high(turns)):
+            if bound != bound.to_integral_value():
+                raise ValueError(f"must be a whole number of turns, got {bound}")
+        return turns
+
+    @field_validator("cache_hit_fraction")
+    @classmethod
+    def _share(cls, fraction: Decimal | Range) -> Decimal | Range:
+        if quantity_high(fraction) > 1:
+            raise ValueError("must be a share between 0 and 1, e.g. 0.3")
+        return fraction
+
+    @field_validator("calls_per_month")
+    @classmethod
+    def _some_calls(cls, calls: Decimal | Range) -> Decimal | Range:
+        if quantity_low(calls) <= 0:
+            raise ValueError("must be above 0")
+        return calls
+
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
-        _per_call_or_turn(self.caller_audio_seconds, self.caller_audio_seconds_per_turn, "caller_audio_seconds")
-        _per_call_or_turn(self.agent_audio_seconds, self.agent_audio_seconds_per_turn, "agent_audio_seconds")
-        _per_call_or_turn(self.agent_text_tokens, self.agent_text_tokens_per_turn, "agent_text_tokens")
         if self.caller_audio_seconds is None and self.caller_audio_seconds_per_turn is None:
             raise ValueError("give caller_audio_seconds (whole call) or caller_audio_seconds_per_turn")
-        if quantity_low(self.turns) < 1:
-            raise ValueError("turns must be at least 1")
-        for bound in (quantity_low(self.turns), quantity_high(self.turns)):
-            if bound != bound.to_integral_value():
-                raise ValueError(f"turns must be whole numbers, got {bound}")
-        if quantity_high(self.cache_hit_fraction) > 1:
-            raise ValueError("cache_hit_fraction is a share between 0 and 1")
-        if quantity_low(self.calls_per_month) <= 0:
-            raise ValueError("calls_per_month must be above 0")
         return self
 
 
