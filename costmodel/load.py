@@ -231,6 +231,10 @@ def _message(error: dict[str, Any]) -> str:
     if kind in {"decimal_type", "decimal_parsing"}:
         also = " or a {low, high} range" if "decimal" in loc else ""
         return f"must be a number{also} (got {error.get('input')!r})"
+    if kind == "too_short":
+        return "must list at least one entry"
+    if kind == "string_too_short":
+        return f"must be at least {error['ctx']['min_length']} characters (got {error.get('input')!r})"
     if kind == "string_pattern_mismatch":
         wanted = _PATTERN_HELP.get(error.get("ctx", {}).get("pattern", ""), f"must match {error['ctx']['pattern']}")
         return f"{wanted} (got {error.get('input')!r})"

@@ -420,7 +420,8 @@ class StackComponent(Model):
     @model_validator(mode="after")
     def _self_hosted_fields(self) -> StackComponent:
         if self.role.startswith("self-hosted") and self.workload is None:
-            raise ValueError(f"role {self.role} needs workload (e.g. whisper-large-v3)")
+            example = "whisper-large-v3" if self.role == "self-hosted-asr" else "llama-3.1-8b"
+            raise ValueError(f"role {self.role} needs workload (e.g. {example})")
         if not self.role.startswith("self-hosted") and self.workload is not None:
             raise ValueError("workload only applies to self-hosted roles")
         return self
