@@ -252,7 +252,10 @@ def estimate(
     if not lines:
         raise InputError(f"stack {stack_id} prices nothing for scenario {scenario_id}")
     zero = Span(Decimal(0), Decimal(0))
-    per_call = sum((line.cost_per_call for line in lines), zero)
+    # Monthly items are divided by volume once, on their total, so per-call figures carry one rounding at most.
+    per_call_items = sum((line.cost_per_call for line in lines if line.per == "call"), zero)
+    monthly_items = sum((line.cost_per_month for line in lines if line.per == "month"), zero)
+    per_call = per_call_items + (monthly_items / p.calls_per_month if monthly_items != zero else zero)
     per_month = sum((line.cost_per_month for line in lines), zero)
     fixed = sum((line.cost_per_month for line in lines if line.fixed), zero)
     return Estimate(
