@@ -1,0 +1,45 @@
+"""Shared fixtures: the bundled catalog, a CLI runner, and a throwaway copy of the bundled data to break."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from costmodel.catalog import Catalog, bundled_dir, load_catalog
+
+
+@pytest.fixture(scope="session")
+def catalog() -> Catalog:
+    """The bundled price sheets, stacks and scenarios, loaded once (read-only: models are frozen)."""
+    return load_catalog(bundled_dir("pricing"), bundled_dir("scenarios"))
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def bundled_copy(tmp_path: Path) -> Path:
+    """tmp_path holding copies of pricing/ and scenarios/ (tmp_path/pricing, tmp_path/scenarios), free to break."""
+    for name in ("pricing", "scenarios"):
+        shutil.copytree(bundled_dir(name), tmp_path / name)
+    return tmp_path
+
+
+@pytest.fixture
+def write_yaml(tmp_path: Path) -> Callable[[str, str], Path]:
+    """write_yaml(name, text) -> path: a small YAML file in tmp_path, text dedented and stripped of the leading newline."""
+    import textwrap
+
+    def write(name: str, text: str) -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return path
+
+    return write
