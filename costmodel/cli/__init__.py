@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "schema": "costmodel.cli.data:schema",
     "scenarios": "costmodel.cli.data:scenarios",
     "stacks": "costmodel.cli.data:stacks",
+    "report": "costmodel.cli.report:report",
 }
 """Command name → module:attribute; imported only when that command runs (or help lists it)."""
 
