@@ -150,9 +150,7 @@ def parse_yaml(text: str, path: str | Path) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
-        problem = exc.problem or exc.context or "invalid YAML"
-        if "could not determine a constructor" in problem:
-            problem = f"tag {problem.split('tag')[-1].strip()} is not allowed; costmodel files hold plain data"
+        problem = _yaml_problem(exc.problem or exc.context or "invalid YAML")
         raise InputError(problem, path=path, line=line) from None
     except yaml.YAMLError as exc:
         raise InputError(f"invalid YAML: {exc}", path=path) from None
@@ -161,6 +159,19 @@ def parse_yaml(text: str, path: str | Path) -> Any:
     finally:
         loader.dispose()
     return data
+
+
+def _yaml_problem(problem: str) -> str:
+    """PyYAML's wording, with the cases people hit most said in plain words and with the fix."""
+    if "could not determine a constructor" in problem:
+        tag = problem.split("'")[1] if problem.count("'") >= 2 else problem.split("tag")[-1].strip()
+        tag = tag.replace("tag:yaml.org,2002:", "!!")
+        return f"tag {tag} is not allowed; costmodel files hold plain data"
+    if "found another document" in problem:
+        return "a file holds one YAML document; remove the '---' and what follows, or split the file"
+    if "cannot start any token" in problem:
+        return "found a character that cannot start a value: indent with spaces, not tabs, and quote text starting with @ or `"
+    return problem
 
 
 def locate(text: str, loc: Sequence[str | int]) -> int | None:
@@ -260,7 +271,8 @@ def _real(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def validate(model: type[M], data: Any, path: str | Path, text: str) -> M:
     """Validate parsed data against a model, turning the first problem into a path:line error."""
     if not isinstance(data, dict):
-        raise InputError(f"expected a mapping of fields at the top, got {type(data).__name__}", path=path, line=1)
+        got = {list: "a list", type(None): "nothing"}.get(type(data), "a single value")
+        raise InputError(f"expected a mapping of fields (name: value) at the top, got {got}", path=path, line=1)
     try:
         return model.model_validate(data)
     except ValidationError as exc:
