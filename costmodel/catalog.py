@@ -157,7 +157,9 @@ def check_references(catalog: Catalog) -> None:
             wanted = ROLE_KINDS[component.role]
             if sku.kind != wanted:
                 raise InputError(
-                    f"role {component.role} needs a {wanted} SKU, but {sku.id} is {sku.kind}", **where("sku")  # type: ignore[arg-type]
+                    f"role {component.role} needs a SKU of kind {wanted}, but {sku.id} is {sku.kind}; "
+                    f"see costmodel prices --kind {wanted}",
+                    **where("sku"),  # type: ignore[arg-type]
                 )
             if component.workload is not None:
                 workloads = [entry.workload for entry in sku.throughput]
