@@ -101,7 +101,10 @@ def compare(
         except NoPriceError as exc:
             stack = catalog.stacks[stack_id]
             unpriced.append(
-                ComparisonRow(None, stack_id, stack.title, stack.architecture, None, None, None, None, False, exc.message)
+                ComparisonRow(
+                    None, stack_id, stack.title, stack.architecture, None, None, None, None, False,
+                    exc.message.removeprefix(f"stack {stack_id}: "),
+                )
             )
     if not priced:
         raise NoPriceError(f"no stack has prices in force on {as_of}: {unpriced[0].unpriced}")

@@ -190,6 +190,12 @@ def breakdown_document(result: Estimate) -> dict[str, Any]:
 
 def breakdown_text(result: Estimate, fmt: str) -> str:
     cur = result.currency
+    # Sources are long; tables cite them by number and list them once below.
+    sources: list[str] = []
+    for line in result.lines:
+        cited = f"{line.source} (checked {line.checked}, price from {line.effective_from})"
+        if cited not in sources:
+            sources.append(cited)
     rows = [
         {
             "component": line.role,
@@ -201,6 +207,7 @@ def breakdown_text(result: Estimate, fmt: str) -> str:
             "per_month": span_text(line.cost_per_month, MONTHLY_PLACES, grouping=True),
             "from": line.effective_from.isoformat(),
             "source": line.source,
+            "ref": f"[{sources.index(f'{line.source} (checked {line.checked}, price from {line.effective_from})') + 1}]",
         }
         for line in result.lines
     ]
@@ -212,6 +219,7 @@ def breakdown_text(result: Estimate, fmt: str) -> str:
     ]
     if fmt == "csv":
         return table(rows, columns, "csv")
+    columns[-2:] = [Column("ref", "source")]
     out = [
         f"{result.scenario} on {result.stack}: {result.stack_title}",
         f"{quantity_text(result.calls_per_month)} calls/month · prices in force on {result.as_of} · {cur}"
@@ -251,6 +259,7 @@ def breakdown_text(result: Estimate, fmt: str) -> str:
     if result.fixed_per_month.high > 0:
         total += f" (of which {span_text(result.fixed_per_month, MONTHLY_PLACES, grouping=True)} is the always-on floor)"
     out.append(total)
+    out += ["", "Sources:"] + [f"  [{number}] {' '.join(text.split())}" for number, text in enumerate(sources, start=1)]
     if result.notes:
         out += ["", "* Estimates and hypotheticals:"] + [f"  - {' '.join(note.split())}" for note in result.notes]
     return "\n".join(out) + "\n"
