@@ -25,6 +25,8 @@ COMMANDS: dict[str, str] = {
     "schema": "costmodel.cli.data:schema",
     "scenarios": "costmodel.cli.data:scenarios",
     "stacks": "costmodel.cli.data:stacks",
+    "render": "costmodel.cli.writers:render",
+    "audit": "costmodel.cli.writers:audit",
     "report": "costmodel.cli.report:report",
 }
 """Command name → module:attribute; imported only when that command runs (or help lists it)."""
