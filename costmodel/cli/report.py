@@ -1,0 +1,59 @@
+"""`costmodel report`: one self-contained procurement document (HTML or Markdown) for a scenario."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from costmodel.cli.common import (
+    as_of_option,
+    catalog_for,
+    check_currency,
+    currency_option,
+    data_options,
+    split_ids,
+    whatif_options,
+)
+from costmodel.report import build_report, document_kind, render_report
+from costmodel.whatif import parse_price_change, parse_settings
+
+
+@click.command()
+@click.argument("scenario")
+@click.option("--stacks", metavar="A,B,...", help="Only these stacks, comma-separated (default: every bundled stack).")
+@as_of_option
+@currency_option
+@whatif_options
+@click.option(
+    "-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+    help="report.html (one self-contained page) or report.md (charts written beside it as FILE-STEM-*.svg).",
+)
+@data_options
+def report(scenario: str, stacks: str | None, as_of: date | None, currency: str, settings: tuple[str, ...],
+           prices: tuple[str, ...], output: Path, pricing_dir: Path | None, scenarios_dir: Path | None) -> None:
+    """A procurement report to attach to a decision: the cheapest stack, the comparison, every stack's bill,
+    break-even charts, the assumptions, every price with its source and date, and a fingerprint of the data.
+
+    The figures are those of `costmodel compare`; nothing is fetched from the network.
+    """
+    kind = document_kind(output)
+    overrides = parse_settings(settings)
+    changes = [parse_price_change(text) for text in prices]
+    catalog = catalog_for(pricing_dir, scenarios_dir)
+    on = as_of or date.today()
+    check_currency(catalog, currency, on)
+    for change in changes:
+        catalog.sku(change.sku)
+    result = build_report(catalog, scenario, split_ids(stacks), as_of=on, currency=currency, settings=overrides,
+                          price_changes=changes)
+    documents = render_report(result, kind, image_stem=output.stem)
+    from costmodel.output import write_atomic
+
+    # Images first, the document last: a reader never finds a report whose images are missing.
+    for name, text in documents.items():
+        if name:
+            write_atomic(output.with_name(name), text, protected=catalog.files)
+    write_atomic(output, documents[""], protected=catalog.files)
+    click.echo(f"wrote {output}" + "".join(f", {output.with_name(n)}" for n in documents if n), err=True)

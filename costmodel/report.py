@@ -1,0 +1,304 @@
+"""Procurement report: one self-contained document per decision, built from the same Comparison as `compare`.
+
+`build_report` gathers plain data (the comparison with every stack's itemised Estimate, the assumptions, every
+price used with its source, the input-file fingerprint, the charts); `costmodel.report_html` and
+`costmodel.report_markdown` turn it into a document. No figure is computed here: money comes from
+`costmodel.comparison.compare` and is formatted by `costmodel.render`, exactly as `compare` shows it.
+
+Reproducibility (README "Procurement report"):
+- fingerprint = sha256 of the manifest text: one line `SHA256  NAME` per input file the catalog read, sorted by
+  NAME (the path relative to the data folder: `pricing/openai.yaml`, `pricing/stacks/x.yaml`,
+  `scenarios/y.yaml`), then one line `settings JSON` (the scenario, stacks, as-of date, currency, --set and
+  --price values as sorted-key JSON). The manifest is printed in the report, so `sha256sum` re-checks it.
+- price-sheet date = the latest `checked` or `effective_from` date among the prices (and fx rate) the report used:
+  nothing the report relies on was read or came into force after it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from costmodel import __version__
+from costmodel.catalog import Catalog
+from costmodel.comparison import Comparison, ComparisonRow, compare
+from costmodel.engine import FxUsed
+from costmodel.render import to_json
+from costmodel.schema import PRICE_FIELDS, SCENARIO_FIELDS, Range, Scenario
+from costmodel.span import Span
+from costmodel.whatif import _PAIRED, PriceChange, apply_settings
+
+SCENARIO_UNITS: dict[str, str] = {
+    "calls_per_month": "calls per month",
+    "turns": "turns per call",
+    "caller_audio_seconds": "seconds per call",
+    "caller_audio_seconds_per_turn": "seconds per turn",
+    "agent_audio_seconds": "seconds per call",
+    "agent_audio_seconds_per_turn": "seconds per turn",
+    "agent_text_tokens": "tokens per call",
+    "agent_text_tokens_per_turn": "tokens per turn",
+    "agent_reply_characters": "characters per call",
+    "system_prompt_tokens": "tokens per turn",
+    "cache_hit_fraction": "share, 0–1",
+    "speaking_rate_words_per_minute": "words per minute",
+    "tokens_per_word": "tokens per word",
+    "characters_per_word": "characters per word",
+    "call_duration_seconds": "seconds per call",
+    "peak_concurrent_calls": "calls at once",
+    "operating_hours_per_month": "hours per month",
+    "peak_to_average_ratio": "ratio",
+}
+"""The unit of every scenario field, as printed in the assumptions table."""
+
+SUFFIXES = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown"}
+"""Output file suffix → document kind; anything else is refused before any work."""
+
+
+@dataclass(frozen=True)
+class Assumption:
+    """One scenario field as the report priced it."""
+
+    name: str
+    value: Decimal | Range | None
+    unit: str
+    description: str
+    origin: str
+    """`scenario file`, `--set`, `default`, `derived` (not set: the engine works it out, see description) or
+    `not used` (a whole-call / per-turn twin of a field that is given)."""
+
+
+@dataclass(frozen=True)
+class PriceUsed:
+    """One price a line item used, with where it came from; `stacks` lists the stacks that used it."""
+
+    sku: str
+    sku_name: str
+    price_field: str
+    unit: str
+    sheet_usd: Decimal | Range | None
+    """The price as the sheet states it (USD); None when a --price what-if set a field the sheet lacks."""
+    used: Span
+    """The unit price the figures used, in the report currency, after any --price what-if."""
+    effective_from: date
+    checked: date
+    source: str
+    estimate: bool
+    note: str | None
+    what_if: bool
+    stacks: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class InputFile:
+    name: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A break-even chart: `svg` is a complete inline <svg> element (no external resources)."""
+
+    key: str
+    title: str
+    caption: str
+    svg: str
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything a procurement report shows, as plain data."""
+
+    comparison: Comparison
+    scenario: Scenario
+    assumptions: list[Assumption]
+    prices: list[PriceUsed]
+    fx: FxUsed | None
+    estimate_notes: list[str]
+    files: list[InputFile]
+    manifest: str
+    fingerprint: str
+    price_sheet_date: date
+    version: str
+    settings: dict[str, Any]
+    charts: list[Chart]
+
+    @property
+    def priced(self) -> list[ComparisonRow]:
+        return [row for row in self.comparison.rows if row.rank is not None]
+
+    @property
+    def next_best(self) -> ComparisonRow | None:
+        return self.priced[1] if len(self.priced) > 1 else None
+
+    @property
+    def ranges_overlap(self) -> bool:
+        """True when the next best's low end is below the cheapest's high end: the ranking could flip."""
+        nxt = self.next_best
+        first = self.priced[0].per_call
+        return bool(nxt and nxt.per_call and first and nxt.per_call.low < first.high)
+
+
+def document_kind(path: str | Path) -> str:
+    """`html` or `markdown` from the output file's suffix; InputError for anything else."""
+    from costmodel.errors import InputError
+
+    suffix = Path(path).suffix.lower()
+    if suffix not in SUFFIXES:
+        raise InputError(
+            f"cannot tell the report format from '{suffix or 'no suffix'}'; name the file .html or .md",
+            field="--output",
+        )
+    return SUFFIXES[suffix]
+
+
+def relative_name(catalog: Catalog, path: Path) -> str:
+    """An input file's name relative to its data folder, so the fingerprint does not depend on where it lives."""
+    if path in catalog.scenario_paths.values():
+        return f"scenarios/{path.name}"
+    if path in catalog.stack_paths.values():
+        return f"pricing/stacks/{path.name}"
+    return f"pricing/{path.name}"
+
+
+def input_files(catalog: Catalog) -> list[InputFile]:
+    files = [InputFile(relative_name(catalog, p), hashlib.sha256(Path(p).read_bytes()).hexdigest()) for p in catalog.files]
+    return sorted(files, key=lambda f: f.name)
+
+
+def settings_record(
+    scenario: str, stacks: list[str] | None, as_of: date, currency: str,
+    settings: dict[str, Any] | None, price_changes: list[PriceChange] | tuple[PriceChange, ...],
+) -> dict[str, Any]:
+    """The choices that, with the input files, determine every figure (exact decimals as strings)."""
+    return to_json({
+        "scenario": scenario,
+        "stacks": list(stacks) if stacks else None,
+        "as_of": as_of,
+        "currency": currency,
+        "set": {name: value.model_dump() if isinstance(value, Range) else value for name, value in (settings or {}).items()},
+        "price": [
+            {"sku": c.sku, "price_field": c.price_field,
+             "value": c.value.model_dump() if isinstance(c.value, Range) else c.value, "factor": c.factor}
+            for c in price_changes
+        ],
+    })
+
+
+def manifest_text(files: list[InputFile], record: dict[str, Any]) -> str:
+    lines = [f"{f.sha256}  {f.name}\n" for f in files]
+    return "".join(lines) + "settings " + json.dumps(record, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def assumptions(scenario: Scenario, file_scenario: Scenario, settings: dict[str, Any] | None) -> list[Assumption]:
+    """Every scenario field with its unit and where its value came from (file, --set, default or derived)."""
+    given = file_scenario.model_fields_set
+    rows = []
+    for name in SCENARIO_FIELDS:
+        value = getattr(scenario, name)
+        if settings and name in settings:
+            origin = "--set"
+        elif value is None and getattr(scenario, _PAIRED.get(name, name)) is not None:
+            origin = "not used"
+        elif value is None:
+            origin = "derived"
+        elif name in given:
+            origin = "scenario file"
+        else:
+            origin = "default"
+        description = Scenario.model_fields[name].description or ""
+        rows.append(Assumption(name, value, SCENARIO_UNITS.get(name, ""), description, origin))
+    return rows
+
+
+def prices_used(
+    catalog: Catalog, comparison: Comparison, price_changes: list[PriceChange] | tuple[PriceChange, ...]
+) -> list[PriceUsed]:
+    """Every (SKU, price field, period) a line item used, once, with the stacks that used it."""
+    changed = {(c.sku, c.price_field) for c in price_changes}
+    found: dict[tuple[str, str, date], PriceUsed] = {}
+    for row in comparison.rows:
+        result = comparison.estimates.get(row.stack)
+        if result is None:
+            continue
+        for line in result.lines:
+            key = (line.sku, line.price_field, line.effective_from)
+            if key not in found:
+                period = catalog.price(line.sku, comparison.as_of)
+                found[key] = PriceUsed(
+                    sku=line.sku, sku_name=line.sku_name, price_field=line.price_field,
+                    unit=PRICE_FIELDS[line.price_field], sheet_usd=getattr(period, line.price_field),
+                    used=line.unit_price, effective_from=line.effective_from, checked=line.checked,
+                    source=line.source, estimate=line.estimate, note=line.note,
+                    what_if=(line.sku, line.price_field) in changed,
+                )
+            if row.stack not in found[key].stacks:
+                found[key].stacks.append(row.stack)
+    return sorted(found.values(), key=lambda p: (p.sku, list(PRICE_FIELDS).index(p.price_field)))
+
+
+def price_sheet_date(prices: list[PriceUsed], fx: FxUsed | None) -> date:
+    dates = [max(p.checked, p.effective_from) for p in prices]
+    if fx is not None:
+        dates.append(max(fx.checked, fx.effective_from))
+    return max(dates)
+
+
+def build_report(
+    catalog: Catalog,
+    scenario: str,
+    stacks: list[str] | None = None,
+    *,
+    as_of: date | None = None,
+    currency: str = "USD",
+    settings: dict[str, Any] | None = None,
+    price_changes: list[PriceChange] | tuple[PriceChange, ...] = (),
+    charts: bool = True,
+) -> Report:
+    """Price the scenario on the stacks (exactly as `compare` does) and gather what the document shows."""
+    as_of = as_of or date.today()
+    result = compare(catalog, scenario, stacks, as_of=as_of, currency=currency, settings=settings, price_changes=price_changes)
+    file_scenario = catalog.scenario(scenario)
+    priced_scenario = apply_settings(file_scenario, settings) if settings else file_scenario
+    prices = prices_used(catalog, result, price_changes)
+    notes: list[str] = []
+    for e in result.estimates.values():
+        notes.extend(" ".join(n.split()) for n in e.notes if " ".join(n.split()) not in notes)
+    files = input_files(catalog)
+    record = settings_record(scenario, stacks, as_of, currency, settings, price_changes)
+    manifest = manifest_text(files, record)
+    drawn: list[Chart] = []
+    if charts:
+        from costmodel.report_charts import break_even_charts
+
+        drawn = break_even_charts(catalog, result, priced_scenario, settings=settings, price_changes=price_changes)
+    return Report(
+        comparison=result,
+        scenario=priced_scenario,
+        assumptions=assumptions(priced_scenario, file_scenario, settings),
+        prices=prices,
+        fx=result.fx,
+        estimate_notes=notes,
+        files=files,
+        manifest=manifest,
+        fingerprint=hashlib.sha256(manifest.encode("utf-8")).hexdigest(),
+        price_sheet_date=price_sheet_date(prices, result.fx),
+        version=__version__,
+        settings=record,
+        charts=drawn,
+    )
+
+
+def render_report(report: Report, kind: str, image_stem: str = "report") -> dict[str, str]:
+    """The document's files by name: {"": html} for HTML; {"": markdown, "STEM-KEY.svg": svg, ...} for Markdown."""
+    if kind == "html":
+        from costmodel.report_html import render_html
+
+        return {"": render_html(report)}
+    from costmodel.report_markdown import render_markdown
+
+    return render_markdown(report, image_stem)

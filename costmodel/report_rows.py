@@ -1,0 +1,215 @@
+"""The report's tables and summary as display strings, shared by the HTML and Markdown documents.
+
+Every money string comes from costmodel.render (span_text, multiple_text and its rounding constants), so a
+report cell reads exactly like the same cell of `compare` or `breakdown`. Money cells also keep the exact
+Span, which the HTML writes into data-low/data-high attributes for anyone re-checking the rounding.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from costmodel.engine import Estimate
+from costmodel.render import (
+    LINE_PLACES,
+    MONTHLY_PLACES,
+    MULTIPLE_PLACES,
+    PER_CALL_PLACES,
+    multiple_text,
+    plain,
+    quantity_text,
+    span_text,
+)
+from costmodel.report import Report
+from costmodel.schema import Range
+from costmodel.span import Span
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One table cell: the text people read, and for money the exact value it was rounded from."""
+
+    text: str
+    exact: Span | None = None
+    numeric: bool = False
+    link: bool = False
+    """The text is a source: the HTML links it when it is an http(s) URL."""
+    mono: bool = False
+    """A hash: monospaced, may break anywhere."""
+
+
+@dataclass(frozen=True)
+class Table:
+    key: str
+    headers: list[str]
+    rows: list[list[Cell]]
+    numeric_columns: frozenset[int] = frozenset()
+
+
+def money(value: Span | None, places: int, grouping: bool = False) -> Cell:
+    return Cell(span_text(value, places, grouping), value, numeric=True)
+
+
+def exact_text(value: object) -> str:
+    """A scenario value or sheet price exactly as written: 20–60 for a range, plain decimals."""
+    if value is None:
+        return "–"
+    if isinstance(value, Range):
+        return f"{plain(value.low)}–{plain(value.high)}"
+    if isinstance(value, Span):
+        return plain(value.low) if value.low == value.high else f"{plain(value.low)}–{plain(value.high)}"
+    return plain(value)  # type: ignore[arg-type]
+
+
+def summary_lines(report: Report) -> list[str]:
+    """The decision in a few sentences (plain text; the documents add emphasis)."""
+    c = report.comparison
+    cur = c.currency
+    first = report.priced[0]
+    lines = [
+        f"Cheapest stack: {first.stack} — {first.title} — at {span_text(first.per_call, PER_CALL_PLACES)} {cur} per call, "
+        f"{span_text(first.per_month, MONTHLY_PLACES, grouping=True)} {cur} per month "
+        f"at {quantity_text(c.calls_per_month)} calls a month.",
+    ]
+    nxt = report.next_best
+    if nxt is not None:
+        lines.append(
+            f"Next best: {nxt.stack} at {span_text(nxt.per_call, PER_CALL_PLACES)} {cur} per call, "
+            f"{multiple_text(nxt.multiple_of_cheapest)} the cheapest "
+            f"({span_text(nxt.per_month, MONTHLY_PLACES, grouping=True)} {cur} per month)."
+        )
+    if report.ranges_overlap:
+        lines.append(
+            "The per-call ranges of the two overlap: stacks are ranked by the low end, and at the high end of the "
+            "assumptions the order can change (see the comparison and the charts)."
+        )
+    if first.estimate:
+        lines.append("The cheapest stack's figures use at least one estimated or hypothetical number (see Estimates).")
+    unpriced = [row.stack for row in c.rows if row.rank is None]
+    if unpriced:
+        lines.append(f"Not priced on {c.as_of}: {', '.join(unpriced)} (no price in force; never counted as zero).")
+    return lines
+
+
+def comparison_table(report: Report) -> Table:
+    cur = report.comparison.currency
+    rows = [
+        [
+            Cell(str(row.rank) if row.rank else "–", numeric=True),
+            Cell(row.stack + (" *" if row.estimate else "")),
+            Cell(row.architecture),
+            money(row.per_call, PER_CALL_PLACES),
+            money(row.per_month, MONTHLY_PLACES, grouping=True),
+            money(row.fixed_per_month, MONTHLY_PLACES, grouping=True)
+            if row.fixed_per_month and row.fixed_per_month.high > 0 else Cell("–", numeric=True),
+            Cell(multiple_text(row.multiple_of_cheapest), row.multiple_of_cheapest, numeric=True),
+            Cell(row.unpriced or ""),
+        ]
+        for row in report.comparison.rows
+    ]
+    headers = ["#", "stack", "architecture", f"per call ({cur})", f"per month ({cur})",
+               f"GPU floor ({cur}/month)", "× cheapest", "note"]
+    return Table("comparison", headers, rows, frozenset({0, 3, 4, 5, 6}))
+
+
+def breakdown_table(result: Estimate) -> Table:
+    cur = result.currency
+    rows = [
+        [
+            Cell(line.role),
+            Cell(line.sku + (" *" if line.estimate else "")),
+            Cell(line.meter),
+            Cell(quantity_text(line.quantity) + (" /month" if line.per == "month" else ""), numeric=True),
+            Cell(f"{line.unit_price} per {line.price_unit.split(' per ', 1)[1]}", numeric=True),
+            money(line.cost_per_call, LINE_PLACES),
+            money(line.cost_per_month, MONTHLY_PLACES, grouping=True),
+        ]
+        for line in result.lines
+    ]
+    rows.append([
+        Cell("total"), Cell(""), Cell(""), Cell(""), Cell(""),
+        money(result.per_call, PER_CALL_PLACES), money(result.per_month, MONTHLY_PLACES, grouping=True),
+    ])
+    headers = ["component", "SKU", "meter", "quantity", f"unit price ({cur})", f"per call ({cur})", f"per month ({cur})"]
+    return Table(f"breakdown-{result.stack}", headers, rows, frozenset({3, 4, 5, 6}))
+
+
+def assumptions_table(report: Report) -> Table:
+    rows = [
+        [Cell(a.name), Cell(exact_text(a.value) if a.value is not None else "–", numeric=True),
+         Cell(a.unit), Cell(a.origin), Cell(a.description)]
+        for a in report.assumptions
+    ]
+    return Table("assumptions", ["field", "value", "unit", "from", "meaning"], rows, frozenset({1}))
+
+
+def prices_table(report: Report) -> Table:
+    """Every price used; the "used" column appears only when it can differ from the sheet (currency, what-if)."""
+    cur = report.comparison.currency
+    converted = cur != "USD" or any(p.what_if for p in report.prices)
+    rows = [
+        [
+            Cell(p.sku + (" *" if p.estimate else "")),
+            Cell(p.price_field),
+            Cell(f"USD per {p.unit}"),
+            Cell(exact_text(p.sheet_usd), numeric=True),
+            Cell(exact_text(p.used) + (" (what-if)" if p.what_if else ""), p.used, numeric=True),
+            Cell(p.effective_from.isoformat(), numeric=True),
+            Cell(p.checked.isoformat(), numeric=True),
+            Cell(p.source, link=True),
+            Cell(", ".join(p.stacks)),
+        ]
+        for p in report.prices
+    ]
+    if report.fx is not None:
+        fx = report.fx
+        rows.append([
+            Cell(f"fx/{fx.currency}"), Cell("per_usd"), Cell(f"{fx.currency} per USD"), Cell(plain(fx.per_usd), numeric=True),
+            Cell(plain(fx.per_usd), numeric=True), Cell(fx.effective_from.isoformat(), numeric=True),
+            Cell(fx.checked.isoformat(), numeric=True),
+            Cell(fx.source, link=True), Cell("all"),
+        ])
+    headers = ["SKU", "price field", "unit", "sheet price", f"used ({cur} per unit)", "effective from", "checked",
+               "source", "used by"]
+    if not converted:
+        headers.pop(4)
+        rows = [row[:4] + row[5:] for row in rows]
+    return Table("prices", headers, rows, frozenset({3, 4} if converted else {3}))
+
+
+def files_table(report: Report) -> Table:
+    rows = [[Cell(f.name), Cell(f.sha256, mono=True)] for f in report.files]
+    return Table("files", ["input file", "sha256"], rows)
+
+
+def rounding_note(report: Report) -> str:
+    return (
+        f"Figures are exact in the engine and rounded half-up for display only: per call to {PER_CALL_PLACES} places, "
+        f"line items to {LINE_PLACES}, monthly amounts to cents ({MONTHLY_PLACES} places), multiples to "
+        f"{MULTIPLE_PLACES}. Ranges are low–high: both ends flow through every calculation. "
+        "* marks a stack, line or price that uses an estimated or hypothetical figure."
+    )
+
+
+def _quantity_arg(value: object) -> str:
+    if isinstance(value, dict):
+        return f"{value['low']}..{value['high']}"
+    return str(value)
+
+
+def reproduce_command(report: Report, output: str = "report.html") -> str:
+    """The command line that regenerates this report from the same data (shell-quoted)."""
+    import shlex
+
+    s = report.settings
+    args = ["costmodel", "report", s["scenario"]]
+    if s["stacks"]:
+        args += ["--stacks", ",".join(s["stacks"])]
+    args += ["--as-of", s["as_of"], "--currency", s["currency"]]
+    for name, value in s["set"].items():
+        args += ["--set", f"{name}={_quantity_arg(value)}"]
+    for change in s["price"]:
+        target = f"{change['sku']}.{change['price_field']}"
+        value = f"*{change['factor']}" if change["factor"] is not None else _quantity_arg(change["value"])
+        args += ["--price", f"{target}={value}"]
+    return shlex.join([*args, "-o", output])
