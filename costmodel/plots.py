@@ -1,0 +1,120 @@
+"""Charts as matplotlib Figures (Agg backend), for the CLI's --plot and for notebooks.
+
+matplotlib is imported inside each function, so importing this module costs nothing until a chart is drawn.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from costmodel.breakeven import BreakEven
+from costmodel.errors import InputError
+from costmodel.sensitivity import SensitivityResult
+from costmodel.sweep import SweepResult
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+PLOT_FORMATS = ("png", "svg")
+
+
+def check_plot_path(path: str) -> str:
+    """The plot format from the file name; an unsupported extension is an input error (before any work)."""
+    suffix = path.rsplit(".", 1)[-1].lower() if "." in path else ""
+    if suffix not in PLOT_FORMATS:
+        raise InputError(f"--plot {path}: give a .png or .svg file name", field="--plot")
+    return suffix
+
+
+def _spans_decades(low: float, high: float) -> bool:
+    return low > 0 and high / low >= 100
+
+
+def sweep_figure(result: SweepResult, breakevens: Iterable[BreakEven] = (), log: bool | None = None,
+                 title: str | None = None) -> Figure:
+    """Per-call cost of each stack along the swept field, ranges shaded, self-hosted floors dashed, break-evens marked.
+
+    `log`: log axes (default: when the swept values span two decades or more).
+    """
+    import numpy
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(9, 5.5), layout="constrained")
+    axes = figure.add_subplot()
+    x = result.values
+    log_x = _spans_decades(float(x.min()), float(x.max())) if log is None else log
+    colours = {}
+    for curve in result.curves.values():
+        (line,) = axes.plot(x, (curve.per_call_low + curve.per_call_high) / 2 if result.is_range else curve.per_call_low,
+                            label=f"{curve.stack} ({curve.architecture})", linewidth=1.8)
+        colours[curve.stack] = line.get_color()
+        if not numpy.array_equal(curve.per_call_low, curve.per_call_high):
+            axes.fill_between(x, curve.per_call_low, curve.per_call_high, color=line.get_color(), alpha=0.18, linewidth=0)
+        if numpy.any(curve.fixed_per_month_high > 0):
+            # The always-on GPU floor spread over the month's calls: what the stack costs per call at best.
+            floor = curve.fixed_per_month_low / result.calls_per_month_low
+            axes.plot(x, floor, linestyle="--", linewidth=1, color=line.get_color(),
+                      label=f"{curve.stack} always-on floor")
+    for be in breakevens:
+        for crossing in be.crossings:
+            if crossing.kind != "equal" or not (x.min() <= crossing.value <= x.max()):
+                continue
+            axes.plot([crossing.value], [crossing.cost_a], marker="o", markersize=7, color="black", zorder=5)
+            axes.annotate(f"{be.stack_a} = {be.stack_b}\nat {_short(crossing.value)}", (crossing.value, crossing.cost_a),
+                          textcoords="offset points", xytext=(8, 8), fontsize=8,
+                          arrowprops={"arrowstyle": "-", "color": "0.4", "linewidth": 0.6})
+    axes.set_xlabel(result.field.label)
+    axes.set_ylabel(f"cost per call ({result.currency})")
+    if log_x:
+        axes.set_xscale("log")
+    costs = numpy.concatenate([c.per_call_high for c in result.curves.values()] +
+                              [c.per_call_low for c in result.curves.values()])
+    positive = costs[costs > 0]
+    if positive.size and _spans_decades(float(positive.min()), float(positive.max())):
+        axes.set_yscale("log")
+    axes.grid(True, which="major", alpha=0.3)
+    axes.set_title(title or f"{result.scenario}: cost per call as {result.field.name} varies "
+                   f"(prices of {result.as_of})", fontsize=11)
+    axes.legend(fontsize=8, loc="best")
+    return figure
+
+
+def _short(value: float) -> str:
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:.4g}"
+
+
+def tornado_figure(result: SensitivityResult, top: int = 15) -> Figure:
+    """Horizontal bars: per-call cost with each input at -X% and +X%, the largest swing at the top."""
+    from matplotlib.figure import Figure
+
+    rows = result.rows[:top]
+    base = float((result.per_call.low + result.per_call.high) / 2)
+    figure = Figure(figsize=(9, 0.45 * max(len(rows), 3) + 1.6), layout="constrained")
+    axes = figure.add_subplot()
+    percent = f"{float(result.by) * 100:g}%"
+    for index, row in enumerate(reversed(rows)):
+        down = float((row.per_call_down.low + row.per_call_down.high) / 2) - base
+        up = float((row.per_call_up.low + row.per_call_up.high) / 2) - base
+        axes.barh(index, down, left=base, color="#4c72b0", label=f"input −{percent}" if index == 0 else None)
+        axes.barh(index, up, left=base, color="#dd8452", label=f"input +{percent}" if index == 0 else None)
+    axes.set_yticks(range(len(rows)), [row.name for row in reversed(rows)], fontsize=8)
+    axes.axvline(base, color="black", linewidth=1)
+    axes.set_xlabel(f"cost per call ({result.currency}); base {base:.5f}")
+    axes.set_title(f"{result.scenario} on {result.stack}: what moves cost per call (±{percent})", fontsize=11)
+    axes.legend(fontsize=8, loc="lower right")
+    return figure
+
+
+def figure_bytes(figure: Figure, fmt: str) -> bytes:
+    """Render in memory, so a failure leaves no file behind."""
+    import io
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    FigureCanvasAgg(figure)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format=fmt, dpi=150)
+    return buffer.getvalue()

@@ -1,0 +1,151 @@
+"""Sensitivity: how far per-call cost moves when each scenario input and each price moves by ±X%, largest first.
+
+Each input is moved alone, both ends of a range together, and the call is re-priced exactly with the engine
+(Decimal), so the figures match `compare --set` / `--price` runs. Whole-number inputs (turns) are rounded
+and kept at least 1; shares (cache_hit_fraction) are capped at 1. The swing is measured on the middle of the
+per-call range.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Literal
+
+from costmodel.catalog import Catalog
+from costmodel.engine import estimate
+from costmodel.errors import InputError
+from costmodel.schema import SCENARIO_FIELDS, Range, Scenario
+from costmodel.span import Span
+from costmodel.whatif import PriceChange, apply_settings, parse_number
+
+SHARE_FIELDS = ("cache_hit_fraction",)
+
+
+@dataclass(frozen=True)
+class SensitivityRow:
+    """One input moved down and up by the step."""
+
+    name: str
+    """Scenario field name, or SKU.price_field for a price."""
+    kind: Literal["scenario", "price"]
+    base_value: Decimal | Range
+    down_value: Decimal | Range
+    up_value: Decimal | Range
+    per_call_down: Span
+    per_call_up: Span
+    swing: Decimal
+    """Largest move of the middle of the per-call cost from the base, either way (currency per call)."""
+
+
+@dataclass
+class SensitivityResult:
+    scenario: str
+    stack: str
+    by: Decimal
+    """The step as a fraction (0.2 for ±20%)."""
+    as_of: date
+    currency: str
+    per_call: Span
+    rows: list[SensitivityRow]
+    """Inputs that move the cost, largest swing first."""
+    no_effect: list[str] = field(default_factory=list)
+    """Inputs that did not move the cost at all."""
+
+
+def parse_step(text: str) -> Decimal:
+    """'20%', '20' or '0.2' … as a fraction: 20% → 0.2 (a bare number above 1 is read as a percentage)."""
+    raw = text.strip()
+    value = parse_number(raw.removesuffix("%"), f"--by {text}")
+    if raw.endswith("%") or value >= 1:
+        value = value / 100
+    if not 0 < value < 1:
+        raise InputError(f"--by {text}: give a step between 0% and 100%, e.g. 20%", field="--by")
+    return value
+
+
+def _mid(span: Span) -> Decimal:
+    return (span.low + span.high) / 2
+
+
+def _scaled(value: Decimal | Range, factor: Decimal, name: str) -> Decimal | Range:
+    def one(v: Decimal) -> Decimal:
+        moved = v * factor
+        if name == "turns":
+            moved = max(Decimal(1), moved.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+        if name in SHARE_FIELDS:
+            moved = min(Decimal(1), moved)
+        return moved
+
+    if isinstance(value, Range):
+        return Range(low=one(value.low), high=one(value.high))
+    return one(value)
+
+
+def _scenario_inputs(model: Scenario) -> list[tuple[str, Decimal | Range]]:
+    return [(name, getattr(model, name)) for name in SCENARIO_FIELDS if getattr(model, name) is not None]
+
+
+def sensitivity(
+    catalog: Catalog,
+    scenario: str | Scenario,
+    stack: str,
+    by: Decimal | str = Decimal("0.2"),
+    *,
+    as_of: date | None = None,
+    currency: str = "USD",
+    settings: dict[str, Any] | None = None,
+    price_changes: list[PriceChange] | tuple[PriceChange, ...] = (),
+) -> SensitivityResult:
+    """Move each scenario input and each price the stack uses by ±`by` (a fraction, or text like '20%')."""
+    as_of = as_of or date.today()
+    step = parse_step(by) if isinstance(by, str) else by
+    model = catalog.scenario(scenario) if isinstance(scenario, str) else scenario
+    if settings:
+        model = apply_settings(model, settings)
+    name = scenario if isinstance(scenario, str) else "custom"
+
+    def run(model_: Scenario, changes: list[PriceChange]) -> Span:
+        return estimate(catalog, model_, stack, as_of=as_of, currency=currency, price_changes=changes,
+                        scenario_id=name).per_call
+
+    base_changes = list(price_changes)
+    base = run(model, base_changes)
+    down, up = 1 - step, 1 + step
+    rows: list[SensitivityRow] = []
+    no_effect: list[str] = []
+    for field_name, value in _scenario_inputs(model):
+        low_value, high_value = _scaled(value, down, field_name), _scaled(value, up, field_name)
+        low = run(apply_settings(model, {field_name: low_value}), base_changes)
+        high = run(apply_settings(model, {field_name: high_value}), base_changes)
+        _add(rows, no_effect, field_name, "scenario", value, low_value, high_value, low, high, base)
+    stack_model = catalog.stack(stack)
+    seen: set[tuple[str, str]] = set()
+    for component in stack_model.components:
+        period = catalog.price(component.sku, as_of)
+        for price_field, value in period.prices().items():
+            if (component.sku, price_field) in seen:
+                continue
+            seen.add((component.sku, price_field))
+            current = next((c.apply(value) for c in reversed(base_changes)
+                            if c.sku == component.sku and c.price_field == price_field), value)
+            # Scale the what-if price (if one is given), not the sheet's: the step moves the case being studied.
+            low_change = PriceChange(component.sku, price_field, value=_scaled(current, down, price_field))
+            high_change = PriceChange(component.sku, price_field, value=_scaled(current, up, price_field))
+            low = run(model, [*base_changes, low_change])
+            high = run(model, [*base_changes, high_change])
+            _add(rows, no_effect, f"{component.sku}.{price_field}", "price", current, low_change.value,  # type: ignore[arg-type]
+                 high_change.value, low, high, base)  # type: ignore[arg-type]
+    rows.sort(key=lambda row: (-row.swing, row.name))
+    return SensitivityResult(name, stack, step, as_of, currency, base, rows, no_effect)
+
+
+def _add(rows: list[SensitivityRow], no_effect: list[str], name: str, kind: Literal["scenario", "price"],
+         value: Decimal | Range, low_value: Decimal | Range, high_value: Decimal | Range, low: Span, high: Span,
+         base: Span) -> None:
+    swing = max(abs(_mid(low) - _mid(base)), abs(_mid(high) - _mid(base)))
+    if swing == 0:
+        no_effect.append(name)
+        return
+    rows.append(SensitivityRow(name, kind, value, low_value, high_value, low, high, swing))

@@ -1,0 +1,320 @@
+"""Sweeps: the cost of each stack along one input (a scenario field or a price), vectorized with numpy.
+
+The cost formula is the engine's own: `usage.profile` and `usage.component_usage` run on the VectorOps
+backend (Spans whose ends are numpy arrays) and each meter costs quantity × price / METERS divisor, with
+self-hosted monthly GPU bills divided by calls_per_month. Sweeps use float64; `compare` is exact (Decimal).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from costmodel.catalog import Catalog
+from costmodel.errors import InputError, NoPriceError, UnknownIdError
+from costmodel.schema import PRICE_FIELDS, SCENARIO_FIELDS, PricePeriod, Scenario, Sku, Stack, StackComponent
+from costmodel.span import Span, VectorOps
+from costmodel.usage import METERS, component_usage, gpu_sizing, is_monthly, profile
+from costmodel.whatif import _PAIRED, PRICE_ALIASES, PriceChange, apply_price_changes, apply_settings
+
+if TYPE_CHECKING:
+    import numpy
+    import pandas
+
+POSITIVE_FIELDS = ("calls_per_month", "speaking_rate_words_per_minute", "tokens_per_word", "characters_per_word",
+                   "operating_hours_per_month", "peak_to_average_ratio")
+"""Scenario fields that must stay above zero (the formulas divide by some of them)."""
+INTEGER_FIELDS = ("turns",)
+"""Scenario fields that only take whole values; sweeps round their points, break-evens say where they fall."""
+
+
+@dataclass(frozen=True)
+class Field:
+    """What a sweep or break-even varies: a scenario field, or one price of one SKU (in USD, as in the sheets)."""
+
+    name: str
+    sku: str | None = None
+    price_field: str | None = None
+
+    @property
+    def is_price(self) -> bool:
+        return self.sku is not None
+
+    @property
+    def label(self) -> str:
+        """Axis label with the unit."""
+        if self.price_field is not None:
+            short = self.price_field.removeprefix("usd_per_").replace("_", " ")
+            return f"{self.sku} {short} (USD per {PRICE_FIELDS[self.price_field]})"
+        units = {"calls_per_month": "calls per month", "turns": "turns per call"}
+        if self.name in units:
+            return units[self.name]
+        for suffix, unit in (("_seconds_per_turn", "s per turn"), ("_seconds", "s"), ("_tokens_per_turn", "tokens per turn"),
+                             ("_tokens", "tokens"), ("_characters", "characters"), ("_per_month", "per month")):
+            if self.name.endswith(suffix):
+                return f"{self.name} ({unit})"
+        return self.name
+
+
+def parse_field(text: str, catalog: Catalog | None = None) -> Field:
+    """A scenario field name (calls_per_month, caller_audio_seconds, turns, ...) or SKU.PRICE_FIELD."""
+    text = text.strip()
+    if text in SCENARIO_FIELDS:
+        return Field(text)
+    if "/" in text and "." in text:
+        sku, name = text.rsplit(".", 1)
+        price_field = PRICE_ALIASES.get(name, name)
+        if price_field not in PRICE_FIELDS:
+            raise UnknownIdError("price field", name, [*PRICE_ALIASES, *PRICE_FIELDS])
+        if catalog is not None:
+            catalog.sku(sku)
+        return Field(text, sku, price_field)
+    raise UnknownIdError("scenario field or SKU.PRICE_FIELD", text, SCENARIO_FIELDS)
+
+
+@dataclass
+class StackCurve:
+    """One stack's cost along the swept values, float64 arrays (low and high ends of the ranges)."""
+
+    stack: str
+    title: str
+    architecture: str
+    per_call_low: numpy.ndarray
+    per_call_high: numpy.ndarray
+    fixed_per_month_low: numpy.ndarray
+    """The always-on GPU floor per month (zero for API stacks)."""
+    fixed_per_month_high: numpy.ndarray
+
+
+@dataclass
+class SweepResult:
+    """Cost per call of each stack at each value of one field."""
+
+    scenario: str
+    field: Field
+    values: numpy.ndarray
+    curves: dict[str, StackCurve]
+    as_of: date
+    currency: str
+    calls_per_month_low: numpy.ndarray
+    calls_per_month_high: numpy.ndarray
+    unpriced: dict[str, str] = field(default_factory=dict)
+    """Stacks left out, with the reason (no price in force)."""
+
+    @property
+    def is_range(self) -> bool:
+        import numpy
+
+        return any(not numpy.array_equal(c.per_call_low, c.per_call_high) for c in self.curves.values())
+
+    def to_frame(self) -> pandas.DataFrame:
+        """Long format: one row per (value, stack) with per-call and per-month low/high and the fixed floor."""
+        import numpy
+        import pandas
+
+        frames = []
+        for curve in self.curves.values():
+            frames.append(pandas.DataFrame({
+                self.field.name: self.values,
+                "stack": curve.stack,
+                "per_call_low": curve.per_call_low,
+                "per_call_high": curve.per_call_high,
+                "per_month_low": curve.per_call_low * self.calls_per_month_low,
+                "per_month_high": curve.per_call_high * self.calls_per_month_high,
+                "fixed_per_month_low": curve.fixed_per_month_low,
+                "fixed_per_month_high": curve.fixed_per_month_high,
+            }))
+        if not frames:
+            return pandas.DataFrame()
+        frame = pandas.concat(frames, ignore_index=True)
+        frame["currency"] = self.currency
+        return frame.astype({self.field.name: numpy.float64})
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A scenario and stacks made ready for vector evaluation: what-ifs applied, prices looked up once."""
+
+    scenario: Scenario
+    stacks: dict[str, tuple[Stack, list[tuple[StackComponent, Sku, PricePeriod]]]]
+    rate: float
+    unpriced: dict[str, str]
+
+
+def prepare(
+    catalog: Catalog,
+    scenario: str | Scenario,
+    stacks: list[str] | None,
+    *,
+    as_of: date,
+    currency: str,
+    settings: dict[str, Any] | None,
+    price_changes: list[PriceChange] | tuple[PriceChange, ...],
+) -> Prepared:
+    model = catalog.scenario(scenario) if isinstance(scenario, str) else scenario
+    if settings:
+        model = apply_settings(model, settings)
+    fx = catalog.fx_rate(currency, as_of)
+    rate = float(fx.per_usd) if fx else 1.0
+    ids = stacks if stacks else sorted(catalog.stacks)
+    ready: dict[str, tuple[Stack, list[tuple[StackComponent, Sku, PricePeriod]]]] = {}
+    unpriced: dict[str, str] = {}
+    for stack_id in ids:
+        stack = catalog.stack(stack_id)
+        try:
+            parts = [
+                (c, catalog.sku(c.sku), apply_price_changes(c.sku, catalog.price(c.sku, as_of), price_changes))
+                for c in stack.components
+            ]
+        except NoPriceError as exc:
+            unpriced[stack_id] = f"stack {stack_id}: {exc.message}"
+            continue
+        ready[stack_id] = (stack, parts)
+    if not ready:
+        reason = next(iter(unpriced.values()), "no stacks")
+        raise NoPriceError(f"no stack has prices in force on {as_of}: {reason}")
+    return Prepared(model, ready, rate, unpriced)
+
+
+def evaluate(prepared: Prepared, field: Field, values: Any, ops: VectorOps | None = None) -> dict[str, tuple[Span, Span, Span]]:
+    """(per-call cost, fixed monthly floor, calls per month) Spans of arrays for each stack at each value.
+
+    This is the one vectorized cost formula: sweeps, break-evens and the benchmark all go through it.
+    """
+    import numpy
+
+    ops = ops or VectorOps()
+    x = numpy.asarray(values, dtype=float)
+    overrides: dict[str, Any] = {}
+    if not field.is_price:
+        overrides[field.name] = Span(x, x)
+        if field.name in _PAIRED:
+            overrides[_PAIRED[field.name]] = None
+    with numpy.errstate(divide="ignore", invalid="ignore"):
+        return _evaluate(prepared, field, x, ops, overrides)
+
+
+def _evaluate(
+    prepared: Prepared, field: Field, x: Any, ops: VectorOps, overrides: dict[str, Any]
+) -> dict[str, tuple[Span, Span, Span]]:
+    import numpy
+
+    p = profile(prepared.scenario, ops, overrides)
+    out: dict[str, tuple[Span, Span, Span]] = {}
+    zero = Span(numpy.zeros_like(x), numpy.zeros_like(x))
+    for stack_id, (_, parts) in prepared.stacks.items():
+        per_call, fixed = zero, zero
+        for component, sku, period in parts:
+            monthly = is_monthly(component)
+            for price_field, quantity in component_usage(component, sku, period, p, ops):
+                price = _price(period, price_field, field, component.sku, x, ops)
+                if price is None:
+                    if numpy.all(numpy.asarray(quantity.high) == 0):
+                        continue
+                    raise NoPriceError(
+                        f"stack {stack_id}: {sku.id} has no {price_field} in its price period from "
+                        f"{period.effective_from}, but the {component.role} role needs it for {METERS[price_field][0]}"
+                    )
+                cost = quantity * price * prepared.rate / float(METERS[price_field][1])
+                per_call = per_call + (cost / p.calls_per_month if monthly else cost)
+            if monthly:
+                sizing = gpu_sizing(component, sku, p, ops)
+                floor_price = _price(period, "usd_per_gpu_hour", field, component.sku, x, ops)
+                assert floor_price is not None
+                fixed = fixed + sizing.min_gpus * sizing.gpu_hours_per_month * floor_price * prepared.rate
+        out[stack_id] = (_broadcast(per_call, x), _broadcast(fixed, x), _broadcast(p.calls_per_month, x))
+    return out
+
+
+def _price(period: PricePeriod, price_field: str, field: Field, sku: str, x: Any, ops: VectorOps) -> Span | None:
+    if field.is_price and field.sku == sku and field.price_field == price_field:
+        return Span(x, x)
+    value = getattr(period, price_field)
+    return None if value is None else ops.const(value)
+
+
+def _broadcast(span: Span, x: Any) -> Span:
+    import numpy
+
+    return Span(numpy.broadcast_to(numpy.asarray(span.low, dtype=float), x.shape),
+                numpy.broadcast_to(numpy.asarray(span.high, dtype=float), x.shape))
+
+
+def sweep_values(start: float, stop: float, step: float | None = None, log: bool = False, points: int = 200) -> numpy.ndarray:
+    """The points of START:STOP[:STEP]; without a step, `points` evenly (or log-) spaced values."""
+    import numpy
+
+    if not (numpy.isfinite(start) and numpy.isfinite(stop)) or stop < start:
+        raise InputError(f"sweep range {start}:{stop} must have START ≤ STOP")
+    if log:
+        if start <= 0:
+            raise InputError("--log needs a START above 0")
+        return numpy.geomspace(start, stop, points)
+    if step is not None:
+        if step <= 0:
+            raise InputError("sweep STEP must be above 0")
+        count = int(numpy.floor((stop - start) / step + 1e-9)) + 1
+        if count > 50_000_000:
+            raise InputError(f"sweep of {count:,} points is too many; use a larger STEP")
+        return start + step * numpy.arange(count)
+    return numpy.linspace(start, stop, points)
+
+
+def sweep(
+    catalog: Catalog,
+    scenario: str | Scenario,
+    field: str | Field,
+    values: Any,
+    stacks: list[str] | None = None,
+    *,
+    as_of: date | None = None,
+    currency: str = "USD",
+    settings: dict[str, Any] | None = None,
+    price_changes: list[PriceChange] | tuple[PriceChange, ...] = (),
+) -> SweepResult:
+    """Cost of each stack (default: all priced ones) at each value of `field` (name or Field), vectorized.
+
+    `values` is any array-like of floats; whole-number fields (turns) must be given whole values.
+    """
+    import numpy
+
+    as_of = as_of or date.today()
+    target = field if isinstance(field, Field) else parse_field(field, catalog)
+    x = numpy.asarray(values, dtype=float).ravel()
+    _check_values(target, x)
+    prepared = prepare(catalog, scenario, stacks, as_of=as_of, currency=currency, settings=settings,
+                       price_changes=price_changes)
+    evaluated = evaluate(prepared, target, x)
+    curves = {}
+    calls = next(iter(evaluated.values()))[2]
+    for stack_id, (per_call, fixed, _) in evaluated.items():
+        stack = prepared.stacks[stack_id][0]
+        curves[stack_id] = StackCurve(stack_id, stack.title, stack.architecture, per_call.low, per_call.high,
+                                      fixed.low, fixed.high)
+    name = scenario if isinstance(scenario, str) else "custom"
+    return SweepResult(name, target, x, curves, as_of, currency, numpy.asarray(calls.low), numpy.asarray(calls.high),
+                       prepared.unpriced)
+
+
+def _check_values(target: Field, x: Any) -> None:
+    import numpy
+
+    if x.size == 0:
+        raise InputError(f"no values to sweep {target.name} over")
+    if not numpy.all(numpy.isfinite(x)) or numpy.any(x < 0):
+        raise InputError(f"{target.name}: sweep values must be finite and not negative")
+    if target.name in INTEGER_FIELDS and numpy.any(x != numpy.round(x)):
+        raise InputError(f"{target.name} takes whole numbers only; use a whole START and STEP")
+    if target.name == "turns" and numpy.any(x < 1):
+        raise InputError("turns must be at least 1")
+    if target.name in POSITIVE_FIELDS and numpy.any(x <= 0):
+        raise InputError(f"{target.name} must be above 0")
+    if target.name == "cache_hit_fraction" and numpy.any(x > 1):
+        raise InputError("cache_hit_fraction is a share between 0 and 1")
+
+
+def decimal_of(value: float) -> Decimal:
+    """A float from a sweep as the shortest Decimal that round-trips (for --set and exact re-checks)."""
+    return Decimal(repr(float(value)))
