@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Hashable, Sequence
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -17,6 +18,8 @@ MAX_FILE_BYTES = 8 * 1024 * 1024
 """Largest file costmodel reads; a price sheet of 10,000 SKUs is well under 8 MiB."""
 MAX_EXPANDED_NODES = 200_000
 """Largest node count a document may reach once its aliases are expanded."""
+MAX_NESTING = 2_000
+"""Deepest nesting of lists and mappings checked exactly; deeper Python-side work reports "nesting too deep" too."""
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -26,13 +29,8 @@ _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
     """yaml.safe_load's loader, plus exact decimals, duplicate-key errors and alias accounting."""
 
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self.alias_hits = 0
-
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         if node in self.constructed_objects:
-            self.alias_hits += 1
             return super().construct_object(node, deep)
         try:
             return super().construct_object(node, deep)
@@ -131,20 +129,58 @@ def _expanded_size(root: yaml.Node) -> int:
     return size(root)
 
 
+_LINE_PREFIX = re.compile(r"(?:\A|[\r\n\x85\u2028\u2029])([ \t?-]*)")
+
+
+def _nesting_bound(text: str) -> int:
+    """A cheap upper bound on how deep the document nests, without parsing it.
+
+    Flow collections each open with [ or {; block collections nest only by indentation or by compact
+    `- `/`? ` prefixes, at most two levels per column (a mapping and its indentless sequence).
+    """
+    prefix = max(len(match.group(1)) for match in _LINE_PREFIX.finditer(text))
+    return text.count("[") + text.count("{") + 2 * (prefix + 2)
+
+
+def _nesting_depth(text: str) -> tuple[int, int]:
+    """(deepest nesting, line where it is first reached), from libyaml's events (which do not recurse)."""
+    depth = deepest = line = 0
+    for event in yaml.parse(text, Loader=_BaseLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > deepest:
+                deepest, line = depth, event.start_mark.line + 1
+                if deepest > MAX_NESTING:
+                    break
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return deepest, line
+
+
+def _check_size(text: str, path: str | Path) -> None:
+    # libyaml's composer recurses in C once per level, so a deep enough file would crash the process; and
+    # aliases (including `<<` merges of aliases) can expand a small file into billions of values.
+    if _nesting_bound(text) > MAX_NESTING:
+        depth, line = _nesting_depth(text)
+        if depth > MAX_NESTING:
+            raise InputError(f"nesting is over {MAX_NESTING} levels deep", path=path, line=line)
+
+
 def parse_yaml(text: str, path: str | Path) -> Any:
     """Parse one YAML document safely; every failure is an InputError naming path and line."""
     loader = _Loader(text)
     try:
+        _check_size(text, path)
         node = loader.get_single_node()
         if node is None:
             raise InputError("file is empty", path=path, line=1)
-        data = loader.construct_document(node)
-        if loader.alias_hits and _expanded_size(node) > MAX_EXPANDED_NODES:
+        if "*" in text and _expanded_size(node) > MAX_EXPANDED_NODES:  # an alias needs a `*`
             raise InputError(
                 f"aliases expand to over {MAX_EXPANDED_NODES:,} values; write the data out instead",
                 path=path,
                 line=node.start_mark.line + 1,
             )
+        data = loader.construct_document(node)
     except _NodeError as exc:
         raise InputError(exc.message, path=path, line=exc.line) from None
     except yaml.MarkedYAMLError as exc:
@@ -177,8 +213,8 @@ def _yaml_problem(problem: str) -> str:
 def locate(text: str, loc: Sequence[str | int]) -> int | None:
     """The 1-based line of the value at `loc` (keys and list indexes), or the nearest enclosing one."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
+        node = yaml.compose(text, Loader=_BaseLoader)
+    except (yaml.YAMLError, RecursionError):
         return None
     if node is None:
         return None
@@ -275,9 +311,12 @@ def validate(model: type[M], data: Any, path: str | Path, text: str) -> M:
         raise InputError(f"expected a mapping of fields (name: value) at the top, got {got}", path=path, line=1)
     try:
         return model.model_validate(data)
+    except RecursionError:
+        raise InputError("nesting too deep", path=path) from None
     except ValidationError as exc:
         errors = exc.errors()
-        real = _real(errors)
+        # A misspelt field is reported both as unknown and as missing; the unknown one carries the did-you-mean.
+        real = sorted(_real(errors), key=lambda e: e["type"] == "missing")
         error = real[0]
         loc = tuple(error["loc"])
         more = len({_dotted(e["loc"]) for e in real}) - 1
