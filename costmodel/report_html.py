@@ -70,6 +70,9 @@ code { font-size: .92em; }
   main { max-width: none; padding: 0; }
   h2, h3 { break-after: avoid; page-break-after: avoid; }
   table { font-size: 8pt; }
+  th, td { padding: .15rem .25rem; }
+  /* Wide breakdown tables must fit the printable width: let figures wrap at their en dash if they must. */
+  td.num, th.num { white-space: normal; }
   thead { display: table-header-group; }
   tr, figure, .summary { break-inside: avoid; page-break-inside: avoid; }
   section.breakdown { break-inside: auto; }
