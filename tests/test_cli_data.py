@@ -123,7 +123,7 @@ def test_validate_one_good_file(runner: CliRunner) -> None:
     result = invoke(runner, "validate", str(sheet))
     assert result.exit_code == 0
     assert result.output == (
-        f"ok: 1 files, {text.count(chr(10) + '  - id: ')} SKUs with {text.count('effective_from')} price periods, "
+        f"ok: 1 file, {text.count(chr(10) + '  - id: ')} SKUs with {text.count('effective_from')} price periods, "
         "0 stacks, 0 scenarios\n"
     )
 
@@ -131,7 +131,7 @@ def test_validate_one_good_file(runner: CliRunner) -> None:
 def test_validate_scenario_and_fx_files(runner: CliRunner) -> None:
     result = invoke(runner, "validate", str(SCENARIOS / "support-call-5min.yaml"), str(PRICING / "fx.yaml"))
     assert result.exit_code == 0
-    assert result.output == "ok: 2 files, 0 SKUs with 0 price periods, 0 stacks, 1 scenarios\n"
+    assert result.output == "ok: 2 files, 0 SKUs with 0 price periods, 0 stacks, 1 scenario\n"
 
 
 def test_validate_folder_reports_every_broken_file(runner: CliRunner, bundled_copy: Path) -> None:

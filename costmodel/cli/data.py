@@ -95,10 +95,15 @@ def validate(paths: tuple[Path, ...], pricing_dir: Path | None, scenarios_dir: P
         return 2
     periods = sum(len(sku.periods) for sku in catalog.skus.values())
     click.echo(
-        f"ok: {len(catalog.files)} files, {len(catalog.skus)} SKUs with {periods} price periods, "
-        f"{len(catalog.stacks)} stacks, {len(catalog.scenarios)} scenarios"
+        f"ok: {_count(len(catalog.files), 'file')}, {_count(len(catalog.skus), 'SKU')} with "
+        f"{_count(periods, 'price period')}, {_count(len(catalog.stacks), 'stack')}, "
+        f"{_count(len(catalog.scenarios), 'scenario')}"
     )
     return 0
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 class PricesGroup(click.Group):
