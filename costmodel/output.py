@@ -26,6 +26,10 @@ def write_atomic(path: str | Path, data: str | bytes, protected: Iterable[Path] 
     payload = data.encode("utf-8") if isinstance(data, str) else data
     fd, temporary = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
     try:
+        # mkstemp creates 0600; a report is meant to be shared, so give it the mode a plain open() would.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(fd, 0o666 & ~umask)
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()
