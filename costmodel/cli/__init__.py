@@ -106,7 +106,11 @@ def run(group: click.Group, args: Any, prog_name: str, complete_var: str | None,
     return result if isinstance(result, int) else 0
 
 
-@click.group(cls=CostmodelGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(
+    name="costmodel",
+    cls=CostmodelGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(package_name="costmodel", prog_name="costmodel")
 def cli() -> None:
     """What a voice-AI stack really costs, per call and per month, from dated price sheets.

@@ -13,6 +13,7 @@ import click
 
 from costmodel.catalog import Catalog, check_references, load_pricing, load_scenarios, price_in_force
 from costmodel.catalog import pricing_dir as _pricing_folder
+from costmodel.catalog import scenarios_dir as _scenarios_folder
 from costmodel.cli.common import as_of_option, catalog_for, data_options, emit, format_option, output_option
 from costmodel.errors import InputError, NoPriceError
 from costmodel.load import load_model, load_yaml
@@ -88,7 +89,10 @@ def validate(paths: tuple[Path, ...], pricing_dir: Path | None, scenarios_dir: P
         try:
             catalog = catalog_for(pricing_dir, scenarios_dir)
         except InputError as exc:
-            errors.append(exc)
+            # The loader stops at the first problem; scan file by file so every broken file is listed.
+            folders = (_pricing_folder(pricing_dir), _scenarios_folder(scenarios_dir))
+            _, errors = _validate_paths(folders, pricing_dir)
+            errors = errors or [exc]
     if errors:
         for error in errors:
             click.echo(str(error), err=True)
