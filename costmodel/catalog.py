@@ -46,7 +46,8 @@ def _yaml_files(folder: Path) -> list[Path]:
         raise InputError("no such folder", path=folder)
     if not folder.is_dir():
         raise InputError("is a file, expected a folder of YAML files", path=folder)
-    return sorted(p for p in folder.iterdir() if p.suffix in {".yaml", ".yml"} and p.is_file())
+    # Not filtered to regular files: a folder or dangling link named *.yaml is reported by read_text, not skipped.
+    return sorted(p for p in folder.iterdir() if p.suffix in {".yaml", ".yml"})
 
 
 @dataclass

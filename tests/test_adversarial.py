@@ -1,0 +1,442 @@
+"""End-to-end adversarial inputs: every bad file or flag value through the CLI gives exit status 2, exactly one line
+on stderr naming path:line (or the flag) and what is wrong, no traceback, and no output file.
+
+Each test breaks one thing in a tiny library written here (one SKU, one stack, one scenario), so the line
+numbers in the expectations can be counted by eye in SHEET, STACK and SCENARIO below.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from costmodel.cli import cli
+
+SHEET = """\
+schema_version: 1
+provider: acme
+name: Acme AI
+skus:
+  - id: acme/chat
+    kind: llm
+    name: Acme Chat
+    periods:
+      - effective_from: 2025-01-01
+        currency: USD
+        source: https://example.com/prices
+        checked: 2025-06-01
+        usd_per_million_input_tokens: 1.00
+        usd_per_million_output_tokens: 4.00
+"""
+# line:  1 schema_version, 4 skus, 5 id, 6 kind, 8 periods, 9 effective_from, 10 currency, 11 source,
+#       12 checked, 13 input price, 14 output price
+
+STACK = """\
+schema_version: 1
+title: Acme chat only
+architecture: cascade
+components:
+  - role: llm
+    sku: acme/chat
+"""
+# line: 5 role, 6 sku
+
+SCENARIO = """\
+schema_version: 1
+title: One-minute call
+calls_per_month: 1000
+caller_audio_seconds: 60
+agent_text_tokens: 100
+"""
+# line: 3 calls_per_month, 4 caller_audio_seconds, 5 agent_text_tokens
+
+
+def edit(text: str, old: str, new: str) -> str:
+    assert old in text, old
+    return text.replace(old, new, 1)
+
+
+def library(tmp_path: Path, sheet: str | bytes = SHEET, stack: str = STACK, scenario: str = SCENARIO) -> Path:
+    """tmp_path/lib with pricing/acme.yaml, pricing/stacks/chat.yaml and scenarios/call.yaml."""
+    root = tmp_path / "lib"
+    (root / "pricing" / "stacks").mkdir(parents=True)
+    (root / "scenarios").mkdir()
+    sheet_path = root / "pricing" / "acme.yaml"
+    if isinstance(sheet, bytes):
+        sheet_path.write_bytes(sheet)
+    else:
+        sheet_path.write_text(sheet, encoding="utf-8")
+    (root / "pricing" / "stacks" / "chat.yaml").write_text(stack, encoding="utf-8")
+    (root / "scenarios" / "call.yaml").write_text(scenario, encoding="utf-8")
+    return root
+
+
+def fails(args: list[str], output: Path | None = None) -> str:
+    """Run the CLI expecting bad input: exit 2, nothing on stdout, one stderr line, no traceback, no output file."""
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2, (result.exit_code, result.output)
+    assert isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.output
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    if output is not None:
+        assert not output.exists()
+        assert [p.name for p in output.parent.iterdir() if p.name.startswith(f".{output.name}")] == []
+    return lines[0]
+
+
+def file_error(root: Path) -> str:
+    """The one-line error of a broken library, which `compare -o` and `validate` must report identically."""
+    out = root / "out.json"
+    pricing, scenarios = str(root / "pricing"), str(root / "scenarios")
+    line = fails(["compare", "call", "--pricing", pricing, "--scenarios", scenarios, "-o", str(out)], out)
+    assert fails(["validate", pricing, scenarios]) == line
+    return line
+
+
+def sheet_error(tmp_path: Path, sheet: str | bytes) -> tuple[str, str]:
+    root = library(tmp_path, sheet=sheet)
+    return file_error(root), str(root / "pricing" / "acme.yaml")
+
+
+def flag_error(tmp_path: Path, *flags: str, command: tuple[str, ...] = ("compare", "call")) -> str:
+    root = library(tmp_path)
+    out = tmp_path / "out.json"
+    args = [*command, *flags, "--pricing", str(root / "pricing"), "--scenarios", str(root / "scenarios"), "-o", str(out)]
+    return fails(args, out)
+
+
+def test_the_unbroken_library_prices_by_hand(tmp_path: Path) -> None:
+    # The control: caller speech 60 s x 150 words/min / 60 x 1.3 tokens/word = 195 input tokens x $1/1M = 0.000195;
+    # 100 output tokens x $4/1M = 0.0004; per call 0.000595; x 1000 calls = 0.595 a month.
+    root = library(tmp_path)
+    out = tmp_path / "out.json"
+    args = ["compare", "call", "--format", "json", "--pricing", str(root / "pricing"), "--scenarios", str(root / "scenarios")]
+    result = CliRunner().invoke(cli, [*args, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    assert result.stderr == f"wrote {out}\n"
+    text = out.read_text(encoding="utf-8")
+    assert '"per_call": {\n        "low": "0.000595",\n        "high": "0.000595"\n      }' in text
+    assert '"per_month": {\n        "low": "0.595",\n        "high": "0.595"\n      }' in text
+    assert CliRunner().invoke(cli, args).stdout == text
+
+
+# ---------------------------------------------------------------------------------------------- malformed files
+
+
+def test_malformed_yaml_unclosed_bracket(tmp_path: Path) -> None:
+    line, path = sheet_error(tmp_path, edit(SHEET, "    kind: llm\n", "    kind: [llm\n"))
+    assert line.startswith(f"{path}:7: ")  # libyaml notices on the next line that the list never closed
+
+
+def test_malformed_yaml_bad_indentation(tmp_path: Path) -> None:
+    line, path = sheet_error(tmp_path, edit(SHEET, "    name: Acme Chat\n", "     name: Acme Chat\n"))
+    assert line.startswith(f"{path}:7: ")
+    assert "mapping values are not allowed" in line
+
+
+def test_wrong_type_text_for_a_price(tmp_path: Path) -> None:
+    line, path = sheet_error(tmp_path, edit(SHEET, "input_tokens: 1.00", "input_tokens: cheap"))
+    assert line.startswith(f"{path}:13: skus[0].periods[0].usd_per_million_input_tokens: ")
+    assert "must be a number" in line and "'cheap'" in line
+
+
+def test_wrong_type_list_for_a_quantity(tmp_path: Path) -> None:
+    root = library(tmp_path, scenario=edit(SCENARIO, "calls_per_month: 1000", "calls_per_month: [1000]"))
+    line = file_error(root)
+    assert line.startswith(f"{root / 'scenarios' / 'call.yaml'}:3: calls_per_month: ")
+    assert "must be a number" in line
+
+
+def test_wrong_type_text_for_a_date(tmp_path: Path) -> None:
+    line, path = sheet_error(tmp_path, edit(SHEET, "checked: 2025-06-01", "checked: last week"))
+    assert line.startswith(f"{path}:12: skus[0].periods[0].checked: ")
+    assert "date" in line
+
+
+def test_missing_required_field_in_a_period(tmp_path: Path) -> None:
+    line, path = sheet_error(tmp_path, edit(SHEET, "        source: https://example.com/prices\n", ""))
+    # The period with no `source` starts on line 9 (its `- effective_from`).
+    assert line == f"{path}:9: skus[0].periods[0].source: required field is missing; add it"
+
+
+def test_missing_required_field_in_a_scenario(tmp_path: Path) -> None:
+    root = library(tmp_path, scenario=edit(SCENARIO, "calls_per_month: 1000\n", ""))
+    line = file_error(root)
+    assert line == f"{root / 'scenarios' / 'call.yaml'}:1: calls_per_month: required field is missing; add it"
+
+
+def test_unknown_field_misspelt(tmp_path: Path) -> None:
+    line, path = sheet_error(tmp_path, edit(SHEET, "usd_per_million_output_tokens", "usd_per_milion_output_tokens"))
+    assert line.startswith(f"{path}:14: skus[0].periods[0].usd_per_milion_output_tokens: unknown field")
+    assert "did you mean usd_per_million_output_tokens" in line
+
+
+def test_unknown_unit_of_price(tmp_path: Path) -> None:
+    line, path = sheet_error(tmp_path, edit(SHEET, "usd_per_million_output_tokens", "usd_per_million_words"))
+    assert line.startswith(f"{path}:14: skus[0].periods[0].usd_per_million_words: unknown field 'usd_per_million_words'")
+
+
+def test_unknown_unit_of_billing(tmp_path: Path) -> None:
+    root = library(tmp_path, stack=STACK + "    billed_per: minute\n")
+    line = file_error(root)
+    assert line.startswith(f"{root / 'pricing' / 'stacks' / 'chat.yaml'}:7: components[0].billed_per: ")
+    assert "'call' or 'turn'" in line and "'minute'" in line
+
+
+def test_unknown_kind(tmp_path: Path) -> None:
+    line, path = sheet_error(tmp_path, edit(SHEET, "kind: llm", "kind: video"))
+    assert line.startswith(f"{path}:6: skus[0].kind: ")
+    assert "'video'" in line and "'llm'" in line
+
+
+def test_unknown_currency_in_a_sheet(tmp_path: Path) -> None:
+    line, path = sheet_error(tmp_path, edit(SHEET, "currency: USD", "currency: EUR"))
+    assert line.startswith(f"{path}:10: skus[0].periods[0].currency: ")
+    assert "'USD'" in line and "'EUR'" in line
+
+
+# --------------------------------------------------------------------------------------------- bad numbers
+
+
+def test_negative_price(tmp_path: Path) -> None:
+    line, path = sheet_error(tmp_path, edit(SHEET, "input_tokens: 1.00", "input_tokens: -1.00"))
+    assert line.startswith(f"{path}:13: skus[0].periods[0].usd_per_million_input_tokens: ")
+    assert "greater than or equal to 0" in line
+
+
+def test_zero_billing_increment(tmp_path: Path) -> None:
+    sheet = edit(SHEET, "        usd_per_million_input", "        billing_increment_seconds: 0\n        usd_per_million_input")
+    line, path = sheet_error(tmp_path, sheet)
+    assert line.startswith(f"{path}:13: skus[0].periods[0].billing_increment_seconds: ")
+    assert "greater than 0" in line
+
+
+def test_zero_calls_per_month(tmp_path: Path) -> None:
+    root = library(tmp_path, scenario=edit(SCENARIO, "calls_per_month: 1000", "calls_per_month: 0"))
+    line = file_error(root)
+    assert line.startswith(f"{root / 'scenarios' / 'call.yaml'}:3: calls_per_month: must be above 0")
+
+
+def test_nan_price(tmp_path: Path) -> None:
+    line, path = sheet_error(tmp_path, edit(SHEET, "input_tokens: 1.00", "input_tokens: .nan"))
+    assert line.startswith(f"{path}:13: skus[0].periods[0].usd_per_million_input_tokens: ")
+    assert "finite" in line
+
+
+def test_infinite_price(tmp_path: Path) -> None:
+    line, path = sheet_error(tmp_path, edit(SHEET, "output_tokens: 4.00", "output_tokens: .inf"))
+    assert line.startswith(f"{path}:14: skus[0].periods[0].usd_per_million_output_tokens: ")
+    assert "finite" in line
+
+
+def test_infinite_range_end(tmp_path: Path) -> None:
+    line, path = sheet_error(tmp_path, edit(SHEET, "output_tokens: 4.00", "output_tokens: {low: 4, high: .inf}"))
+    assert line.startswith(f"{path}:14: skus[0].periods[0].usd_per_million_output_tokens")
+    assert "finite" in line
+
+
+def test_absurd_price_per_token_above_one_dollar(tmp_path: Path) -> None:
+    # $1 per token is 1,000,000 per 1M tokens: the limit. One cent more is refused, the limit itself is not.
+    line, path = sheet_error(tmp_path, edit(SHEET, "input_tokens: 1.00", "input_tokens: 1000000.01"))
+    assert line.startswith(f"{path}:9: skus[0].periods[0]: usd_per_million_input_tokens = 1000000.01 is above the sanity limit")
+    at_limit = library(tmp_path / "ok", sheet=edit(SHEET, "input_tokens: 1.00", "input_tokens: 1000000"))
+    assert CliRunner().invoke(cli, ["validate", str(at_limit / "pricing")]).exit_code == 0
+
+
+def test_absurd_gpu_price_above_1000_an_hour(tmp_path: Path) -> None:
+    sheet = edit(SHEET, "kind: llm", "kind: gpu")
+    sheet = edit(sheet, "        usd_per_million_input_tokens: 1.00\n        usd_per_million_output_tokens: 4.00\n",
+                 "        usd_per_gpu_hour: 1000.01\n")
+    line, path = sheet_error(tmp_path, sheet)
+    assert line.startswith(f"{path}:9: skus[0].periods[0]: usd_per_gpu_hour = 1000.01 is above the sanity limit 1000")
+
+
+def test_absurd_price_per_minute_above_100(tmp_path: Path) -> None:
+    sheet = edit(SHEET, "        usd_per_million_output_tokens: 4.00\n", "        usd_per_audio_minute: 150\n")
+    line, path = sheet_error(tmp_path, sheet)
+    assert line.startswith(f"{path}:9: skus[0].periods[0]: usd_per_audio_minute = 150 is above the sanity limit 100")
+
+
+# ----------------------------------------------------------------------------------------------- histories
+
+
+SECOND_PERIOD = """\
+      - effective_from: {date}
+        currency: USD
+        source: https://example.com/prices-v2
+        checked: 2025-06-01
+        usd_per_million_input_tokens: 0.50
+        usd_per_million_output_tokens: 2.00
+"""
+
+
+def test_periods_out_of_order(tmp_path: Path) -> None:
+    line, path = sheet_error(tmp_path, SHEET + SECOND_PERIOD.format(date="2024-07-01"))
+    assert line.startswith(f"{path}:5: skus[0]: ")
+    assert "out of order" in line and "2024-07-01" in line
+
+
+def test_periods_duplicated(tmp_path: Path) -> None:
+    line, path = sheet_error(tmp_path, SHEET + SECOND_PERIOD.format(date="2025-01-01"))
+    assert line.startswith(f"{path}:5: skus[0]: ")
+    assert "two periods start on 2025-01-01" in line
+
+
+def test_stack_names_unknown_sku(tmp_path: Path) -> None:
+    root = library(tmp_path, stack=edit(STACK, "sku: acme/chat", "sku: acme/chta"))
+    line = file_error(root)
+    assert line.startswith(f"{root / 'pricing' / 'stacks' / 'chat.yaml'}:6: components[0].sku: unknown SKU 'acme/chta'")
+    assert "did you mean acme/chat" in line
+
+
+def test_duplicate_mapping_keys(tmp_path: Path) -> None:
+    sheet = edit(SHEET, "        usd_per_million_output_tokens: 4.00\n", "        usd_per_million_input_tokens: 2.00\n")
+    line, path = sheet_error(tmp_path, sheet)
+    assert line.startswith(f"{path}:14: duplicate key 'usd_per_million_input_tokens' (first at line 13)")
+
+
+def test_duplicate_top_level_keys_in_a_scenario(tmp_path: Path) -> None:
+    root = library(tmp_path, scenario=SCENARIO + "calls_per_month: 5000\n")
+    line = file_error(root)
+    assert line.startswith(f"{root / 'scenarios' / 'call.yaml'}:6: duplicate key 'calls_per_month' (first at line 3)")
+
+
+# --------------------------------------------------------------------------------------------- hostile YAML
+
+
+def test_tag_that_constructs_an_object_runs_nothing(tmp_path: Path) -> None:
+    marker = tmp_path / "PWNED"
+    sheet = edit(SHEET, "name: Acme Chat", f'name: !!python/object/apply:os.system ["touch {marker}"]')
+    line, path = sheet_error(tmp_path, sheet)
+    assert line.startswith(f"{path}:7: tag !!python/object/apply:os.system is not allowed")
+    assert not marker.exists()
+
+
+def test_tag_that_builds_a_python_object_by_name(tmp_path: Path) -> None:
+    sheet = edit(SHEET, "name: Acme Chat", "name: !!python/name:os.system")
+    line, path = sheet_error(tmp_path, sheet)
+    assert line.startswith(f"{path}:7: tag !!python/name:os.system is not allowed")
+
+
+def billion_laughs() -> str:
+    rows = ["a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    rows += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 10)]
+    return "\n".join(rows) + "\n"
+
+
+def test_alias_expansion_bomb(tmp_path: Path) -> None:
+    # 9 levels of 9 aliases: 9**10 = 3.5 billion strings if expanded; refused before anything is built.
+    scenario = SCENARIO + "description:\n" + "".join(f"  {row}\n" for row in billion_laughs().splitlines())
+    root = library(tmp_path, scenario=scenario)
+    line = file_error(root)
+    assert line.startswith(f"{root / 'scenarios' / 'call.yaml'}:1: aliases expand to over 200,000 values")
+
+
+def test_merge_key_expansion_bomb(tmp_path: Path) -> None:
+    # `<<` merges copy keys eagerly, so 12 levels of 9 merged aliases would build 9**11 entries before any
+    # check after construction ran (this hung and ate memory before the check moved ahead of construction).
+    rows = ["  m0: &m0 {x: 1}"] + [f"  m{i}: &m{i} {{<<: [{', '.join([f'*m{i - 1}'] * 9)}]}}" for i in range(1, 12)]
+    root = library(tmp_path, scenario=SCENARIO + "description:\n" + "\n".join(rows) + "\n")
+    line = file_error(root)
+    assert line.startswith(f"{root / 'scenarios' / 'call.yaml'}:1: aliases expand to over 200,000 values")
+
+
+def test_recursive_alias(tmp_path: Path) -> None:
+    root = library(tmp_path, scenario=SCENARIO + "description: &loop [*loop]\n")
+    line = file_error(root)
+    assert line.startswith(f"{root / 'scenarios' / 'call.yaml'}:6: recursive alias")
+
+
+def test_deep_nesting_does_not_crash_the_process(tmp_path: Path) -> None:
+    # libyaml's C composer recurses once per level: 200,000 '[' crashed the interpreter (SIGSEGV) before the
+    # nesting check. Run in a child process so a regression fails this test instead of killing the test run.
+    path = tmp_path / "deep.yaml"
+    path.write_text("title: " + "[" * 200_000 + "]" * 200_000 + "\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "costmodel", "validate", str(path)], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 2, done
+    assert done.stdout == ""
+    assert done.stderr == f"{path}:1: nesting is over 2000 levels deep\n"
+
+
+def test_non_utf8_bytes(tmp_path: Path) -> None:
+    sheet = SHEET.encode("utf-8").replace(b"Acme Chat", b"Acme \xff Chat")
+    line, path = sheet_error(tmp_path, sheet)
+    assert line == f"{path}:7: byte 0xff is not UTF-8; save the file as UTF-8"
+
+
+def test_utf16_file(tmp_path: Path) -> None:
+    line, path = sheet_error(tmp_path, SHEET.encode("utf-16"))
+    assert line.startswith(f"{path}:1: byte 0xff is not UTF-8")
+
+
+def test_empty_file(tmp_path: Path) -> None:
+    line, path = sheet_error(tmp_path, "")
+    assert line == f"{path}:1: file is empty"
+
+
+def test_file_of_only_comments_and_blank_lines(tmp_path: Path) -> None:
+    line, path = sheet_error(tmp_path, "# prices to follow\n\n   \n# TODO\n")
+    assert line == f"{path}:1: file is empty"
+
+
+def test_file_of_only_a_document_marker(tmp_path: Path) -> None:
+    line, path = sheet_error(tmp_path, "---\n")
+    assert line.startswith(f"{path}:1: ")
+    assert "empty" in line or "nothing" in line
+
+
+def test_top_level_list_instead_of_mapping(tmp_path: Path) -> None:
+    line, path = sheet_error(tmp_path, "- acme/chat\n- acme/voice\n")
+    assert line.startswith(f"{path}:1: expected a mapping of fields")
+
+
+def test_directory_where_a_price_sheet_is_expected(tmp_path: Path) -> None:
+    root = library(tmp_path)
+    (root / "pricing" / "zeta.yaml").mkdir()
+    out = root / "out.json"
+    pricing, scenarios = str(root / "pricing"), str(root / "scenarios")
+    line = fails(["compare", "call", "--pricing", pricing, "--scenarios", scenarios, "-o", str(out)], out)
+    assert line == f"{root / 'pricing' / 'zeta.yaml'}: is a directory, expected a YAML file"
+    assert fails(["validate", "--pricing", pricing, "--scenarios", scenarios]) == line
+
+
+def test_dangling_link_where_a_price_sheet_is_expected(tmp_path: Path) -> None:
+    root = library(tmp_path)
+    (root / "pricing" / "zeta.yaml").symlink_to(tmp_path / "moved-away.yaml")
+    line = fails(
+        ["compare", "call", "--pricing", str(root / "pricing"), "--scenarios", str(root / "scenarios")]
+    )
+    assert line == f"{root / 'pricing' / 'zeta.yaml'}: no such file"
+
+
+def test_directory_given_as_output_file(tmp_path: Path) -> None:
+    root = library(tmp_path)
+    out_dir = tmp_path / "reports"
+    out_dir.mkdir()
+    line = fails(["compare", "call", "--pricing", str(root / "pricing"), "--scenarios", str(root / "scenarios"),
+                  "-o", str(out_dir)])
+    assert line.startswith("Error: costmodel compare: Invalid value for '-o' / '--output'")
+    assert "is a directory" in line
+    assert list(out_dir.iterdir()) == []
+
+
+def test_file_given_as_pricing_folder(tmp_path: Path) -> None:
+    root = library(tmp_path)
+    line = fails(["compare", "call", "--pricing", str(root / "pricing" / "acme.yaml")])
+    assert "--pricing" in line and "is a file" in line
+
+
+def test_file_of_tens_of_megabytes(tmp_path: Path) -> None:
+    padding = "# " + "x" * 97 + "\n"
+    sheet = SHEET + padding * (30 * 1024 * 1024 // len(padding))  # about 30 MiB, valid YAML throughout
+    line, path = sheet_error(tmp_path, sheet)
+    size = len(sheet.encode("utf-8"))
+    assert line == f"{path}: file is {size:,} bytes, over the 8,388,608-byte limit; split it"
