@@ -48,14 +48,25 @@ class Span:
         value = other if not isinstance(self.low, Decimal) or isinstance(other, Decimal) else _dec(other)
         return Span(value, value)  # type: ignore[arg-type]
 
+    def _both_points(self, o: Span) -> bool:
+        # Same object at both ends (a point): every end-wise formula gives one value, so compute it once.
+        # A pure speed-up for numpy sweeps (one array operation instead of four products and a reduction).
+        return self.low is self.high and o.low is o.high
+
     def __add__(self, other: Span | Number) -> Span:
         o = self._other(other)
+        if self._both_points(o):
+            point = self.low + o.low
+            return Span(point, point)
         return Span(self.low + o.low, self.high + o.high)
 
     __radd__ = __add__
 
     def __sub__(self, other: Span | Number) -> Span:
         o = self._other(other)
+        if self._both_points(o):
+            point = self.low - o.low
+            return Span(point, point)
         return Span(self.low - o.high, self.high - o.low)
 
     def __rsub__(self, other: Span | Number) -> Span:
@@ -63,6 +74,9 @@ class Span:
 
     def __mul__(self, other: Span | Number) -> Span:
         o = self._other(other)
+        if self._both_points(o):
+            point = self.low * o.low
+            return Span(point, point)
         products = (self.low * o.low, self.low * o.high, self.high * o.low, self.high * o.high)
         return Span(_least(products), _most(products))
 
@@ -72,6 +86,9 @@ class Span:
         o = self._other(other)
         if isinstance(o.low, Decimal) and o.low <= 0:
             raise ZeroDivisionError("division by a span that reaches zero")
+        if self._both_points(o):
+            point = self.low / o.low
+            return Span(point, point)
         quotients = (self.low / o.low, self.low / o.high, self.high / o.low, self.high / o.high)
         return Span(_least(quotients), _most(quotients))
 
@@ -80,6 +97,9 @@ class Span:
 
     def map(self, fn: Any) -> Span:
         """Apply a non-decreasing function to both ends."""
+        if self.low is self.high:
+            point = fn(self.low)
+            return Span(point, point)
         return Span(fn(self.low), fn(self.high))
 
     def contains(self, other: Span) -> bool:
@@ -159,15 +179,19 @@ class VectorOps:
     def const(self, value: Decimal | Range | int) -> Span:
         if isinstance(value, Range):
             return Span(float(value.low), float(value.high))  # type: ignore[arg-type]
-        return Span(float(value), float(value))  # type: ignore[arg-type]
+        point = float(value)
+        return Span(point, point)  # type: ignore[arg-type]
 
     def _ceil(self, value: Any) -> Any:
         return self.np.ceil(self.np.asarray(value, dtype=float) - self.EPS)
 
     def ceil(self, value: Span) -> Span:
-        return Span(self._ceil(value.low), self._ceil(value.high))
+        return value.map(self._ceil)
 
     def maximum(self, a: Span, b: Span) -> Span:
+        if a.low is a.high and b.low is b.high:
+            point = self.np.maximum(a.low, b.low)
+            return Span(point, point)
         return Span(self.np.maximum(a.low, b.low), self.np.maximum(a.high, b.high))
 
     def bill(self, seconds: Span, increment: Decimal, minimum: Decimal) -> Span:
@@ -178,7 +202,7 @@ class VectorOps:
             billed = np.maximum(float(minimum), self._ceil(s / float(increment)) * float(increment))
             return np.where(s > 0, billed, 0.0)
 
-        return Span(one(seconds.low), one(seconds.high))
+        return seconds.map(one)
 
 
 EXACT = ExactOps()
