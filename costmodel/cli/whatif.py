@@ -32,11 +32,24 @@ TABLE_POINTS = 11
 PLOT_POINTS = 500
 
 
-def _what_ifs(catalog: Any, settings: tuple[str, ...], prices: tuple[str, ...]) -> tuple[dict[str, Any], list[Any]]:
+def costing_options(fn: Any) -> Any:
+    """The options every what-if command shares: date, currency, --set/--price, format, output, data folders."""
+    for option in (data_options, output_option, format_option, whatif_options, currency_option, as_of_option):
+        fn = option(fn)
+    return fn
+
+
+def _context(pricing_dir: Path | None, scenarios_dir: Path | None, settings: tuple[str, ...], prices: tuple[str, ...],
+             as_of: date | None, currency: str) -> tuple[Any, dict[str, Any], list[Any], date]:
+    """Catalog, parsed --set overrides and --price changes (SKUs checked), and the pricing date."""
+    overrides = parse_settings(settings)
     changes = [parse_price_change(text) for text in prices]
+    catalog = catalog_for(pricing_dir, scenarios_dir)
     for change in changes:
         catalog.sku(change.sku)
-    return parse_settings(settings), changes
+    on = as_of or date.today()
+    check_currency(catalog, currency, on)
+    return catalog, overrides, changes, on
 
 
 def _value_text(value: float) -> str:
@@ -177,12 +190,7 @@ def breakeven_text(result: Any, fmt: str) -> str:
               "or a price as SKU.FIELD (openai/gpt-audio-mini.audio_input), in USD.")
 @click.option("--between", metavar="LOW:HIGH",
               help="Range to search (default: 1:10000000 calls, 1:50 turns, otherwise 0 to 10× today's value).")
-@as_of_option
-@currency_option
-@whatif_options
-@format_option
-@output_option
-@data_options
+@costing_options
 def breakeven(scenario: str, stack_a: str, stack_b: str, over: str, between: str | None, as_of: date | None,
               currency: str, settings: tuple[str, ...], prices: tuple[str, ...], fmt: str, output: Path | None,
               pricing_dir: Path | None, scenarios_dir: Path | None) -> None:
@@ -195,10 +203,7 @@ def breakeven(scenario: str, stack_a: str, stack_b: str, over: str, between: str
     from costmodel.sweep import parse_field
 
     window = _parse_between(between)
-    catalog = catalog_for(pricing_dir, scenarios_dir)
-    overrides, changes = _what_ifs(catalog, settings, prices)
-    on = as_of or date.today()
-    check_currency(catalog, currency, on)
+    catalog, overrides, changes, on = _context(pricing_dir, scenarios_dir, settings, prices, as_of, currency)
     target = parse_field(over, catalog)
     result = solve(catalog, scenario, stack_a, stack_b, target, window, as_of=on, currency=currency,
                    settings=overrides, price_changes=changes)
@@ -277,12 +282,7 @@ def sweep_text(result: Any, fmt: str) -> str:
 @click.option("--log", "log", is_flag=True, help="Space points evenly on a log scale (START above 0).")
 @click.option("--plot", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.png|FILE.svg",
               help="Also draw the curves, break-evens marked, to this chart file.")
-@as_of_option
-@currency_option
-@whatif_options
-@format_option
-@output_option
-@data_options
+@costing_options
 def sweep(scenario: str, vary: str, stacks: str | None, log: bool, plot: Path | None, as_of: date | None,
           currency: str, settings: tuple[str, ...], prices: tuple[str, ...], fmt: str, output: Path | None,
           pricing_dir: Path | None, scenarios_dir: Path | None) -> None:
@@ -294,10 +294,7 @@ def sweep(scenario: str, vary: str, stacks: str | None, log: bool, plot: Path | 
     name, start, stop, step = _parse_vary(vary)
     if log and step is not None:
         raise InputError("--log spaces points itself; give START:STOP without STEP", field="--vary")
-    catalog = catalog_for(pricing_dir, scenarios_dir)
-    overrides, changes = _what_ifs(catalog, settings, prices)
-    on = as_of or date.today()
-    check_currency(catalog, currency, on)
+    catalog, overrides, changes, on = _context(pricing_dir, scenarios_dir, settings, prices, as_of, currency)
     target = parse_field(name, catalog)
     values = sweep_values(start, stop, step, log, TABLE_POINTS)
     if target.name == "turns" and step is None:
@@ -384,12 +381,7 @@ def sensitivity_text(result: Any, fmt: str) -> str:
               help="Move each input down and up by this much.")
 @click.option("--plot", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.png|FILE.svg",
               help="Also draw a tornado chart to this file.")
-@as_of_option
-@currency_option
-@whatif_options
-@format_option
-@output_option
-@data_options
+@costing_options
 def sensitivity(scenario: str, stack: str, by: str, plot: Path | None, as_of: date | None, currency: str,
                 settings: tuple[str, ...], prices: tuple[str, ...], fmt: str, output: Path | None,
                 pricing_dir: Path | None, scenarios_dir: Path | None) -> None:
@@ -399,10 +391,7 @@ def sensitivity(scenario: str, stack: str, by: str, plot: Path | None, as_of: da
 
     plot_format = _plot_format(plot)
     step = parse_step(by)
-    catalog = catalog_for(pricing_dir, scenarios_dir)
-    overrides, changes = _what_ifs(catalog, settings, prices)
-    on = as_of or date.today()
-    check_currency(catalog, currency, on)
+    catalog, overrides, changes, on = _context(pricing_dir, scenarios_dir, settings, prices, as_of, currency)
     result = run(catalog, scenario, stack, step, as_of=on, currency=currency, settings=overrides, price_changes=changes)
     if plot is not None and plot_format is not None:
         from costmodel.plots import tornado_figure
