@@ -46,8 +46,7 @@ class Field:
     def label(self) -> str:
         """Axis label with the unit."""
         if self.price_field is not None:
-            short = self.price_field.removeprefix("usd_per_").replace("_", " ")
-            return f"{self.sku} {short} (USD per {PRICE_FIELDS[self.price_field]})"
+            return f"{self.sku} price (USD per {PRICE_FIELDS[self.price_field]})"
         units = {"calls_per_month": "calls per month", "turns": "turns per call"}
         if self.name in units:
             return units[self.name]
