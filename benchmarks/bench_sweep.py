@@ -112,7 +112,7 @@ def main() -> None:
     print(f"sweep of {args.points:,} values × {len(SIX)} stacks ({SCENARIO}, {FIELD}): {six:.3f} s")
     print(f"engine ÷ hand-written numpy (same formula, {len(TWO)} stacks): {two:.3f} s ÷ {numpy_two:.3f} s "
           f"= {two / numpy_two:.2f} (target ≤ 3)")
-    print(f"per-point Python loop of estimate(): {per_point * 1000:.2f} ms a point × {len(SIX)} stacks, "
+    print(f"per-point Python loop of estimate(): {per_point * 1000:.2f} ms a point for all {len(SIX)} stacks, "
           f"~{loop_estimate:,.0f} s for {args.points:,} points; the sweep is {loop_estimate / six:,.0f}× faster")
 
 
