@@ -153,6 +153,11 @@ def _line_items(
     return items
 
 
+MAX_ITEMISED_TURNS = 100
+"""Calls with more turns get no per-turn table: it would be unreadable, and turns: 100000000 must not take
+the time and memory of a hundred million rows (the totals are closed-form and do not depend on it)."""
+
+
 def turn_series(
     component: StackComponent, sku: Sku, period: PricePeriod, scenario: Scenario, rate: Decimal = Decimal(1)
 ) -> list[TurnRow]:
@@ -161,7 +166,7 @@ def turn_series(
     Written turn by turn on purpose, independently of the closed-form totals in usage.py, so each checks the other.
     """
     p = profile(scenario, EXACT)
-    if component.role not in {"llm", "audio-llm"} or not p.turns.is_point:
+    if component.role not in {"llm", "audio-llm"} or not p.turns.is_point or p.turns.low > MAX_ITEMISED_TURNS:
         return []
     if component.role == "audio-llm" and (period.usd_per_audio_minute or period.usd_per_audio_second):
         return []

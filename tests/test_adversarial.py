@@ -440,3 +440,17 @@ def test_file_of_tens_of_megabytes(tmp_path: Path) -> None:
     line, path = sheet_error(tmp_path, sheet)
     size = len(sheet.encode("utf-8"))
     assert line == f"{path}: file is {size:,} bytes, over the 8,388,608-byte limit; split it"
+
+
+def test_a_hundred_million_turns_prices_in_bounded_time_and_memory(tmp_path: Path) -> None:
+    # turns=100000000 used to build a per-turn table of 10**8 rows (minutes, gigabytes). The totals are closed-form:
+    # input = 195 new caller tokens + (195 caller + 100 agent) x (n - 1) / 2 re-sent history
+    #       = 195 + 295 x 49,999,999.5 = 14,750,000,047.5 tokens x $1/1M = 14750.0000475
+    # output = 100 tokens x $4/1M = 0.0004; per call 14750.0004475.
+    root = library(tmp_path)
+    args = ["breakdown", "call", "chat", "--set", "turns=100000000", "--format", "json",
+            "--pricing", str(root / "pricing"), "--scenarios", str(root / "scenarios")]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert '"per_call": {\n    "low": "14750.0004475",\n    "high": "14750.0004475"\n  }' in result.stdout
+    assert '"turns": []' in result.stdout
