@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -12,6 +13,7 @@ import click
 from costmodel.catalog import PRICING_ENV, SCENARIOS_ENV, Catalog, load_catalog
 from costmodel.errors import InputError
 from costmodel.render import FORMATS
+from costmodel.whatif import PriceChange, parse_price_change, parse_settings
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -83,6 +85,29 @@ def whatif_options(fn: F) -> F:
 
 def catalog_for(pricing_dir: Path | None, scenarios_dir: Path | None) -> Catalog:
     return load_catalog(pricing_dir, scenarios_dir)
+
+
+@dataclass(frozen=True)
+class Costing:
+    """What every costing command starts from: the catalog, parsed what-ifs (SKUs checked) and the pricing date."""
+
+    catalog: Catalog
+    settings: dict[str, Any]
+    price_changes: list[PriceChange]
+    as_of: date
+
+
+def costing(pricing_dir: Path | None, scenarios_dir: Path | None, settings: tuple[str, ...], prices: tuple[str, ...],
+            as_of: date | None, currency: str) -> Costing:
+    """Parse --set/--price before loading anything, load the data, then check SKUs and the currency for the date."""
+    overrides = parse_settings(settings)
+    changes = [parse_price_change(text) for text in prices]
+    catalog = catalog_for(pricing_dir, scenarios_dir)
+    for change in changes:
+        catalog.sku(change.sku)
+    on = as_of or date.today()
+    check_currency(catalog, currency, on)
+    return Costing(catalog, overrides, changes, on)
 
 
 def check_currency(catalog: Catalog, currency: str, on: date) -> None:

@@ -11,8 +11,7 @@ import click
 from costmodel import __version__
 from costmodel.cli.common import (
     as_of_option,
-    catalog_for,
-    check_currency,
+    costing,
     currency_option,
     data_options,
     emit,
@@ -35,7 +34,6 @@ from costmodel.render import (
     span_text,
     table,
 )
-from costmodel.whatif import parse_price_change, parse_settings
 
 
 def _fx_line(fx: Any) -> str:
@@ -129,18 +127,13 @@ def compare(scenario: str, stacks: str | None, as_of: date | None, currency: str
 
     SCENARIO defaults to the review article's 5-minute support call (support-call-5min).
     """
-    overrides = parse_settings(settings)
-    changes = [parse_price_change(text) for text in prices]
-    catalog = catalog_for(pricing_dir, scenarios_dir)
-    on = as_of or date.today()
-    check_currency(catalog, currency, on)
-    for change in changes:
-        catalog.sku(change.sku)
+    run = costing(pricing_dir, scenarios_dir, settings, prices, as_of, currency)
     result = compare_stacks(
-        catalog, scenario, split_ids(stacks), as_of=on, currency=currency, settings=overrides, price_changes=changes
+        run.catalog, scenario, split_ids(stacks), as_of=run.as_of, currency=currency,
+        settings=run.settings, price_changes=run.price_changes,
     )
     text = dump_json(comparison_document(result)) if fmt == "json" else comparison_text(result, fmt)
-    emit(text, output, catalog)
+    emit(text, output, run.catalog)
 
 
 def breakdown_document(result: Estimate) -> dict[str, Any]:
@@ -293,13 +286,8 @@ def breakdown(scenario: str, stack: str, as_of: date | None, currency: str, sett
 
     Multi-turn calls also get a per-turn table; self-hosted stacks show the always-on floor apart.
     """
-    overrides = parse_settings(settings)
-    changes = [parse_price_change(text) for text in prices]
-    catalog = catalog_for(pricing_dir, scenarios_dir)
-    on = as_of or date.today()
-    check_currency(catalog, currency, on)
-    for change in changes:
-        catalog.sku(change.sku)
-    result = estimate(catalog, scenario, stack, as_of=on, currency=currency, settings=overrides, price_changes=changes)
+    run = costing(pricing_dir, scenarios_dir, settings, prices, as_of, currency)
+    result = estimate(run.catalog, scenario, stack, as_of=run.as_of, currency=currency, settings=run.settings,
+                      price_changes=run.price_changes)
     text = dump_json(breakdown_document(result)) if fmt == "json" else breakdown_text(result, fmt)
-    emit(text, output, catalog)
+    emit(text, output, run.catalog)

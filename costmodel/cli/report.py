@@ -9,15 +9,13 @@ import click
 
 from costmodel.cli.common import (
     as_of_option,
-    catalog_for,
-    check_currency,
+    costing,
     currency_option,
     data_options,
     split_ids,
     whatif_options,
 )
 from costmodel.report import build_report, document_kind, render_report
-from costmodel.whatif import parse_price_change, parse_settings
 
 
 @click.command()
@@ -39,15 +37,10 @@ def report(scenario: str, stacks: str | None, as_of: date | None, currency: str,
     The figures are those of `costmodel compare`; nothing is fetched from the network.
     """
     kind = document_kind(output)
-    overrides = parse_settings(settings)
-    changes = [parse_price_change(text) for text in prices]
-    catalog = catalog_for(pricing_dir, scenarios_dir)
-    on = as_of or date.today()
-    check_currency(catalog, currency, on)
-    for change in changes:
-        catalog.sku(change.sku)
-    result = build_report(catalog, scenario, split_ids(stacks), as_of=on, currency=currency, settings=overrides,
-                          price_changes=changes)
+    run = costing(pricing_dir, scenarios_dir, settings, prices, as_of, currency)
+    catalog = run.catalog
+    result = build_report(catalog, scenario, split_ids(stacks), as_of=run.as_of, currency=currency,
+                          settings=run.settings, price_changes=run.price_changes)
     documents = render_report(result, kind, image_stem=output.stem)
     from costmodel.output import write_atomic
 

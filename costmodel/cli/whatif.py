@@ -13,8 +13,7 @@ import click
 from costmodel import __version__
 from costmodel.cli.common import (
     as_of_option,
-    catalog_for,
-    check_currency,
+    costing,
     currency_option,
     data_options,
     emit,
@@ -25,7 +24,7 @@ from costmodel.cli.common import (
 )
 from costmodel.errors import InputError
 from costmodel.render import PER_CALL_PLACES, Column, dump_json, money, span_text, table
-from costmodel.whatif import parse_number, parse_price_change, parse_settings
+from costmodel.whatif import parse_number
 
 SHOWN_CROSSINGS = 20
 TABLE_POINTS = 11
@@ -37,19 +36,6 @@ def costing_options(fn: Any) -> Any:
     for option in (data_options, output_option, format_option, whatif_options, currency_option, as_of_option):
         fn = option(fn)
     return fn
-
-
-def _context(pricing_dir: Path | None, scenarios_dir: Path | None, settings: tuple[str, ...], prices: tuple[str, ...],
-             as_of: date | None, currency: str) -> tuple[Any, dict[str, Any], list[Any], date]:
-    """Catalog, parsed --set overrides and --price changes (SKUs checked), and the pricing date."""
-    overrides = parse_settings(settings)
-    changes = [parse_price_change(text) for text in prices]
-    catalog = catalog_for(pricing_dir, scenarios_dir)
-    for change in changes:
-        catalog.sku(change.sku)
-    on = as_of or date.today()
-    check_currency(catalog, currency, on)
-    return catalog, overrides, changes, on
 
 
 def _value_text(value: float) -> str:
@@ -203,7 +189,8 @@ def breakeven(scenario: str, stack_a: str, stack_b: str, over: str, between: str
     from costmodel.sweep import parse_field
 
     window = _parse_between(between)
-    catalog, overrides, changes, on = _context(pricing_dir, scenarios_dir, settings, prices, as_of, currency)
+    context = costing(pricing_dir, scenarios_dir, settings, prices, as_of, currency)
+    catalog, overrides, changes, on = context.catalog, context.settings, context.price_changes, context.as_of
     target = parse_field(over, catalog)
     result = solve(catalog, scenario, stack_a, stack_b, target, window, as_of=on, currency=currency,
                    settings=overrides, price_changes=changes)
@@ -294,7 +281,8 @@ def sweep(scenario: str, vary: str, stacks: str | None, log: bool, plot: Path | 
     name, start, stop, step = _parse_vary(vary)
     if log and step is not None:
         raise InputError("--log spaces points itself; give START:STOP without STEP", field="--vary")
-    catalog, overrides, changes, on = _context(pricing_dir, scenarios_dir, settings, prices, as_of, currency)
+    context = costing(pricing_dir, scenarios_dir, settings, prices, as_of, currency)
+    catalog, overrides, changes, on = context.catalog, context.settings, context.price_changes, context.as_of
     target = parse_field(name, catalog)
     values = sweep_values(start, stop, step, log, TABLE_POINTS)
     if target.name == "turns" and step is None:
@@ -391,7 +379,8 @@ def sensitivity(scenario: str, stack: str, by: str, plot: Path | None, as_of: da
 
     plot_format = _plot_format(plot)
     step = parse_step(by)
-    catalog, overrides, changes, on = _context(pricing_dir, scenarios_dir, settings, prices, as_of, currency)
+    context = costing(pricing_dir, scenarios_dir, settings, prices, as_of, currency)
+    catalog, overrides, changes, on = context.catalog, context.settings, context.price_changes, context.as_of
     result = run(catalog, scenario, stack, step, as_of=on, currency=currency, settings=overrides, price_changes=changes)
     if plot is not None and plot_format is not None:
         from costmodel.plots import tornado_figure
