@@ -18,6 +18,10 @@ MAX_FILE_BYTES = 8 * 1024 * 1024
 """Largest file costmodel reads; a price sheet of 10,000 SKUs is well under 8 MiB."""
 MAX_EXPANDED_NODES = 200_000
 """Largest node count a document may reach once its aliases are expanded."""
+MAX_EXPONENT = 30
+"""Numbers beyond 10**±30 are refused: nothing costmodel prices comes near, and exact arithmetic on 1e+999999
+overflows instead of giving a figure."""
+RANGE_RULE = f"numbers must be 0 or lie within 1e-{MAX_EXPONENT} to 1e+{MAX_EXPONENT} in size"
 MAX_NESTING = 2_000
 """Deepest nesting of lists and mappings checked exactly; deeper Python-side work reports "nesting too deep" too."""
 
@@ -68,13 +72,28 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
         if lowered == ".nan":
             return Decimal("NaN")
         try:
-            return Decimal(text)
+            value = Decimal(text)
         except InvalidOperation:
             # Sexagesimal floats (1:30.5) are legal YAML 1.1; fall back to PyYAML's reading.
-            return Decimal(str(yaml.SafeLoader.construct_yaml_float(self, node)))
+            value = Decimal(str(yaml.SafeLoader.construct_yaml_float(self, node)))
+        if out_of_range(value):
+            raise _NodeError(node, f"{text} is out of range; {RANGE_RULE}")
+        return value
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
+        value: int = super().construct_yaml_int(node)
+        if out_of_range(Decimal(value)):
+            raise _NodeError(node, f"{node.value} is out of range; {RANGE_RULE}")
+        return value
 
 
 _Loader.add_constructor("tag:yaml.org,2002:float", _Loader.construct_yaml_decimal)
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
+
+
+def out_of_range(value: Decimal) -> bool:
+    """True for a finite non-zero number beyond 10**±MAX_EXPONENT (infinity and NaN have their own messages)."""
+    return value.is_finite() and value != 0 and not -MAX_EXPONENT <= value.adjusted() <= MAX_EXPONENT
 
 
 class _NodeError(Exception):

@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from costmodel.errors import InputError, UnknownIdError
+from costmodel.load import RANGE_RULE, out_of_range
 from costmodel.schema import PRICE_FIELDS, SCENARIO_FIELDS, PricePeriod, Range, Scenario
 
 PRICE_ALIASES: dict[str, str] = {
@@ -32,6 +33,8 @@ def parse_number(text: str, what: str) -> Decimal:
         raise InputError(f"{what}: '{text}' is not a number") from None
     if not value.is_finite():
         raise InputError(f"{what}: '{text}' is not a finite number")
+    if out_of_range(value):
+        raise InputError(f"{what}: '{text}' is out of range; {RANGE_RULE}")
     return value
 
 
@@ -76,7 +79,7 @@ def apply_settings(scenario: Scenario, settings: dict[str, Any]) -> Scenario:
     except ValidationError as exc:
         error = exc.errors()[0]
         where = ".".join(str(part) for part in error["loc"] if part not in {"Range", "decimal"}) or "scenario"
-        raise InputError(f"--set {where}: {error['msg'].removeprefix('Value error, ')}") from None
+        raise InputError(f"--set {where}: {_plain(error['msg'])}") from None
 
 
 @dataclass(frozen=True)
@@ -134,4 +137,9 @@ def apply_price_changes(sku_id: str, period: PricePeriod, changes: list[PriceCha
     try:
         return PricePeriod.model_validate(data)
     except ValidationError as exc:
-        raise InputError(f"--price {sku_id}: {exc.errors()[0]['msg'].removeprefix('Value error, ')}") from None
+        raise InputError(f"--price {sku_id}: {_plain(exc.errors()[0]['msg'])}") from None
+
+
+def _plain(message: str) -> str:
+    """pydantic's wording in the loader's words ("must be ...")."""
+    return message.removeprefix("Value error, ").replace("Input should be", "must be")

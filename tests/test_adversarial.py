@@ -7,6 +7,7 @@ numbers in the expectations can be counted by eye in SHEET, STACK and SCENARIO b
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -454,3 +455,236 @@ def test_a_hundred_million_turns_prices_in_bounded_time_and_memory(tmp_path: Pat
     assert result.exit_code == 0, result.output
     assert '"per_call": {\n    "low": "14750.0004475",\n    "high": "14750.0004475"\n  }' in result.stdout
     assert '"turns": []' in result.stdout
+
+
+def test_number_too_large_for_exact_arithmetic_in_a_file(tmp_path: Path) -> None:
+    # 1.0e+999999 is a valid YAML float; exact arithmetic on it overflowed (exit 1, "internal error").
+    root = library(tmp_path, scenario=edit(SCENARIO, "calls_per_month: 1000", "calls_per_month: 1.0e+999999"))
+    line = file_error(root)
+    assert line.startswith(f"{root / 'scenarios' / 'call.yaml'}:3: 1.0e+999999 is out of range")
+
+
+def test_number_too_small_for_exact_arithmetic_in_a_file(tmp_path: Path) -> None:
+    # Dividing by 1.0e-999999 hours overflowed too.
+    root = library(tmp_path, scenario=SCENARIO + "operating_hours_per_month: 1.0e-999999\n")
+    line = file_error(root)
+    assert line.startswith(f"{root / 'scenarios' / 'call.yaml'}:6: 1.0e-999999 is out of range")
+
+
+def test_integer_too_large_in_a_file(tmp_path: Path) -> None:
+    root = library(tmp_path, scenario=edit(SCENARIO, "calls_per_month: 1000", "calls_per_month: 1" + "0" * 40))
+    line = file_error(root)
+    assert line.startswith(f"{root / 'scenarios' / 'call.yaml'}:3: 1{'0' * 40} is out of range")
+
+
+# ------------------------------------------------------------------------------------------------ bad flags
+
+
+def test_set_without_equals(tmp_path: Path) -> None:
+    assert flag_error(tmp_path, "--set", "turns") == "Error: --set turns: expected FIELD=VALUE, e.g. turns=12"
+
+
+def test_set_unknown_field(tmp_path: Path) -> None:
+    assert flag_error(tmp_path, "--set", "turnz=3") == "Error: --set: unknown scenario field 'turnz'; did you mean turns?"
+
+
+def test_set_not_a_number(tmp_path: Path) -> None:
+    assert flag_error(tmp_path, "--set", "turns=abc") == "Error: --set turns: 'abc' is not a number"
+
+
+def test_set_empty_value(tmp_path: Path) -> None:
+    assert flag_error(tmp_path, "--set", "turns=") == "Error: --set turns: '' is not a number"
+
+
+def test_set_range_high_below_low(tmp_path: Path) -> None:
+    assert flag_error(tmp_path, "--set", "turns=5..2") == "Error: --set turns: range 5..2 has high below low; write LOW..HIGH"
+
+
+def test_set_nan(tmp_path: Path) -> None:
+    assert flag_error(tmp_path, "--set", "turns=nan") == "Error: --set turns: 'nan' is not a finite number"
+
+
+def test_set_infinite(tmp_path: Path) -> None:
+    assert flag_error(tmp_path, "--set", "calls_per_month=Infinity") == (
+        "Error: --set calls_per_month: 'Infinity' is not a finite number"
+    )
+
+
+def test_set_out_of_range(tmp_path: Path) -> None:
+    line = flag_error(tmp_path, "--set", "turns=1e999999999")
+    assert line.startswith("Error: --set turns: '1e999999999' is out of range")
+
+
+def test_set_negative_quantity(tmp_path: Path) -> None:
+    line = flag_error(tmp_path, "--set", "caller_audio_seconds=-5")
+    assert line == "Error: --set caller_audio_seconds: must be greater than or equal to 0"
+
+
+def test_set_zero_where_forbidden(tmp_path: Path) -> None:
+    assert flag_error(tmp_path, "--set", "calls_per_month=0") == "Error: --set calls_per_month: must be above 0"
+
+
+def test_set_fractional_turns(tmp_path: Path) -> None:
+    line = flag_error(tmp_path, "--set", "turns=2.5")
+    assert line == "Error: --set turns: must be a whole number of turns, got 2.5"
+
+
+def test_price_without_equals(tmp_path: Path) -> None:
+    line = flag_error(tmp_path, "--price", "acme/chat.input")
+    assert line == "Error: --price acme/chat.input: expected SKU.FIELD=VALUE, e.g. openai/gpt-audio-mini.audio_input=*0.5"
+
+
+def test_price_unknown_field(tmp_path: Path) -> None:
+    line = flag_error(tmp_path, "--price", "acme/chat.inptu=1")
+    assert line.startswith("Error: --price: unknown price field 'inptu'; did you mean input")
+
+
+def test_price_unknown_sku(tmp_path: Path) -> None:
+    line = flag_error(tmp_path, "--price", "acme/chta.input=1")
+    assert line.startswith("Error: ") and "unknown SKU 'acme/chta'; did you mean acme/chat?" in line
+
+
+def test_price_not_a_number(tmp_path: Path) -> None:
+    assert flag_error(tmp_path, "--price", "acme/chat.input=*abc") == "Error: --price acme/chat.input=*abc: 'abc' is not a number"
+
+
+def test_price_negative_value(tmp_path: Path) -> None:
+    line = flag_error(tmp_path, "--price", "acme/chat.input=-1")
+    assert line == "Error: --price acme/chat: must be greater than or equal to 0"
+
+
+def test_price_negative_factor(tmp_path: Path) -> None:
+    line = flag_error(tmp_path, "--price", "acme/chat.input=*-2")
+    assert line == "Error: --price acme/chat.input=*-2: a price cannot go below zero"
+
+
+def test_price_cut_by_more_than_100_percent(tmp_path: Path) -> None:
+    line = flag_error(tmp_path, "--price", "acme/chat.input=-150%")
+    assert line == "Error: --price acme/chat.input=-150%: a price cannot go below zero"
+
+
+def test_price_nan(tmp_path: Path) -> None:
+    line = flag_error(tmp_path, "--price", "acme/chat.input=NaN")
+    assert line == "Error: --price acme/chat.input=NaN: 'NaN' is not a finite number"
+
+
+def test_price_infinite(tmp_path: Path) -> None:
+    line = flag_error(tmp_path, "--price", "acme/chat.input=inf")
+    assert line == "Error: --price acme/chat.input=inf: 'inf' is not a finite number"
+
+
+def test_price_above_the_sanity_limit(tmp_path: Path) -> None:
+    # 2,000,000 USD per 1M tokens is $2 a token: a what-if is held to the same limits as a sheet.
+    line = flag_error(tmp_path, "--price", "acme/chat.input=2000000")
+    assert line.startswith("Error: --price acme/chat: usd_per_million_input_tokens = 2000000 is above the sanity limit 1000000")
+
+
+def test_price_scaling_a_price_the_sku_does_not_have(tmp_path: Path) -> None:
+    line = flag_error(tmp_path, "--price", "acme/chat.audio_input=*2")
+    assert line == "Error: --price acme/chat.usd_per_million_audio_input_tokens: the SKU has no such price to scale"
+
+
+def test_as_of_not_a_date(tmp_path: Path) -> None:
+    line = flag_error(tmp_path, "--as-of", "yesterday")
+    assert line == (
+        "Error: costmodel compare: Invalid value for '--as-of': 'yesterday' is not a date in YYYY-MM-DD form, e.g. 2025-06-01"
+    )
+
+
+def test_as_of_impossible_date(tmp_path: Path) -> None:
+    line = flag_error(tmp_path, "--as-of", "2025-02-30")
+    assert line.startswith("Error: costmodel compare: Invalid value for '--as-of': '2025-02-30' is not a date")
+
+
+def test_currency_unknown(tmp_path: Path) -> None:
+    out = tmp_path / "out.json"
+    line = fails(["compare", "--currency", "XYZ", "-o", str(out)], out)  # bundled data: USD, GBP and EUR
+    assert line == "Error: --currency: unknown currency 'XYZ' (known: EUR, GBP, USD)"
+
+
+FX = """\
+schema_version: 1
+base: USD
+rates:
+  - currency: GBP
+    periods:
+      - effective_from: 2025-03-01
+        per_usd: 0.79
+        source: https://example.com/fx
+        checked: 2025-03-01
+"""
+
+
+def test_currency_before_its_first_rate(tmp_path: Path) -> None:
+    root = library(tmp_path)
+    (root / "pricing" / "fx.yaml").write_text(FX, encoding="utf-8")
+    out = tmp_path / "out.json"
+    line = fails(["compare", "call", "--currency", "gbp", "--as-of", "2025-02-01", "-o", str(out),
+                  "--pricing", str(root / "pricing"), "--scenarios", str(root / "scenarios")], out)
+    assert line == "Error: --currency: no GBP exchange rate in force on 2025-02-01; the earliest is 2025-03-01"
+
+
+# ------------------------------------------------------------------------------------- never $0 for no price
+
+
+def test_as_of_before_any_price_period_breakdown(tmp_path: Path) -> None:
+    line = flag_error(tmp_path, "--as-of", "2024-06-01", command=("breakdown", "call", "chat"))
+    assert line == "Error: stack chat: no price in force for acme/chat on 2024-06-01; its first price starts 2025-01-01"
+
+
+def test_as_of_before_any_price_period_compare(tmp_path: Path) -> None:
+    line = flag_error(tmp_path, "--as-of", "2024-06-01")
+    assert line.startswith("Error: no stack has prices in force on 2024-06-01: ")
+    assert "no price in force for acme/chat on 2024-06-01; its first price starts 2025-01-01" in line
+
+
+LATER_SKU = """\
+  - id: acme/chat-2
+    kind: llm
+    name: Acme Chat 2
+    periods:
+      - effective_from: 2024-01-01
+        currency: USD
+        source: https://example.com/prices
+        checked: 2025-06-01
+        usd_per_million_input_tokens: 2.00
+        usd_per_million_output_tokens: 8.00
+"""
+
+
+def two_stacks(tmp_path: Path, sheet: str) -> Path:
+    root = library(tmp_path, sheet=sheet + LATER_SKU)
+    (root / "pricing" / "stacks" / "chat-2.yaml").write_text(edit(STACK, "acme/chat", "acme/chat-2"), encoding="utf-8")
+    return root
+
+
+def test_stack_without_price_in_force_is_unpriced_not_zero(tmp_path: Path) -> None:
+    # On 2024-06-01 acme/chat (from 2025-01-01) has no price; acme/chat-2 does:
+    # 195 input tokens x $2/1M = 0.00039 + 100 output tokens x $8/1M = 0.0008 -> 0.00119 per call.
+    root = two_stacks(tmp_path, SHEET)
+    args = ["compare", "call", "--as-of", "2024-06-01",
+            "--pricing", str(root / "pricing"), "--scenarios", str(root / "scenarios")]
+    document = json.loads(CliRunner().invoke(cli, [*args, "--format", "json"]).stdout)
+    priced, unpriced = document["rows"]
+    assert (priced["stack"], priced["per_call"]) == ("chat-2", {"low": "0.00119", "high": "0.00119"})
+    assert unpriced["stack"] == "chat"
+    assert unpriced["per_call"] is None and unpriced["per_month"] is None and unpriced["rank"] is None
+    assert unpriced["unpriced"] == "no price in force for acme/chat on 2024-06-01; its first price starts 2025-01-01"
+    table_row = next(row for row in CliRunner().invoke(cli, args).stdout.splitlines() if " chat " in row)
+    assert "unpriced" in table_row and "0.00000" not in table_row and "0.00" not in table_row.split("unpriced")[0]
+
+
+def test_component_lacking_a_needed_price_field_is_unpriced_not_zero(tmp_path: Path) -> None:
+    # acme/chat without an output price cannot bill the 100 output tokens: never a $0 line for them.
+    sheet = edit(SHEET, "        usd_per_million_output_tokens: 4.00\n", "")
+    root = two_stacks(tmp_path, sheet)
+    pricing, scenarios = str(root / "pricing"), str(root / "scenarios")
+    line = fails(["breakdown", "call", "chat", "--pricing", pricing, "--scenarios", scenarios])
+    assert line == (
+        "Error: acme/chat has no usd_per_million_output_tokens in its price period from 2025-01-01, "
+        "but the llm role needs it for text output tokens"
+    )
+    result = CliRunner().invoke(cli, ["compare", "call", "--format", "json", "--pricing", pricing, "--scenarios", scenarios])
+    rows = {row["stack"]: row for row in json.loads(result.stdout)["rows"]}
+    assert rows["chat"]["per_call"] is None
+    assert rows["chat"]["unpriced"].startswith("acme/chat has no usd_per_million_output_tokens")
