@@ -8,10 +8,12 @@ numbers in the expectations can be counted by eye in SHEET, STACK and SCENARIO b
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from costmodel.cli import cli
@@ -688,3 +690,187 @@ def test_component_lacking_a_needed_price_field_is_unpriced_not_zero(tmp_path: P
     rows = {row["stack"]: row for row in json.loads(result.stdout)["rows"]}
     assert rows["chat"]["per_call"] is None
     assert rows["chat"]["unpriced"].startswith("acme/chat has no usd_per_million_output_tokens")
+
+
+# ---------------------------------------------------------------------------------------------- output files
+
+
+def leftovers(folder: Path) -> list[str]:
+    """Temporary files write_atomic would leave behind if it failed to clean up (named .NAME.*.tmp)."""
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith(".") and p.name.endswith(".tmp"))
+
+
+def data_flags(root: Path) -> list[str]:
+    return ["--pricing", str(root / "pricing"), "--scenarios", str(root / "scenarios")]
+
+
+@pytest.mark.parametrize(
+    ("command", "target"),
+    [
+        (["compare", "call"], "pricing/acme.yaml"),
+        (["breakdown", "call", "chat"], "scenarios/call.yaml"),
+        (["prices"], "pricing/stacks/chat.yaml"),
+    ],
+)
+def test_output_onto_an_input_file_is_refused(tmp_path: Path, command: list[str], target: str) -> None:
+    root = library(tmp_path)
+    path = root / target
+    before = path.read_bytes()
+    line = fails([*command, *data_flags(root), "-o", str(path)])
+    assert line == f"{path}: is an input file; costmodel never overwrites its inputs"
+    assert path.read_bytes() == before
+    assert leftovers(path.parent) == []
+
+
+def test_output_through_a_link_to_an_input_file_is_refused(tmp_path: Path) -> None:
+    root = library(tmp_path)
+    link = tmp_path / "report.json"
+    link.symlink_to(root / "pricing" / "acme.yaml")
+    line = fails(["compare", "call", *data_flags(root), "-o", str(link)])
+    assert line == f"{link}: is an input file; costmodel never overwrites its inputs"
+    assert (root / "pricing" / "acme.yaml").read_text(encoding="utf-8") == SHEET
+
+
+def test_output_into_a_missing_folder(tmp_path: Path) -> None:
+    root = library(tmp_path)
+    out = tmp_path / "no-such-folder" / "out.json"
+    line = fails(["compare", "call", *data_flags(root), "-o", str(out)])
+    assert line == f"{out}: folder {out.parent} does not exist"
+    assert not out.parent.exists()
+
+
+def test_output_replaces_a_previous_file_whole(tmp_path: Path) -> None:
+    root = library(tmp_path)
+    out = tmp_path / "out.csv"
+    out.write_text("old contents that are much longer than the new ones will be, " * 100, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["compare", "call", "--format", "csv", *data_flags(root), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    # 0.000595 per call rounds half-up to 0.00060 (5 places); 0.595 a month to 0.60 (cents).
+    assert out.read_text(encoding="utf-8") == (
+        "#,stack,architecture,per call (USD),per month (USD),× cheapest\n1,chat,cascade,0.00060,0.60,1.0×\n"
+    )
+    assert leftovers(tmp_path) == []
+
+
+def test_disk_failure_while_writing_output_leaves_the_previous_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import costmodel.output
+
+    def no_space(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    root = library(tmp_path)
+    out = tmp_path / "out.json"
+    out.write_text("previous report\n", encoding="utf-8")
+    monkeypatch.setattr(costmodel.output.os, "fsync", no_space)
+    result = CliRunner().invoke(cli, ["compare", "call", "--format", "json", *data_flags(root), "-o", str(out)])
+    assert result.exit_code == 1  # not bad input: the machine failed
+    assert result.stderr == "Error: No space left on device\n"
+    assert "Traceback" not in result.output
+    assert out.read_text(encoding="utf-8") == "previous report\n"
+    assert leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("failing", ["write", "fsync", "replace"])
+def test_write_atomic_failure_leaves_nothing_partial(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failing: str) -> None:
+    import costmodel.output
+    from costmodel.output import write_atomic
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise OSError(5, f"{failing} failed")
+
+    new = tmp_path / "new.json"
+    old = tmp_path / "old.json"
+    old.write_bytes(b"previous")
+    if failing == "write":
+        monkeypatch.setattr(costmodel.output.os, "fdopen", lambda fd, mode: _FailingHandle(fd))
+    else:
+        monkeypatch.setattr(costmodel.output.os, failing, boom)
+    for target in (new, old):
+        with pytest.raises(OSError):
+            write_atomic(target, "x" * 100_000)
+    assert not new.exists()
+    assert old.read_bytes() == b"previous"
+    assert leftovers(tmp_path) == []
+
+
+_REAL_FDOPEN = os.fdopen
+
+
+class _FailingHandle:
+    """A file handle that writes half the data and then fails, like a full disk."""
+
+    def __init__(self, fd: int) -> None:
+        self.handle = _REAL_FDOPEN(fd, "wb")
+
+    def __enter__(self) -> _FailingHandle:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.handle.close()
+
+    def write(self, data: bytes) -> int:
+        self.handle.write(data[: len(data) // 2])
+        self.handle.flush()
+        raise OSError(28, "No space left on device")
+
+
+def test_write_atomic_interrupted_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import costmodel.output
+    from costmodel.output import write_atomic
+
+    def interrupted(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(costmodel.output.os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_atomic(tmp_path / "out.json", "{}")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_write_atomic_refuses_inputs_and_folders(tmp_path: Path) -> None:
+    from costmodel.errors import InputError
+    from costmodel.output import write_atomic
+
+    source = tmp_path / "sheet.yaml"
+    source.write_text(SHEET, encoding="utf-8")
+    with pytest.raises(InputError, match="is an input file"):
+        write_atomic(tmp_path / "." / "sheet.yaml", "overwritten", protected=[source])
+    with pytest.raises(InputError, match="is a directory"):
+        write_atomic(tmp_path, "x")
+    assert source.read_text(encoding="utf-8") == SHEET
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sheet.yaml"]
+
+
+def test_sweep_plot_failure_leaves_no_partial_chart(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import costmodel.output
+
+    def no_space(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    root = library(tmp_path)
+    chart = tmp_path / "chart.svg"
+    monkeypatch.setattr(costmodel.output.os, "fsync", no_space)
+    result = CliRunner().invoke(cli, ["sweep", "call", "--vary", "turns=1:3", "--plot", str(chart), *data_flags(root)])
+    assert result.exit_code == 1
+    assert result.stderr == "Error: No space left on device\n"
+    assert not chart.exists()
+    assert leftovers(tmp_path) == []
+
+
+def test_sweep_plot_with_a_bad_extension_writes_nothing(tmp_path: Path) -> None:
+    root = library(tmp_path)
+    chart = tmp_path / "chart.txt"
+    line = fails(["sweep", "call", "--vary", "turns=1:3", "--plot", str(chart), *data_flags(root)])
+    assert line.startswith("Error: --plot") and line.endswith(f"{chart}: give a .png or .svg file name")
+    assert not chart.exists()
+
+
+def test_render_output_onto_its_own_template_is_refused(tmp_path: Path) -> None:
+    root = library(tmp_path)
+    template = tmp_path / "article.md"
+    template.write_text("Acme input price: {{ price('acme/chat', 'usd_per_million_input_tokens') }}\n", encoding="utf-8")
+    before = template.read_bytes()
+    line = fails(["render", str(template), *data_flags(root), "-o", str(template)])
+    assert line == f"{template}: is an input file; costmodel never overwrites its inputs"
+    assert template.read_bytes() == before
+    assert leftovers(tmp_path) == []
