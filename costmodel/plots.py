@@ -56,14 +56,26 @@ def sweep_figure(result: SweepResult, breakevens: Iterable[BreakEven] = (), log:
             floor = curve.fixed_per_month_low / result.calls_per_month_low
             axes.plot(x, floor, linestyle="--", linewidth=1, color=line.get_color(),
                       label=f"{curve.stack} always-on floor")
+    # Markers carry numbers; the words go in one box, so many crossings never print on top of each other.
+    listing: list[str] = []
+    firsts = []
     for be in breakevens:
-        for crossing in be.crossings:
-            if crossing.kind != "equal" or not (x.min() <= crossing.value <= x.max()):
-                continue
-            axes.plot([crossing.value], [crossing.cost_a], marker="o", markersize=7, color="black", zorder=5)
-            axes.annotate(f"{be.stack_a} = {be.stack_b}\nat {_short(crossing.value)}", (crossing.value, crossing.cost_a),
-                          textcoords="offset points", xytext=(8, 8), fontsize=8,
-                          arrowprops={"arrowstyle": "-", "color": "0.4", "linewidth": 0.6})
+        shown = [c for c in be.crossings if c.kind == "equal" and x.min() <= c.value <= x.max()]
+        for index, crossing in enumerate(shown):
+            axes.plot([crossing.value], [crossing.cost_a], marker="o", markersize=7 if index == 0 else 4,
+                      color="black", zorder=5)
+        if shown:
+            firsts.append((shown[0], be, len(shown) - 1))
+    for number, (first, be, extra) in enumerate(sorted(firsts, key=lambda item: item[0].value), start=1):
+        axes.annotate(str(number), (first.value, first.cost_a), textcoords="offset points", xytext=(5, 5),
+                      fontsize=9, fontweight="bold")
+        end = {"low": " (low ends)", "high": " (high ends)"}.get(first.end, "")
+        more = f" (+{extra} more)" if extra else ""
+        listing.append(f"{number}  {be.stack_a} = {be.stack_b}{end} at {_short(first.value)}{more}")
+    if listing:
+        # Below the axes, as the figure's caption: it can never cover a curve or the legend.
+        figure.supxlabel("break-even (numbered on the chart):\n" + "\n".join(listing), fontsize=7.5,
+                         family="monospace", ha="left", x=0.01, multialignment="left")
     axes.set_xlabel(result.field.label)
     axes.set_ylabel(f"cost per call ({result.currency})")
     if log_x:

@@ -21,13 +21,16 @@ def test_sweep_figure_labels_legend_floor_and_marks(tmp_path: Path) -> None:
     catalog = round_catalog(tmp_path)
     result = sweep(catalog, "minute-call", "calls_per_month", [100, 1000, 10_000, 100_000], as_of=ON, currency="USD")
     marks = [breakeven(catalog, "minute-call", "api", "hosted", "calls_per_month", (100, 100_000), as_of=ON)]
-    axes = sweep_figure(result, marks).axes[0]
+    figure = sweep_figure(result, marks)
+    axes = figure.axes[0]
     assert axes.get_xlabel() == "calls per month"
     assert axes.get_ylabel() == "cost per call (USD)"
     assert axes.get_xscale() == "log"  # 100 to 100,000 spans three decades
     labels = [text.get_text() for text in axes.get_legend().get_texts()]
     assert labels == ["api (cascade)", "hosted (self-hosted)", "hosted always-on floor"]
-    assert [a.get_text() for a in axes.texts] == ["api = hosted\nat 1,667"]
+    # The crossing's marker is numbered; the words sit in one box listing every numbered crossing.
+    assert [a.get_text() for a in axes.texts] == ["1"]
+    assert figure.get_supxlabel() == "break-even (numbered on the chart):\n1  api = hosted at 1,667"
 
 
 def test_tornado_figure(tmp_path: Path) -> None:
