@@ -130,7 +130,7 @@ def apply_price_changes(sku_id: str, period: PricePeriod, changes: list[PriceCha
     mine = [change for change in changes if change.sku == sku_id]
     if not mine:
         return period
-    data = period.model_dump()
+    data = dict(period)  # keeps Range prices as Ranges (model_dump would make them dicts that cannot be scaled)
     for change in mine:
         data[change.price_field] = change.apply(data.get(change.price_field))
     data["note"] = ((period.note or "") + " [what-if price change]").strip()

@@ -874,3 +874,14 @@ def test_render_output_onto_its_own_template_is_refused(tmp_path: Path) -> None:
     assert line == f"{template}: is an input file; costmodel never overwrites its inputs"
     assert template.read_bytes() == before
     assert leftovers(tmp_path) == []
+
+
+def test_scaling_a_ranged_price_with_a_what_if(tmp_path: Path) -> None:
+    # Was an internal error (exit 1): the ranged price reached the factor as a dict. With a ranged output price
+    # of 4..6 per 1M doubled to 8..12: 100 output tokens cost 0.0008..0.0012; input 195 x $1/1M = 0.000195;
+    # per call 0.000995..0.001395.
+    root = library(tmp_path, sheet=edit(SHEET, "output_tokens: 4.00", "output_tokens: {low: 4, high: 6}"))
+    args = ["breakdown", "call", "chat", "--price", "acme/chat.output=*2", "--format", "json", *data_flags(root)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["per_call"] == {"low": "0.000995", "high": "0.001395"}
