@@ -40,8 +40,11 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
             return super().construct_object(node, deep)
         except yaml.YAMLError:
             raise
-        except (ValueError, TypeError, OverflowError) as exc:
+        except (ValueError, TypeError, ArithmeticError) as exc:
             raise _NodeError(node, f"cannot read value {node.value!r}: {exc}") from None
+        except (LookupError, AttributeError):  # PyYAML's own slips on odd scalars: an empty !!float, !!timestamp x
+            tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
+            raise _NodeError(node, f"cannot read value {node.value!r} as {tag}") from None
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         if isinstance(node, yaml.MappingNode):
