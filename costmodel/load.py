@@ -180,8 +180,8 @@ def _nesting_depth(text: str) -> tuple[int, int]:
 
 
 def _check_size(text: str, path: str | Path) -> None:
-    # libyaml's composer recurses in C once per level, so a deep enough file would crash the process; and
-    # aliases (including `<<` merges of aliases) can expand a small file into billions of values.
+    # libyaml's composer recurses in C once per level, so a deep enough file would crash the process (SIGSEGV).
+    # Aliases are checked after composing and before constructing (parse_yaml): `<<` merges copy eagerly.
     if _nesting_bound(text) > MAX_NESTING:
         depth, line = _nesting_depth(text)
         if depth > MAX_NESTING:
