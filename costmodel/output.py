@@ -11,8 +11,8 @@ from pathlib import Path
 from costmodel.errors import InputError
 
 
-def write_atomic(path: str | Path, data: str | bytes, protected: Iterable[Path] = ()) -> Path:
-    """Write `data` to `path` so readers see the old file or the whole new one, never a partial one."""
+def check_target(path: str | Path, protected: Iterable[Path] = ()) -> Path:
+    """Refuse an output path before any work: a directory, an input file (also via a link), a missing folder."""
     target = Path(path)
     if target.is_dir():
         raise InputError("is a directory; give a file name", path=target)
@@ -20,9 +20,16 @@ def write_atomic(path: str | Path, data: str | bytes, protected: Iterable[Path] 
     for source in protected:
         if resolved == Path(source).resolve():
             raise InputError("is an input file; costmodel never overwrites its inputs", path=target)
+    if not resolved.parent.is_dir():
+        raise InputError(f"folder {resolved.parent} does not exist", path=target)
+    return resolved
+
+
+def write_atomic(path: str | Path, data: str | bytes, protected: Iterable[Path] = ()) -> Path:
+    """Write `data` to `path` so readers see the old file or the whole new one, never a partial one."""
+    target = Path(path)
+    resolved = check_target(target, protected)
     folder = resolved.parent
-    if not folder.is_dir():
-        raise InputError(f"folder {folder} does not exist", path=target)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     fd, temporary = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
     try:

@@ -23,7 +23,7 @@ def check_plot_path(path: str) -> str:
     """The plot format from the file name; an unsupported extension is an input error (before any work)."""
     suffix = path.rsplit(".", 1)[-1].lower() if "." in path else ""
     if suffix not in PLOT_FORMATS:
-        raise InputError(f"--plot {path}: give a .png or .svg file name", field="--plot")
+        raise InputError(f"{path}: give a .png or .svg file name", field="--plot")
     return suffix
 
 

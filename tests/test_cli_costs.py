@@ -205,3 +205,21 @@ def test_compare_does_not_import_pandas_or_matplotlib() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_unknown_sku_in_price_names_the_flag(data: list[str]) -> None:
+    result = CliRunner().invoke(cli, ["compare", "call", "--price", "t/audoi.audio_input=*0.5", *data])
+    assert result.exit_code == 2
+    assert result.output == "Error: --price: unknown SKU 't/audoi'; did you mean t/audio?\n"
+
+
+def test_sweep_refuses_an_input_as_output_before_drawing_the_chart(data: list[str], tmp_path: Path) -> None:
+    chart = tmp_path / "chart.png"
+    scenario_file = tmp_path / "scenarios" / "call.yaml"
+    before = scenario_file.read_text()
+    result = CliRunner().invoke(
+        cli, ["sweep", "call", "--vary", "calls_per_month=100:1000", "--plot", str(chart), "-o", str(scenario_file), *data]
+    )
+    assert result.exit_code == 2
+    assert result.output == f"{scenario_file}: is an input file; costmodel never overwrites its inputs\n"
+    assert not chart.exists() and scenario_file.read_text() == before

@@ -65,7 +65,7 @@ def test_unsupported_extension_is_exit_2_and_no_file(tmp_path: Path, runner) -> 
     result = runner.invoke(cli, ["sweep", "minute-call", "--vary", "calls_per_month=1:10", "--plot", str(out),
                                  "--pricing", str(pricing), "--scenarios", str(scenarios)])
     assert result.exit_code == 2
-    assert result.output == f"Error: --plot: --plot {out}: give a .png or .svg file name\n"
+    assert result.output == f"Error: --plot: {out}: give a .png or .svg file name\n"
     assert not out.exists()
 
 

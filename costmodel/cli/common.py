@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import click
 
 from costmodel.catalog import PRICING_ENV, SCENARIOS_ENV, Catalog, load_catalog
-from costmodel.errors import InputError
+from costmodel.errors import InputError, UnknownIdError
 from costmodel.render import FORMATS
 from costmodel.whatif import PriceChange, parse_price_change, parse_settings
 
@@ -104,7 +104,8 @@ def costing(pricing_dir: Path | None, scenarios_dir: Path | None, settings: tupl
     changes = [parse_price_change(text) for text in prices]
     catalog = catalog_for(pricing_dir, scenarios_dir)
     for change in changes:
-        catalog.sku(change.sku)
+        if change.sku not in catalog.skus:
+            raise UnknownIdError("SKU", change.sku, catalog.skus, field="--price")
     on = as_of or date.today()
     check_currency(catalog, currency, on)
     return Costing(catalog, overrides, changes, on)

@@ -61,6 +61,15 @@ def _plot_format(plot: Path | None) -> str | None:
     return check_plot_path(str(plot))
 
 
+def _check_outputs(catalog: Any, *targets: Path | None) -> None:
+    # With two outputs (-o and --plot), refuse a bad one before writing the other.
+    from costmodel.output import check_target
+
+    for target in targets:
+        if target is not None:
+            check_target(target, catalog.files)
+
+
 def _write_plot(figure: Any, plot: Path, fmt: str, catalog: Any) -> None:
     from costmodel.output import write_atomic
     from costmodel.plots import figure_bytes
@@ -191,6 +200,7 @@ def breakeven(scenario: str, stack_a: str, stack_b: str, over: str, between: str
     window = _parse_between(between)
     context = costing(pricing_dir, scenarios_dir, settings, prices, as_of, currency)
     catalog, overrides, changes, on = context.catalog, context.settings, context.price_changes, context.as_of
+    _check_outputs(catalog, output)
     target = parse_field(over, catalog)
     result = solve(catalog, scenario, stack_a, stack_b, target, window, as_of=on, currency=currency,
                    settings=overrides, price_changes=changes)
@@ -283,6 +293,7 @@ def sweep(scenario: str, vary: str, stacks: str | None, log: bool, plot: Path | 
         raise InputError("--log spaces points itself; give START:STOP without STEP", field="--vary")
     context = costing(pricing_dir, scenarios_dir, settings, prices, as_of, currency)
     catalog, overrides, changes, on = context.catalog, context.settings, context.price_changes, context.as_of
+    _check_outputs(catalog, plot, output)
     target = parse_field(name, catalog)
     values = sweep_values(start, stop, step, log, TABLE_POINTS)
     if target.name == "turns" and step is None:
@@ -381,6 +392,7 @@ def sensitivity(scenario: str, stack: str, by: str, plot: Path | None, as_of: da
     step = parse_step(by)
     context = costing(pricing_dir, scenarios_dir, settings, prices, as_of, currency)
     catalog, overrides, changes, on = context.catalog, context.settings, context.price_changes, context.as_of
+    _check_outputs(catalog, plot, output)
     result = run(catalog, scenario, stack, step, as_of=on, currency=currency, settings=overrides, price_changes=changes)
     if plot is not None and plot_format is not None:
         from costmodel.plots import tornado_figure
