@@ -210,7 +210,8 @@ def test_compare_does_not_import_pandas_or_matplotlib() -> None:
 def test_unknown_sku_in_price_names_the_flag(data: list[str]) -> None:
     result = CliRunner().invoke(cli, ["compare", "call", "--price", "t/audoi.audio_input=*0.5", *data])
     assert result.exit_code == 2
-    assert result.output == "Error: --price: unknown SKU 't/audoi'; did you mean t/audio?\n"
+    assert result.output.startswith("Error: --price: unknown SKU 't/audoi'; did you mean t/audio")
+    assert result.output.count("\n") == 1
 
 
 def test_sweep_refuses_an_input_as_output_before_drawing_the_chart(data: list[str], tmp_path: Path) -> None:
