@@ -224,3 +224,12 @@ def test_sweep_refuses_an_input_as_output_before_drawing_the_chart(data: list[st
     assert result.exit_code == 2
     assert result.output == f"{scenario_file}: is an input file; costmodel never overwrites its inputs\n"
     assert not chart.exists() and scenario_file.read_text() == before
+
+
+def test_prices_options_before_diff_are_refused_not_ignored() -> None:
+    result = CliRunner().invoke(cli, ["prices", "--as-of", "2024-01-01", "diff", "--from", "2024-06-01", "--to", "2025-06-01"])
+    assert result.exit_code == 2
+    assert result.output == (
+        "Error: costmodel prices: options before 'diff' belong to 'prices'; put them after 'diff' "
+        "(see costmodel prices diff --help)\n"
+    )

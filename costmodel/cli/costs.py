@@ -42,17 +42,24 @@ def _fx_line(fx: Any) -> str:
     return f"; 1 USD = {fx.per_usd} {fx.currency} (rate of {fx.effective_from}, {fx.source})"
 
 
-def comparison_document(result: Comparison) -> dict[str, Any]:
-    """The documented JSON shape of `compare` (README "JSON output")."""
+def _header(command: str, result: Comparison | Estimate) -> dict[str, Any]:
+    """The fields every costing JSON document starts with."""
     return {
-        "command": "compare",
+        "command": command,
         "costmodel_version": __version__,
         "scenario": result.scenario,
-        "scenario_title": result.scenario_title,
         "as_of": result.as_of,
         "currency": result.currency,
         "fx": vars(result.fx) if result.fx else None,
         "calls_per_month": result.calls_per_month,
+    }
+
+
+def comparison_document(result: Comparison) -> dict[str, Any]:
+    """The documented JSON shape of `compare` (README "JSON output")."""
+    return {
+        **_header("compare", result),
+        "scenario_title": result.scenario_title,
         "rows": [
             {
                 "rank": row.rank,
@@ -139,16 +146,10 @@ def compare(scenario: str, stacks: str | None, as_of: date | None, currency: str
 def breakdown_document(result: Estimate) -> dict[str, Any]:
     """The documented JSON shape of `breakdown` (README "JSON output")."""
     return {
-        "command": "breakdown",
-        "costmodel_version": __version__,
-        "scenario": result.scenario,
+        **_header("breakdown", result),
         "stack": result.stack,
         "stack_title": result.stack_title,
         "architecture": result.architecture,
-        "as_of": result.as_of,
-        "currency": result.currency,
-        "fx": vars(result.fx) if result.fx else None,
-        "calls_per_month": result.calls_per_month,
         "per_call": result.per_call,
         "per_month": result.per_month,
         "fixed_per_month": result.fixed_per_month,

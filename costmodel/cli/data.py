@@ -162,6 +162,12 @@ def prices(ctx: click.Context, provider: str | None, kind: str | None, as_of: da
            output: Path | None, pricing_dir: Path | None, scenarios_dir: Path | None) -> None:
     """List the prices in force on a date, each with its source and the date that source was checked."""
     if ctx.invoked_subcommand is not None:
+        given = [name for name in ("provider", "kind", "as_of", "output") if ctx.params.get(name) is not None]
+        if given or fmt != "table":
+            raise click.UsageError(
+                f"options before '{ctx.invoked_subcommand}' belong to 'prices'; put them after "
+                f"'{ctx.invoked_subcommand}' (see costmodel prices {ctx.invoked_subcommand} --help)", ctx
+            )
         return
     catalog = catalog_for(pricing_dir, scenarios_dir)
     on = as_of or date.today()
