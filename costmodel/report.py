@@ -31,7 +31,7 @@ from costmodel.engine import FxUsed
 from costmodel.render import to_json
 from costmodel.schema import PRICE_FIELDS, SCENARIO_FIELDS, Range, Scenario
 from costmodel.span import Span
-from costmodel.whatif import _PAIRED, PriceChange, apply_settings
+from costmodel.whatif import TWIN_FIELDS, PriceChange, apply_settings
 
 SCENARIO_UNITS: dict[str, str] = {
     "calls_per_month": "calls per month",
@@ -202,7 +202,7 @@ def assumptions(scenario: Scenario, file_scenario: Scenario, settings: dict[str,
         value = getattr(scenario, name)
         if settings and name in settings:
             origin = "--set"
-        elif value is None and getattr(scenario, _PAIRED.get(name, name)) is not None:
+        elif value is None and getattr(scenario, TWIN_FIELDS.get(name, name)) is not None:
             origin = "not used"
         elif value is None:
             origin = "derived"

@@ -17,7 +17,7 @@ from costmodel.errors import InputError, NoPriceError, UnknownIdError
 from costmodel.schema import PRICE_FIELDS, SCENARIO_FIELDS, PricePeriod, Scenario, Sku, Stack, StackComponent
 from costmodel.span import Span, VectorOps
 from costmodel.usage import METERS, component_usage, gpu_sizing, is_monthly, profile
-from costmodel.whatif import _PAIRED, PRICE_ALIASES, PriceChange, apply_price_changes, apply_settings
+from costmodel.whatif import PRICE_ALIASES, TWIN_FIELDS, PriceChange, apply_price_changes, apply_settings
 
 if TYPE_CHECKING:
     import numpy
@@ -189,8 +189,8 @@ def evaluate(prepared: Prepared, field: Field, values: Any, ops: VectorOps | Non
     overrides: dict[str, Any] = {}
     if not field.is_price:
         overrides[field.name] = Span(x, x)
-        if field.name in _PAIRED:
-            overrides[_PAIRED[field.name]] = None
+        if field.name in TWIN_FIELDS:
+            overrides[TWIN_FIELDS[field.name]] = None
     with numpy.errstate(divide="ignore", invalid="ignore"):
         return _evaluate(prepared, field, x, ops, overrides)
 

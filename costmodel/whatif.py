@@ -18,12 +18,13 @@ PRICE_ALIASES: dict[str, str] = {
 }
 """Short names accepted by --price: input, cached_input, output, audio_input, audio_minute, gpu_hour, ..."""
 
-_PAIRED = {
+TWIN_FIELDS = {
     "caller_audio_seconds": "caller_audio_seconds_per_turn",
     "agent_audio_seconds": "agent_audio_seconds_per_turn",
     "agent_text_tokens": "agent_text_tokens_per_turn",
 }
-_PAIRED.update({per_turn: total for total, per_turn in list(_PAIRED.items())})
+TWIN_FIELDS.update({per_turn: total for total, per_turn in list(TWIN_FIELDS.items())})
+"""Whole-call and per-turn forms of the same length; setting one clears the other."""
 
 
 def parse_number(text: str, what: str) -> Decimal:
@@ -72,8 +73,8 @@ def apply_settings(scenario: Scenario, settings: dict[str, Any]) -> Scenario:
         if name not in SCENARIO_FIELDS:
             raise UnknownIdError("scenario field", name, SCENARIO_FIELDS)
         data[name] = value
-        if name in _PAIRED:
-            data[_PAIRED[name]] = None
+        if name in TWIN_FIELDS:
+            data[TWIN_FIELDS[name]] = None
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
