@@ -22,8 +22,9 @@ MAX_EXPONENT = 30
 """Numbers beyond 10**±30 are refused: nothing costmodel prices comes near, and exact arithmetic on 1e+999999
 overflows instead of giving a figure."""
 RANGE_RULE = f"numbers must be 0 or lie within 1e-{MAX_EXPONENT} to 1e+{MAX_EXPONENT} in size"
-MAX_NESTING = 2_000
-"""Deepest nesting of lists and mappings checked exactly; deeper Python-side work reports "nesting too deep" too."""
+MAX_NESTING = 1_000
+"""Deepest nesting of lists and mappings; libyaml (bundled with PyYAML >= 6.0.4) refuses deeper on its own too."""
+NESTING_MESSAGE = f"nesting is over {MAX_NESTING} levels deep; flatten the structure"
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -185,7 +186,7 @@ def _check_size(text: str, path: str | Path) -> None:
     if _nesting_bound(text) > MAX_NESTING:
         depth, line = _nesting_depth(text)
         if depth > MAX_NESTING:
-            raise InputError(f"nesting is over {MAX_NESTING} levels deep", path=path, line=line)
+            raise InputError(NESTING_MESSAGE, path=path, line=line)
 
 
 def parse_yaml(text: str, path: str | Path) -> Any:
@@ -227,6 +228,8 @@ def _yaml_problem(problem: str) -> str:
         return f"tag {tag} is not allowed; costmodel files hold plain data"
     if "found another document" in problem:
         return "a file holds one YAML document; remove the '---' and what follows, or split the file"
+    if "maximum nesting depth" in problem:
+        return NESTING_MESSAGE
     if "cannot start any token" in problem:
         return "found a character that cannot start a value: indent with spaces, not tabs, and quote text starting with @ or `"
     return problem

@@ -366,7 +366,8 @@ def test_deep_nesting_does_not_crash_the_process(tmp_path: Path) -> None:
     )
     assert done.returncode == 2, done
     assert done.stdout == ""
-    assert done.stderr == f"{path}:1: nesting is over 2000 levels deep\n"
+    # Ours or libyaml's own limit (PyYAML >= 6.0.4) may trip first; both say the same, on one line.
+    assert done.stderr == f"{path}:1: nesting is over 1000 levels deep; flatten the structure\n"
 
 
 def test_non_utf8_bytes(tmp_path: Path) -> None:
