@@ -50,6 +50,18 @@ class TurnRow:
 
 
 @dataclass(frozen=True)
+class AudioTokenView:
+    """The compression view: what one minute of audio becomes in a SKU's tokens, from its documented rate."""
+
+    sku: str
+    input_tokens_per_minute: Decimal
+    output_tokens_per_minute: Decimal | None
+    source: str
+    checked: date
+    estimate: bool
+
+
+@dataclass(frozen=True)
 class FxUsed:
     currency: str
     per_usd: Decimal
@@ -77,6 +89,7 @@ class Estimate:
     turns: list[TurnRow] = field(default_factory=list)
     estimate: bool = False
     notes: list[str] = field(default_factory=list)
+    audio_tokens: list[AudioTokenView] = field(default_factory=list)
 
 
 def _price_unit(price_field: str, currency: str) -> str:
@@ -241,6 +254,7 @@ def estimate(
     lines: list[LineItem] = []
     turns: list[TurnRow] = []
     notes: list[str] = []
+    audio_tokens: list[AudioTokenView] = []
     any_estimate = False
     for component in stack_model.components:
         sku = catalog.sku(component.sku)
@@ -253,6 +267,12 @@ def estimate(
         any_estimate = any_estimate or is_estimate
         notes.extend(n for n in component_notes if n not in notes)
         lines.extend(_line_items(component, sku, period, p, rate, currency))
+        per_minute = audio_tokens_per_minute(sku)
+        if per_minute is not None and sku.audio_tokens is not None:
+            rates = sku.audio_tokens
+            audio_tokens.append(
+                AudioTokenView(sku.id, per_minute[0], per_minute[1], rates.source, rates.checked, rates.estimate)
+            )
         turns.extend(turn_series(component, sku, period, scenario_model, rate))
     if not lines:
         raise InputError(f"stack {stack_id} prices nothing for scenario {scenario_id}")
@@ -279,6 +299,7 @@ def estimate(
         turns=turns,
         estimate=any_estimate,
         notes=notes,
+        audio_tokens=audio_tokens,
     )
 
 

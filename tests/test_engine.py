@@ -254,3 +254,14 @@ def test_compression_view_holds_a_claim_against_the_documented_rate(catalog: Cat
     # 10 tokens per second of input audio = 600 tokens a minute, not the article's "60–80"; output 20/s = 1,200.
     assert audio_tokens_per_minute(catalog.sku("openai/gpt-audio-mini")) == (D(600), D(1200))
     assert audio_tokens_per_minute(catalog.sku("openai/whisper-1")) is None
+
+
+def test_breakdown_shows_the_compression_view_of_each_audio_token_sku(catalog: Catalog) -> None:
+    # 10 tokens/s × 60 s = 600 tokens per minute of caller audio; 20 tokens/s × 60 = 1,200 per minute of speech.
+    # So the article's "25:1, one minute ≈ 60–80 tokens" is a tenth of the documented rate.
+    bill = estimate(catalog, "support-call-5min", "gpt-audio-mini", as_of=TODAY)
+    (view,) = bill.audio_tokens
+    assert (view.sku, view.input_tokens_per_minute, view.output_tokens_per_minute) == (
+        "openai/gpt-audio-mini", D(600), D(1200)
+    )
+    assert estimate(catalog, "support-call-5min", "budget-first", as_of=TODAY).audio_tokens == []

@@ -179,6 +179,17 @@ def breakdown_document(result: Estimate) -> dict[str, Any]:
             for row in result.turns
         ],
         "notes": result.notes,
+        "audio_tokens": [
+            {
+                "sku": view.sku,
+                "input_tokens_per_minute": view.input_tokens_per_minute,
+                "output_tokens_per_minute": view.output_tokens_per_minute,
+                "source": view.source,
+                "checked": view.checked,
+                "estimate": view.estimate,
+            }
+            for view in result.audio_tokens
+        ],
     }
 
 
@@ -253,6 +264,12 @@ def breakdown_text(result: Estimate, fmt: str) -> str:
     if result.fixed_per_month.high > 0:
         total += f" (of which {span_text(result.fixed_per_month, MONTHLY_PLACES, grouping=True)} is the always-on floor)"
     out.append(total)
+    for view in result.audio_tokens:
+        spoken = f", one minute of its speech {view.output_tokens_per_minute:,} tokens" if view.output_tokens_per_minute else ""
+        out.append(
+            f"Audio tokens: {view.sku} turns one minute of caller audio into {view.input_tokens_per_minute:,} tokens"
+            f"{spoken} ({'estimate; ' if view.estimate else ''}{view.source}, checked {view.checked})."
+        )
     out += ["", "Sources:"] + [f"  [{number}] {' '.join(text.split())}" for number, text in enumerate(sources, start=1)]
     if result.notes:
         out += ["", "* Estimates and hypotheticals:"] + [f"  - {' '.join(note.split())}" for note in result.notes]
