@@ -4,13 +4,24 @@ from __future__ import annotations
 
 import json
 
-from costmodel.schema import SCHEMAS
+from costmodel.schema import SCHEMAS, Model
+
+FORMATS: tuple[str, ...] = tuple(sorted([*SCHEMAS, "claims"]))
+"""Every YAML format costmodel reads: the data formats, and the audit's claims files."""
+
+
+def format_model(name: str) -> type[Model]:
+    """The pydantic model of a format (claims lives with the audit, imported only when asked for)."""
+    if name == "claims":
+        from costmodel.audit import ClaimsFile
+
+        return ClaimsFile
+    return SCHEMAS[name]
 
 
 def schema_json(name: str) -> str:
     """The JSON Schema document of one format, as committed under schemas/<name>.schema.json."""
-    model = SCHEMAS[name]
-    document = model.model_json_schema(mode="validation")
+    document = format_model(name).model_json_schema(mode="validation")
     document = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"https://costmodel.invalid/schemas/{name}.schema.json",

@@ -18,8 +18,7 @@ from click.testing import CliRunner, Result
 import costmodel.schema
 from costmodel.catalog import bundled_dir
 from costmodel.cli import cli
-from costmodel.schema import SCHEMAS
-from costmodel.schemas import schema_json
+from costmodel.schemas import FORMATS, schema_json
 
 PRICING = bundled_dir("pricing")
 SCENARIOS = bundled_dir("scenarios")
@@ -320,8 +319,8 @@ def test_schema_pricesheet_matches_committed_file(runner: CliRunner) -> None:
 
 def test_committed_schemas_never_drift_from_the_models() -> None:
     committed = {p.name.removesuffix(".schema.json") for p in SCHEMAS_DIR.glob("*.schema.json")}
-    assert committed == set(SCHEMAS)
-    for name in SCHEMAS:
+    assert committed == set(FORMATS)
+    for name in FORMATS:
         # Regenerate with `costmodel schema --write-dir schemas` after changing costmodel/schema.py.
         assert (SCHEMAS_DIR / f"{name}.schema.json").read_text(encoding="utf-8") == schema_json(name), name
 
@@ -329,21 +328,21 @@ def test_committed_schemas_never_drift_from_the_models() -> None:
 def test_schema_without_name(runner: CliRunner) -> None:
     result = invoke(runner, "schema")
     assert result.exit_code == 2
-    assert result.output == "Error: costmodel schema: name a format: fx, pricesheet, scenario, stack\n"
+    assert result.output == "Error: costmodel schema: name a format: claims, fx, pricesheet, scenario, stack\n"
 
 
 def test_schema_write_dir(runner: CliRunner, tmp_path: Path) -> None:
     result = invoke(runner, "schema", "--write-dir", str(tmp_path))
     assert result.exit_code == 0
-    assert result.stderr == f"wrote 4 schemas to {tmp_path}\n"
-    for name in SCHEMAS:
+    assert result.stderr == f"wrote 5 schemas to {tmp_path}\n"
+    for name in FORMATS:
         assert (tmp_path / f"{name}.schema.json").read_text() == (SCHEMAS_DIR / f"{name}.schema.json").read_text()
 
 
 def test_schema_write_dir_missing(runner: CliRunner, tmp_path: Path) -> None:
     result = invoke(runner, "schema", "--write-dir", str(tmp_path / "out"))
     assert result.exit_code == 2
-    assert result.output == f"{tmp_path / 'out' / 'fx.schema.json'}: folder {tmp_path / 'out'} does not exist\n"
+    assert result.output == f"{tmp_path / 'out' / 'claims.schema.json'}: folder {tmp_path / 'out'} does not exist\n"
 
 
 def expected_schema(path: Path) -> str:
@@ -410,7 +409,10 @@ def test_every_command_help_runs(runner: CliRunner, path: str) -> None:
 
 
 def test_every_schema_field_has_a_description() -> None:
-    for model in vars(costmodel.schema).values():
+    from costmodel.audit import Claim, ClaimsFile
+
+    models = [*vars(costmodel.schema).values(), Claim, ClaimsFile]
+    for model in models:
         if isinstance(model, type) and issubclass(model, costmodel.schema.Model) and model is not costmodel.schema.Model:
             for name, field in model.model_fields.items():
                 assert (field.description or "").strip(), f"{model.__name__}.{name} has no docstring"

@@ -18,7 +18,8 @@ from costmodel.cli.common import as_of_option, catalog_for, data_options, emit, 
 from costmodel.errors import InputError, NoPriceError
 from costmodel.load import load_model, load_yaml
 from costmodel.render import Column, dump_json, quantity_text, table
-from costmodel.schema import PRICE_FIELDS, SCHEMAS, FxSheet, PriceSheet, Range, Scenario, Stack
+from costmodel.schema import PRICE_FIELDS, FxSheet, PriceSheet, Range, Scenario, Stack
+from costmodel.schemas import FORMATS
 from costmodel.span import Span
 
 FILE_KINDS = {"skus": PriceSheet, "components": Stack, "rates": FxSheet}
@@ -235,22 +236,22 @@ def prices(ctx: click.Context, provider: str | None, kind: str | None, as_of: da
 
 
 @click.command()
-@click.argument("name", type=click.Choice(sorted(SCHEMAS)), required=False)
+@click.argument("name", type=click.Choice(FORMATS), required=False)
 @click.option("--write-dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
               help="Write every schema to DIR/<name>.schema.json instead of printing one.")
 def schema(name: str | None, write_dir: Path | None) -> None:
-    """Print the JSON Schema of a file format (pricesheet, scenario, stack, fx), generated from the models."""
+    """Print the JSON Schema of a file format (pricesheet, scenario, stack, fx, claims), generated from the models."""
     from costmodel.schemas import schema_json
 
     if write_dir is not None:
         from costmodel.output import write_atomic
 
-        for each in sorted(SCHEMAS):
+        for each in FORMATS:
             write_atomic(write_dir / f"{each}.schema.json", schema_json(each))
-        click.echo(f"wrote {len(SCHEMAS)} schemas to {write_dir}", err=True)
+        click.echo(f"wrote {len(FORMATS)} schemas to {write_dir}", err=True)
         return
     if name is None:
-        raise click.UsageError("name a format: " + ", ".join(sorted(SCHEMAS)))
+        raise click.UsageError("name a format: " + ", ".join(FORMATS))
     click.echo(schema_json(name), nl=False)
 
 
