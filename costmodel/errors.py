@@ -43,11 +43,12 @@ class InputError(CostmodelError):
 class UnknownIdError(InputError):
     """An id (SKU, stack, scenario, field) that does not exist; the message suggests close matches."""
 
-    def __init__(self, kind: str, name: str, known: Iterable[str], **where: object) -> None:
+    def __init__(self, kind: str, name: str, known: Iterable[str], *, list_known: bool = False, **where: object) -> None:
         known = sorted(known)
         close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
         hint = f"; did you mean {' or '.join(close)}?" if close else ""
-        listing = "" if close or len(known) > 25 else f" (known: {', '.join(known)})"
+        listed = list_known or not (close or len(known) > 25)
+        listing = f" (known: {', '.join(known)})" if listed else ""
         super().__init__(f"unknown {kind} '{name}'{hint}{listing}", **where)  # type: ignore[arg-type]
         self.suggestions = close
 

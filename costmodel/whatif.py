@@ -61,7 +61,7 @@ def parse_settings(pairs: list[str] | tuple[str, ...], flag: str = "--set") -> d
             raise InputError(f"{flag} {pair}: expected FIELD=VALUE, e.g. turns=12")
         name, value = (part.strip() for part in pair.split("=", 1))
         if name not in SCENARIO_FIELDS:
-            raise UnknownIdError("scenario field", name, SCENARIO_FIELDS, field=flag)
+            raise UnknownIdError("scenario field", name, SCENARIO_FIELDS, list_known=True, field=flag)
         settings[name] = parse_quantity(value, f"{flag} {name}")
     return settings
 
@@ -71,7 +71,7 @@ def apply_settings(scenario: Scenario, settings: dict[str, Any]) -> Scenario:
     data = scenario.model_dump()
     for name, value in settings.items():
         if name not in SCENARIO_FIELDS:
-            raise UnknownIdError("scenario field", name, SCENARIO_FIELDS)
+            raise UnknownIdError("scenario field", name, SCENARIO_FIELDS, list_known=True)
         data[name] = value
         if name in TWIN_FIELDS:
             data[TWIN_FIELDS[name]] = None

@@ -488,7 +488,12 @@ def test_set_without_equals(tmp_path: Path) -> None:
 
 
 def test_set_unknown_field(tmp_path: Path) -> None:
-    assert flag_error(tmp_path, "--set", "turnz=3") == "Error: --set: unknown scenario field 'turnz'; did you mean turns?"
+    # The issue asks for the field named, a suggestion, and the list of valid fields.
+    from costmodel.schema import SCENARIO_FIELDS
+
+    assert flag_error(tmp_path, "--set", "turnz=3") == (
+        "Error: --set: unknown scenario field 'turnz'; did you mean turns? (known: " + ", ".join(sorted(SCENARIO_FIELDS)) + ")"
+    )
 
 
 def test_set_not_a_number(tmp_path: Path) -> None:
