@@ -66,10 +66,12 @@ class Comparison:
 
 
 def _multiple(value: Span, cheapest: Span) -> Span | None:
-    # End-wise: the low end against the cheapest's low end, the high end against its high end.
+    # End-wise: the low end against the cheapest's low end, the high end against its high end; the two
+    # ratios are then ordered, since either can be the larger (a stack whose range is narrower than the cheapest's).
     if cheapest.low <= 0 or cheapest.high <= 0:
         return None
-    return Span(value.low / cheapest.low, value.high / cheapest.high)
+    at_low, at_high = value.low / cheapest.low, value.high / cheapest.high
+    return Span(min(at_low, at_high), max(at_low, at_high))
 
 
 def compare(

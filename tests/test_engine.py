@@ -265,3 +265,16 @@ def test_breakdown_shows_the_compression_view_of_each_audio_token_sku(catalog: C
         "openai/gpt-audio-mini", D(600), D(1200)
     )
     assert estimate(catalog, "support-call-5min", "budget-first", as_of=TODAY).audio_tokens == []
+
+
+def test_multiple_of_cheapest_is_an_ordered_span(catalog: Catalog) -> None:
+    # council-triage: budget-first 0.00212375–0.01066725 is cheapest; gpt-4o-cascade's ends are about
+    # 0.00406 and 0.01329, so the end-wise ratios are ≈1.9 (low ends) and ≈1.2 (high ends): shown as 1.2–1.9.
+    from costmodel.comparison import compare
+
+    rows = {row.stack: row for row in compare(catalog, "council-triage", as_of=TODAY).rows}
+    cheapest, other = rows["budget-first"].per_call, rows["gpt-4o-cascade"].per_call
+    assert cheapest is not None and other is not None
+    multiple = rows["gpt-4o-cascade"].multiple_of_cheapest
+    assert multiple == Span(other.high / cheapest.high, other.low / cheapest.low)
+    assert multiple.low < multiple.high
