@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 
 import click
 
+from costmodel import __version__
 from costmodel.catalog import Catalog, check_references, load_pricing, load_scenarios, price_in_force
 from costmodel.catalog import pricing_dir as _pricing_folder
 from costmodel.catalog import scenarios_dir as _scenarios_folder
@@ -179,6 +180,8 @@ def prices(ctx: click.Context, provider: str | None, kind: str | None, as_of: da
     rows, missing = _price_rows(catalog, on, provider, kind)
     if fmt == "json":
         document = {
+            "command": "prices",
+            "costmodel_version": __version__,
             "as_of": on,
             "currency": "USD",
             "skus": [
