@@ -221,7 +221,10 @@ def audio_llm_usage(component: StackComponent, sku: Sku, period: PricePeriod, p:
         meters.append(("usd_per_million_input_tokens", uncached))
         if period.usd_per_million_cached_input_tokens is not None:
             meters.append(("usd_per_million_cached_input_tokens", cached))
-    meters.append(("usd_per_million_output_tokens", p.agent_text_tokens))
+    # A per-minute product's price covers the text it writes unless it prices text separately; a token-billed
+    # model always needs an output price (missing, it is reported unpriced, never $0).
+    if not duration or period.usd_per_million_output_tokens is not None:
+        meters.append(("usd_per_million_output_tokens", p.agent_text_tokens))
     return meters
 
 

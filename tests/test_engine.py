@@ -278,3 +278,23 @@ def test_multiple_of_cheapest_is_an_ordered_span(catalog: Catalog) -> None:
     multiple = rows["gpt-4o-cascade"].multiple_of_cheapest
     assert multiple == Span(other.high / cheapest.high, other.low / cheapest.low)
     assert multiple.low < multiple.high
+
+
+def test_per_minute_integrated_product_bills_call_duration_and_covers_its_text(catalog: Catalog) -> None:
+    # AssemblyAI Voice Agent API, $4.50/hour = $0.075/min, billed on the call's duration:
+    # 10 turns × (15 s caller + 12 s agent) = 270 s = 4.5 min × 0.075 = $0.3375. Its 390 text tokens are
+    # covered by the hourly price (the SKU prices no tokens), so they add nothing and are not "unpriced".
+    bill = estimate(catalog, "support-call-10-turns", "assemblyai-voice-agent", as_of=TODAY)
+    assert [(line.price_field, line.quantity.low) for line in bill.lines] == [("usd_per_audio_minute", D(270))]
+    assert bill.per_call == Span(D("0.3375"), D("0.3375"))
+
+
+def test_token_billed_model_without_an_output_price_is_unpriced_not_free() -> None:
+    sku = Sku(
+        id="t/audio", kind="audio-llm", name="t",
+        audio_tokens={"input_tokens_per_second": 10, "output_tokens_per_second": 20, **SOURCE},  # type: ignore[arg-type]
+        periods=[period(usd_per_million_audio_input_tokens=D(10), usd_per_million_audio_output_tokens=D(20))],
+    )
+    s = scenario(caller_audio_seconds=60, agent_text_tokens=100)
+    with pytest.raises(NoPriceError, match="t/audio has no usd_per_million_output_tokens"):
+        estimate(catalog_of(sku), s, stack({"role": "audio-llm", "sku": "t/audio"}, architecture="integrated"), as_of=TODAY)
