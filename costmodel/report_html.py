@@ -78,6 +78,8 @@ code { font-size: .92em; }
   section.breakdown { break-inside: auto; }
   figure svg { max-height: 11cm; }
   a { text-decoration: none; }
+  /* Sources are the longest text on the page; a narrow column would print them a word per line. */
+  td.src { min-width: 16em; overflow-wrap: anywhere; }
 }
 """.strip()
 
