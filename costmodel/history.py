@@ -11,13 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from costmodel.catalog import Catalog, price_in_force
 from costmodel.engine import estimate
 from costmodel.errors import NoPriceError
 from costmodel.schema import PRICE_FIELDS, PricePeriod, Range
-from costmodel.span import Span
+from costmodel.span import Span, float_ends
+
+if TYPE_CHECKING:
+    import pandas
 
 PriceStatus = Literal["changed", "added", "removed", "launched", "withdrawn"]
 """changed: both sides priced, values differ; added/removed: a price field appears/disappears on a priced SKU;
@@ -88,6 +91,34 @@ class PriceDiff:
     new_label: str
     prices: list[PriceDiffRow]
     costs: list[CostDiffRow]
+
+    def prices_frame(self) -> pandas.DataFrame:
+        """Every price that differs, as a pandas DataFrame (floats, for display; the rows are exact)."""
+        import pandas
+
+        records = []
+        for row in self.prices:
+            record: dict[str, Any] = {"sku": row.sku, "price_field": row.price_field, "status": row.status}
+            record["old_low"], record["old_high"] = float_ends(row.old)
+            record["new_low"], record["new_high"] = float_ends(row.new)
+            percent = row.change.low_percent if row.change else None
+            record["change_percent_low"] = float(percent) if percent is not None else None
+            record["old_effective_from"], record["new_effective_from"] = row.old_effective_from, row.new_effective_from
+            records.append(record)
+        return pandas.DataFrame.from_records(records)
+
+    def costs_frame(self) -> pandas.DataFrame:
+        """Per-call cost of each scenario × stack on both sides, as a pandas DataFrame (None where unpriced)."""
+        import pandas
+
+        records = []
+        for row in self.costs:
+            record: dict[str, Any] = {"scenario": row.scenario, "stack": row.stack, "changed": row.changed}
+            record["old_per_call_low"], record["old_per_call_high"] = float_ends(row.old_per_call)
+            record["new_per_call_low"], record["new_per_call_high"] = float_ends(row.new_per_call)
+            record["unpriced"] = row.old_unpriced or row.new_unpriced
+            records.append(record)
+        return pandas.DataFrame.from_records(records)
 
 
 def _period(catalog: Catalog, sku_id: str, on: date) -> tuple[PricePeriod | None, str | None]:

@@ -11,14 +11,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from costmodel.catalog import Catalog
 from costmodel.engine import estimate
 from costmodel.errors import InputError
 from costmodel.schema import SCENARIO_FIELDS, Range, Scenario
-from costmodel.span import Span
+from costmodel.span import Span, float_ends
 from costmodel.whatif import PriceChange, apply_settings, parse_number
+
+if TYPE_CHECKING:
+    import pandas
 
 SHARE_FIELDS = ("cache_hit_fraction",)
 
@@ -52,6 +55,20 @@ class SensitivityResult:
     """Inputs that move the cost, largest swing first."""
     no_effect: list[str] = field(default_factory=list)
     """Inputs that did not move the cost at all."""
+
+    def to_frame(self) -> pandas.DataFrame:
+        """The rows as a pandas DataFrame, largest swing first (floats, for display; the rows are exact)."""
+        import pandas
+
+        records = []
+        for row in self.rows:
+            record: dict[str, Any] = {"input": row.name, "kind": row.kind}
+            for name, value in (("base", row.base_value), ("down", row.down_value), ("up", row.up_value),
+                                ("per_call_down", row.per_call_down), ("per_call_up", row.per_call_up)):
+                record[f"{name}_low"], record[f"{name}_high"] = float_ends(value)
+            record["swing"] = float(row.swing)
+            records.append(record)
+        return pandas.DataFrame.from_records(records).set_index("input")
 
 
 def parse_step(text: str) -> Decimal:

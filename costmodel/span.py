@@ -109,6 +109,15 @@ class Span:
         return str(self.low) if self.is_point else f"{self.low}–{self.high}"
 
 
+def float_ends(value: Span | Range | Decimal | int | None) -> tuple[float | None, float | None]:
+    """(low, high) as floats for DataFrames and charts; (None, None) for a missing value."""
+    if value is None:
+        return None, None
+    if isinstance(value, Span | Range):
+        return float(value.low), float(value.high)
+    return float(value), float(value)
+
+
 def _least(values: tuple[Any, ...]) -> Any:
     if isinstance(values[0], Decimal):
         return min(values)

@@ -120,3 +120,17 @@ def test_cli_prices_diff_needs_a_side(runner) -> None:  # type: ignore[no-untype
     result = runner.invoke(cli, ["prices", "diff"])
     assert result.exit_code == 2
     assert "give --from DATE" in result.output
+
+
+def test_price_diff_frames_for_notebooks() -> None:
+    from costmodel.catalog import load_catalog
+    from costmodel.history import price_diff
+
+    catalog = load_catalog()
+    result = price_diff(catalog, date(2024, 6, 1), catalog, date(2025, 6, 1))
+    prices = result.prices_frame()
+    gpt4o = prices[(prices.sku == "openai/gpt-4o") & (prices.price_field == "usd_per_million_input_tokens")].iloc[0]
+    # 5.00 → 2.50 per 1M input tokens: −50%.
+    assert (gpt4o.old_low, gpt4o.new_low, gpt4o.change_percent_low) == (5.0, 2.5, -50.0)
+    costs = result.costs_frame()
+    assert len(costs) == len(result.costs) and set(costs.columns) >= {"scenario", "stack", "new_per_call_low", "unpriced"}

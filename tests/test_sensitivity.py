@@ -63,3 +63,16 @@ def test_cli_sensitivity_csv(tmp_path: Path, runner) -> None:
         "acme/asr.usd_per_audio_minute,0.6,0.3 → 0.30000,0.9 → 0.90000,0.30000",
         "caller_audio_seconds,60,30 → 0.30000,90 → 0.90000,0.30000",
     ]
+
+
+def test_sensitivity_as_a_dataframe_keeps_the_order_and_figures() -> None:
+    from costmodel.catalog import load_catalog
+    from costmodel.sensitivity import sensitivity
+
+    result = sensitivity(load_catalog(), "support-call-5min", "budget-first", "20%", as_of=date(2026, 11, 24))
+    frame = result.to_frame()
+    assert list(frame.index) == [row.name for row in result.rows]
+    # whisper-1 is $0.03 of the $0.0303 call: −20% on its price takes $0.006 off → 0.02426625.
+    top = frame.loc["openai/whisper-1.usd_per_audio_minute"]
+    row = next(r for r in result.rows if r.name == "openai/whisper-1.usd_per_audio_minute")
+    assert abs(top["per_call_down_low"] - 0.02426625) < 1e-12 and top["swing"] == float(row.swing)
