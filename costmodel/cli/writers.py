@@ -226,7 +226,7 @@ def _joined(old: Any, new: Any) -> Any:
 # ---------------------------------------------------------------- render
 
 
-@click.command()
+@click.command(short_help="Fill a Markdown template's placeholders with computed, rounded figures.")
 @click.argument("template", type=click.Path(dir_okay=False, path_type=Path))
 @as_of_option
 @output_option
