@@ -69,10 +69,10 @@ def target_problem(path: str | Path) -> str | None:
     except FileNotFoundError:
         return None  # a new file (or a link to one not yet written): fine
     except NotADirectoryError:
-        return "a part of this path is a file, not a folder"
+        return "is inside a file, not a folder"
     except OSError as exc:
-        return (exc.strerror or str(exc)).lower()
-    except ValueError:
+        return f"cannot be checked: {(exc.strerror or str(exc)).lower()}"
+    except ValueError:  # a NUL byte in the name
         return "is not a usable file name"
     if stat.S_ISDIR(info.st_mode):
         return "is a directory; give a file name"
