@@ -208,7 +208,7 @@ def _stage(target: Target, resolved: Path, data: str | bytes, staged: list[_Stag
     with signals_deferred():
         # Created and recorded together: an interrupt can never leave a temporary nobody knows about.
         try:
-            fd, name = tempfile.mkstemp(dir=resolved.parent, prefix=f".{resolved.name}.", suffix=".tmp")
+            fd, name = tempfile.mkstemp(dir=resolved.parent, prefix=f".{_short(resolved.name)}.", suffix=".tmp")
         except OSError as exc:
             raise OSError(exc.errno, exc.strerror, str(target.given)) from None
         staged.append(_Staged(target, resolved, Path(name)))
@@ -227,6 +227,11 @@ def _stage(target: Target, resolved: Path, data: str | bytes, staged: list[_Stag
         handle.write(payload)
         handle.flush()
         os.fsync(handle.fileno())
+
+
+def _short(name: str) -> str:
+    """The target's name as a temporary's prefix, cut so that a name near the 255-byte limit still fits."""
+    return name.encode("utf-8", "surrogateescape")[:100].decode("utf-8", "ignore")
 
 
 def _regular_mode(path: Path) -> int | None:
@@ -268,7 +273,7 @@ def _commit(staged: list[_Staged]) -> None:
 def _hard_link_backup(path: Path) -> Path | None:
     """A second name for the file about to be replaced, so a failed multi-file commit can put it back."""
     for _ in range(10):
-        backup = path.with_name(f".{path.name}.{secrets.token_hex(4)}.old.tmp")
+        backup = path.with_name(f".{_short(path.name)}.{secrets.token_hex(4)}.old.tmp")
         try:
             os.link(path, backup)
         except FileExistsError:

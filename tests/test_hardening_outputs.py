@@ -520,3 +520,13 @@ def test_handlers_are_restored_after_a_run(runner: CliRunner) -> None:
     before = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
     assert runner.invoke(cli, ["scenarios"]).exit_code == 0
     assert {signum: signal.getsignal(signum) for signum in before} == before
+
+
+def test_a_name_at_the_length_limit_is_written(tmp_path: Path) -> None:
+    # 250 + ".csv" = 254 bytes, under the usual 255-byte limit; ".NAME.xxxxxxxx.tmp" would not be, so the
+    # temporary's name must not simply extend the target's.
+    out = tmp_path / ("x" * 250 + ".csv")
+    result = CliRunner().invoke(cli, ["compare", "--format", "csv", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8").startswith("#,stack,")
+    assert temporaries(tmp_path) == []
