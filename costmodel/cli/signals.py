@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import signal
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from types import FrameType
 from typing import Any
 
@@ -55,14 +55,13 @@ def unwinding_signals() -> Iterator[None]:
             signal.signal(each, signal.SIG_DFL)
         raise Signalled(signum)
 
-    handler: Callable[[int, FrameType | None], None] = stop
     try:
         for signum in _handled():
             found = signal.getsignal(signum)
             if found is signal.SIG_IGN or found is None:  # None: set outside Python, so not ours to restore
                 continue
             previous[signum] = found
-            signal.signal(signum, handler)
+            signal.signal(signum, stop)
         yield
     finally:
         for signum, found in previous.items():
