@@ -15,6 +15,7 @@ from typing import Any
 
 import click
 
+from costmodel.cli.signals import Signalled, unwinding_signals
 from costmodel.errors import CostmodelError
 
 COMMANDS: dict[str, str] = {
@@ -65,7 +66,12 @@ class CostmodelGroup(click.Group):
 
     def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
              standalone_mode: bool = True, **extra: Any) -> Any:
-        code = run(self, args, prog_name or "costmodel", complete_var, **extra)
+        try:
+            with unwinding_signals():
+                code = run(self, args, prog_name or "costmodel", complete_var, **extra)
+        except Signalled as exc:  # arrived after run returned, before our handlers were taken down
+            click.echo(exc.message, err=True)
+            code = exc.exit_code
         if standalone_mode:
             sys.exit(code)
         return code
@@ -83,9 +89,18 @@ def run(group: click.Group, args: Any, prog_name: str, complete_var: str | None,
         return 2
     except click.exceptions.Exit as exc:
         return exc.exit_code
-    except click.Abort:
+    except click.Abort as exc:
+        # click raises Abort for Ctrl-C (when no handler of ours ran, e.g. outside the main thread) and for
+        # end of input at a prompt; only the first is an interrupt.
+        if isinstance(exc.__cause__, KeyboardInterrupt):
+            click.echo("Interrupted.", err=True)
+            return 130
         click.echo("Aborted.", err=True)
         return 1
+    except Signalled as exc:
+        # Raised by our signal handlers; temporary files were removed on the way up.
+        click.echo(exc.message, err=True)
+        return exc.exit_code
     except CostmodelError as exc:
         message = str(exc)
         click.echo(message if getattr(exc, "path", None) else f"Error: {message}", err=True)

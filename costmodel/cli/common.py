@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -63,11 +63,46 @@ def format_option(fn: F) -> F:
     )(fn)
 
 
+class OutputPath(click.ParamType):
+    """An output file name, refused at parse time (before any work) unless it is new or a regular file.
+
+    `-` means standard output where `allow_stdout`; a file really named `-` is written `./-`.
+    """
+
+    name = "file"
+
+    def __init__(self, allow_stdout: bool = True) -> None:
+        self.allow_stdout = allow_stdout
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Path:
+        from costmodel.output import STDOUT, target_problem
+
+        if isinstance(value, Path):
+            value = str(value)
+        if value == STDOUT and self.allow_stdout:
+            return Path(STDOUT)
+        path = Path(value)
+        if path.parts == (STDOUT,):  # `./-` normalises to `-`: keep it a file in this folder
+            path = Path.cwd() / STDOUT
+        problem = target_problem(path)
+        if problem is not None:
+            self.fail(f"'{value}' {problem}", param, ctx)
+        return path
+
+
 def output_option(fn: F) -> F:
     return click.option(
-        "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
-        help="Write to FILE (atomically) instead of standard output.",
+        "-o", "--output", type=OutputPath(), metavar="FILE",
+        help="Write to FILE (atomically: the whole new file or the old one, never part) instead of standard "
+        "output; - is standard output. Only a new file or a regular file is replaced.",
     )(fn)
+
+
+def check_outputs(*targets: Path | None, catalog: Catalog | None = None, inputs: Iterable[Path] = ()) -> None:
+    """Refuse a bad output (an input file, a missing folder, two outputs that are one file) before the work."""
+    from costmodel.output import check_targets
+
+    check_targets([t for t in targets if t is not None], [*(catalog.files if catalog else ()), *inputs])
 
 
 def whatif_options(fn: F) -> F:
@@ -124,12 +159,21 @@ def split_ids(value: str | None) -> list[str] | None:
     return [part.strip() for part in value.split(",") if part.strip()]
 
 
-def emit(text: str, output: Path | None, catalog: Catalog | None = None) -> None:
-    """Print, or write atomically to a file that is not one of the inputs."""
-    if output is None:
+def emit(text: str, output: Path | None, catalog: Catalog | None = None, inputs: Iterable[Path] = (),
+         also: Sequence[tuple[Path, str | bytes]] = ()) -> None:
+    """Print, or write atomically to a file that is not one of the inputs; `also`: more files written with it.
+
+    Every file is checked before any is written and all are replaced or none (see costmodel.output.write_all);
+    the text goes to standard output last, when there is no -o or it is `-`.
+    """
+    from costmodel.output import STDOUT, write_all
+
+    if output is None and not also:
         click.echo(text, nl=False)
         return
-    from costmodel.output import write_atomic
-
-    write_atomic(output, text, protected=catalog.files if catalog else ())
-    click.echo(f"wrote {output}", err=True)
+    outputs = [*also, (output if output is not None else Path(STDOUT), text)]
+    written = write_all(outputs, [*(catalog.files if catalog else ()), *inputs])
+    # The main output named first, then the files written with it.
+    files = [str(target.given) for target in [written[-1], *written[:-1]] if not target.is_stdout]
+    if files:
+        click.echo(f"wrote {', '.join(files)}", err=True)

@@ -247,10 +247,10 @@ def schema(name: str | None, write_dir: Path | None) -> None:
     from costmodel.schemas import schema_json
 
     if write_dir is not None:
-        from costmodel.output import write_atomic
+        from costmodel.output import write_all
 
-        for each in FORMATS:
-            write_atomic(write_dir / f"{each}.schema.json", schema_json(each))
+        # All five or none: every path checked, every file staged, then all renamed.
+        write_all([(write_dir / f"{each}.schema.json", schema_json(each)) for each in FORMATS])
         click.echo(f"wrote {len(FORMATS)} schemas to {write_dir}", err=True)
         return
     if name is None:

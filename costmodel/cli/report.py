@@ -8,10 +8,13 @@ from pathlib import Path
 import click
 
 from costmodel.cli.common import (
+    OutputPath,
     as_of_option,
+    check_outputs,
     costing,
     currency_option,
     data_options,
+    emit,
     split_ids,
     whatif_options,
 )
@@ -25,8 +28,8 @@ from costmodel.report import build_report, document_kind, render_report
 @currency_option
 @whatif_options
 @click.option(
-    "-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
-    help="report.html (one self-contained page) or report.md (charts written beside it as FILE-STEM-*.svg).",
+    "-o", "--output", required=True, type=OutputPath(allow_stdout=False), metavar="FILE",
+    help="report.html (one self-contained page) or report.md (charts written beside it as STEM-*.svg, e.g. report-calls.svg).",
 )
 @data_options
 def report(scenario: str, stacks: str | None, as_of: date | None, currency: str, settings: tuple[str, ...],
@@ -39,14 +42,11 @@ def report(scenario: str, stacks: str | None, as_of: date | None, currency: str,
     kind = document_kind(output)
     run = costing(pricing_dir, scenarios_dir, settings, prices, as_of, currency)
     catalog = run.catalog
+    check_outputs(output, catalog=catalog)
     result = build_report(catalog, scenario, split_ids(stacks), as_of=run.as_of, currency=currency,
                           settings=run.settings, price_changes=run.price_changes)
     documents = render_report(result, kind, image_stem=output.stem)
-    from costmodel.output import write_atomic
-
-    # Images first, the document last: a reader never finds a report whose images are missing.
-    for name, text in documents.items():
-        if name:
-            write_atomic(output.with_name(name), text, protected=catalog.files)
-    write_atomic(output, documents[""], protected=catalog.files)
-    click.echo(f"wrote {output}" + "".join(f", {output.with_name(n)}" for n in documents if n), err=True)
+    # Images first, the document last (renamed in that order): a reader never finds a report whose images
+    # are missing. Every path is checked before any file is written, and all are replaced or none.
+    outputs = [(output.with_name(name), text) for name, text in documents.items() if name]
+    emit(documents[""], output, catalog, also=outputs)

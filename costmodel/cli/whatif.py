@@ -12,7 +12,9 @@ import click
 
 from costmodel import __version__
 from costmodel.cli.common import (
+    OutputPath,
     as_of_option,
+    check_outputs,
     costing,
     currency_option,
     data_options,
@@ -61,21 +63,10 @@ def _plot_format(plot: Path | None) -> str | None:
     return check_plot_path(str(plot))
 
 
-def _check_outputs(catalog: Any, *targets: Path | None) -> None:
-    # With two outputs (-o and --plot), refuse a bad one before writing the other.
-    from costmodel.output import check_target
-
-    for target in targets:
-        if target is not None:
-            check_target(target, catalog.files)
-
-
-def _write_plot(figure: Any, plot: Path, fmt: str, catalog: Any) -> None:
-    from costmodel.output import write_atomic
+def _plot_bytes(figure: Any, plot: Path, fmt: str) -> tuple[Path, bytes]:
     from costmodel.plots import figure_bytes
 
-    write_atomic(plot, figure_bytes(figure, fmt), protected=catalog.files)
-    click.echo(f"wrote {plot}", err=True)
+    return plot, figure_bytes(figure, fmt)
 
 
 def _parse_between(text: str | None) -> tuple[float, float] | None:
@@ -200,7 +191,7 @@ def breakeven(scenario: str, stack_a: str, stack_b: str, over: str, between: str
     window = _parse_between(between)
     context = costing(pricing_dir, scenarios_dir, settings, prices, as_of, currency)
     catalog, overrides, changes, on = context.catalog, context.settings, context.price_changes, context.as_of
-    _check_outputs(catalog, output)
+    check_outputs(output, catalog=catalog)
     target = parse_field(over, catalog)
     result = solve(catalog, scenario, stack_a, stack_b, target, window, as_of=on, currency=currency,
                    settings=overrides, price_changes=changes)
@@ -277,7 +268,7 @@ def sweep_text(result: Any, fmt: str) -> str:
               f"{TABLE_POINTS} points in the table, {PLOT_POINTS} in the chart.")
 @click.option("--stacks", metavar="A,B,...", help="Only these stacks (default: every stack with prices in force).")
 @click.option("--log", "log", is_flag=True, help="Space points evenly on a log scale (START above 0).")
-@click.option("--plot", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.png|FILE.svg",
+@click.option("--plot", type=OutputPath(allow_stdout=False), metavar="FILE.png|FILE.svg",
               help="Also draw the curves, break-evens marked, to this chart file.")
 @costing_options
 def sweep(scenario: str, vary: str, stacks: str | None, log: bool, plot: Path | None, as_of: date | None,
@@ -293,13 +284,14 @@ def sweep(scenario: str, vary: str, stacks: str | None, log: bool, plot: Path | 
         raise InputError("--log spaces points itself; give START:STOP without STEP", field="--vary")
     context = costing(pricing_dir, scenarios_dir, settings, prices, as_of, currency)
     catalog, overrides, changes, on = context.catalog, context.settings, context.price_changes, context.as_of
-    _check_outputs(catalog, plot, output)
+    check_outputs(plot, output, catalog=catalog)
     target = parse_field(name, catalog)
     values = sweep_values(start, stop, step, log, TABLE_POINTS)
     if target.name == "turns" and step is None:
         values = sweep_values(start, stop, 1.0)
     options: dict[str, Any] = {"as_of": on, "currency": currency, "settings": overrides, "price_changes": changes}
     result = run_sweep(catalog, scenario, target, values, split_ids(stacks), **options)
+    charts: list[tuple[Path, bytes]] = []
     if plot is not None and plot_format is not None:
         from costmodel.breakeven import sweep_breakevens
         from costmodel.plots import sweep_figure
@@ -309,8 +301,10 @@ def sweep(scenario: str, vary: str, stacks: str | None, log: bool, plot: Path | 
             dense = run_sweep(catalog, scenario, target, sweep_values(start, stop, None, log, PLOT_POINTS),
                               list(result.curves), **options)
         marks = sweep_breakevens(catalog, dense, scenario, settings=overrides, price_changes=changes)
-        _write_plot(sweep_figure(dense, marks, log=log or None), plot, plot_format, catalog)
-    emit(dump_json(sweep_document(result)) if fmt == "json" else sweep_text(result, fmt), output, catalog)
+        charts.append(_plot_bytes(sweep_figure(dense, marks, log=log or None), plot, plot_format))
+    # The chart and the text are written together, all or none, after both are computed.
+    text = dump_json(sweep_document(result)) if fmt == "json" else sweep_text(result, fmt)
+    emit(text, output, catalog, also=charts)
 
 
 # ---------------------------------------------------------------------------------------------- sensitivity
@@ -378,7 +372,7 @@ def sensitivity_text(result: Any, fmt: str) -> str:
 @click.argument("stack")
 @click.option("--by", "by", default="20%", show_default=True, metavar="PERCENT",
               help="Move each input down and up by this much.")
-@click.option("--plot", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.png|FILE.svg",
+@click.option("--plot", type=OutputPath(allow_stdout=False), metavar="FILE.png|FILE.svg",
               help="Also draw a tornado chart to this file.")
 @costing_options
 def sensitivity(scenario: str, stack: str, by: str, plot: Path | None, as_of: date | None, currency: str,
@@ -392,10 +386,12 @@ def sensitivity(scenario: str, stack: str, by: str, plot: Path | None, as_of: da
     step = parse_step(by)
     context = costing(pricing_dir, scenarios_dir, settings, prices, as_of, currency)
     catalog, overrides, changes, on = context.catalog, context.settings, context.price_changes, context.as_of
-    _check_outputs(catalog, plot, output)
+    check_outputs(plot, output, catalog=catalog)
     result = run(catalog, scenario, stack, step, as_of=on, currency=currency, settings=overrides, price_changes=changes)
+    charts: list[tuple[Path, bytes]] = []
     if plot is not None and plot_format is not None:
         from costmodel.plots import tornado_figure
 
-        _write_plot(tornado_figure(result), plot, plot_format, catalog)
-    emit(dump_json(sensitivity_document(result)) if fmt == "json" else sensitivity_text(result, fmt), output, catalog)
+        charts.append(_plot_bytes(tornado_figure(result), plot, plot_format))
+    text = dump_json(sensitivity_document(result)) if fmt == "json" else sensitivity_text(result, fmt)
+    emit(text, output, catalog, also=charts)

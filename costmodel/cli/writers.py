@@ -13,6 +13,7 @@ from costmodel import __version__
 from costmodel.cli.common import (
     as_of_option,
     catalog_for,
+    check_outputs,
     data_options,
     emit,
     format_option,
@@ -242,15 +243,9 @@ def render(template: Path, as_of: date | None, output: Path | None, pricing_dir:
     from costmodel.template import read_markdown, render_template
 
     catalog = catalog_for(pricing_dir, scenarios_dir)
+    check_outputs(output, catalog=catalog, inputs=[template])
     text = render_template(read_markdown(template), catalog, as_of or date.today(), path=template)
-    protected = [*catalog.files, template]
-    if output is None:
-        click.echo(text, nl=False)
-        return
-    from costmodel.output import write_atomic
-
-    write_atomic(output, text, protected=protected)
-    click.echo(f"wrote {output}", err=True)
+    emit(text, output, catalog, inputs=[template])
 
 
 # ---------------------------------------------------------------- audit
@@ -338,13 +333,8 @@ def audit(article: Path, claims_path: Path | None, as_of: date | None, fmt: str,
 
     claims_path = claims_path or article.with_name(article.stem + ".claims.yaml")
     catalog = catalog_for(pricing_dir, scenarios_dir)
+    check_outputs(output, catalog=catalog, inputs=[article, claims_path])
     report = run_audit(article, claims_path, catalog, as_of)
     text = dump_json(audit_document(report)) if fmt == "json" else audit_text(report, fmt)
-    if output is None:
-        click.echo(text, nl=False)
-    else:
-        from costmodel.output import write_atomic
-
-        write_atomic(output, text, protected=[*catalog.files, article, claims_path])
-        click.echo(f"wrote {output}", err=True)
+    emit(text, output, catalog, inputs=[article, claims_path])
     return 1 if report.flagged else 0
