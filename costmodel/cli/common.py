@@ -13,6 +13,7 @@ import click
 from costmodel.catalog import PRICING_ENV, SCENARIOS_ENV, Catalog, load_catalog
 from costmodel.errors import InputError, UnknownIdError
 from costmodel.render import FORMATS
+from costmodel.safe_text import terminal
 from costmodel.whatif import PriceChange, parse_price_change, parse_settings
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -119,13 +120,19 @@ def check_currency(catalog: Catalog, currency: str, on: date) -> None:
 
 
 def split_ids(value: str | None) -> list[str] | None:
+    """A comma list of ids, each once in first-given order: `--stacks a,a` must not cost or list `a` twice."""
     if not value:
         return None
-    return [part.strip() for part in value.split(",") if part.strip()]
+    parts = (part.strip() for part in value.split(","))
+    return list(dict.fromkeys(part for part in parts if part))
 
 
 def emit(text: str, output: Path | None, catalog: Catalog | None = None) -> None:
-    """Print, or write atomically to a file that is not one of the inputs."""
+    """Print, or write atomically to a file that is not one of the inputs.
+
+    Either way the text holds no control character (safe_text.terminal): a table or report is read in a
+    terminal, and text from the data must not drive it."""
+    text = terminal(text)
     if output is None:
         click.echo(text, nl=False)
         return

@@ -21,6 +21,7 @@ from costmodel.cli.common import (
     split_ids,
 )
 from costmodel.render import PER_CALL_PLACES, Column, dump_json, money, span_text, table
+from costmodel.safe_text import for_format, terminal
 
 # ---------------------------------------------------------------- prices diff
 
@@ -152,7 +153,8 @@ def diff_text(result: Any, fmt: str, show_all: bool) -> str:
     if fmt == "csv":
         # Several tables in one CSV would not load; CSV carries the cost effect (json has everything).
         return table(cost_rows, cost_columns, "csv")
-    old, new = f"{result.old_label} on {result.old_date}", f"{result.new_label} on {result.new_date}"
+    old = f"{for_format(result.old_label, fmt)} on {result.old_date}"
+    new = f"{for_format(result.new_label, fmt)} on {result.new_date}"
     bold = "**" if fmt == "markdown" else ""
     hidden = len(result.costs) - len(shown)
     out = [
@@ -242,7 +244,8 @@ def render(template: Path, as_of: date | None, output: Path | None, pricing_dir:
     from costmodel.template import read_markdown, render_template
 
     catalog = catalog_for(pricing_dir, scenarios_dir)
-    text = render_template(read_markdown(template), catalog, as_of or date.today(), path=template)
+    # The template and the figures put into it are both text from files: no control character reaches a reader.
+    text = terminal(render_template(read_markdown(template), catalog, as_of or date.today(), path=template))
     protected = [*catalog.files, template]
     if output is None:
         click.echo(text, nl=False)
@@ -311,7 +314,7 @@ def audit_text(report: Any, fmt: str) -> str:
         return body
     counts = report.counts()
     bold = "**" if fmt == "markdown" else ""
-    head = (f"{bold}Audit of {report.article}: {report.title}{bold}\n"
+    head = (f"{bold}Audit of {for_format(str(report.article), fmt)}: {for_format(report.title, fmt)}{bold}\n"
             f"article dated {report.article_date} · prices in force on {report.as_of} · USD\n\n")
     foot = (f"\n{counts['ok']} ok, {counts['wrong']} wrong, {counts['stale']} stale. "
             "wrong = does not follow from the article's own assumptions; stale = followed from the prices "
@@ -339,7 +342,7 @@ def audit(article: Path, claims_path: Path | None, as_of: date | None, fmt: str,
     claims_path = claims_path or article.with_name(article.stem + ".claims.yaml")
     catalog = catalog_for(pricing_dir, scenarios_dir)
     report = run_audit(article, claims_path, catalog, as_of)
-    text = dump_json(audit_document(report)) if fmt == "json" else audit_text(report, fmt)
+    text = terminal(dump_json(audit_document(report)) if fmt == "json" else audit_text(report, fmt))
     if output is None:
         click.echo(text, nl=False)
     else:
