@@ -93,6 +93,15 @@ def html(text: str) -> str:
     return escape(strip_controls(text), quote=True)
 
 
+def chart(text: str) -> str:
+    """A chart label matplotlib draws as written: one line, and every $ escaped so no text turns into math.
+
+    An unescaped pair of $ would be parsed as mathtext, and a file named `$\\foo$.yaml` would stop the chart
+    with a parse error; a control character would only draw as a missing glyph.
+    """
+    return " ".join(strip_controls(text).split()).replace("$", r"\$")
+
+
 def json_text(document: str) -> str:
     r"""JSON text whose strings hold no raw DEL, C1, bidi or line-separator character: each is written \uXXXX.
 
