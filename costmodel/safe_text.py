@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from html import escape
 
-CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-"""What never reaches a reader: C0 controls except tab and newline (so CR, which can overwrite a line, goes too),
-DEL, C1 controls (8-bit CSI and OSC included), ESC, and the Unicode bidi controls that can make a terminal or
-a browser show text in another order than it is stored (U+202A-U+202E, U+2066-U+2069, and the marks)."""
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]|\r(?!\n)")
+"""What never reaches a reader: C0 controls except tab and newline (a CR only as part of a CRLF line end: alone
+it can overwrite a line), DEL, C1 controls (8-bit CSI and OSC included), ESC, and the Unicode bidi controls that
+can make a terminal or a browser show text in another order than it is stored (U+202A-U+202E, U+2066-U+2069,
+and the marks)."""
 
 LINE_BREAKS = re.compile("\r\n|[\n\u2028\u2029]")
 """What a reader sees as a new line; \r on its own is a control (stripped) and U+0085 is C1."""
@@ -28,12 +29,12 @@ _BACKTICKS = re.compile("`+")
 
 
 def strip_controls(text: str) -> str:
-    """The text without control characters (newline and tab kept): nothing in it can drive a terminal."""
-    return CONTROL.sub("", text.replace("\r\n", "\n"))
+    """The text without control characters (newline, tab and CRLF kept): nothing in it can drive a terminal."""
+    return CONTROL.sub("", text)
 
 
 def terminal(text: str) -> str:
-    """A whole document (many lines) for a terminal or a text file: controls removed, lines kept."""
+    """A whole document (many lines) for a terminal or a text file: controls removed, lines (CRLF too) kept."""
     return strip_controls(text)
 
 

@@ -21,7 +21,7 @@ from costmodel.cli import cli
 from costmodel.cli.common import split_ids
 from costmodel.errors import InputError
 from costmodel.render import Column, dump_json, table
-from costmodel.safe_text import csv_cell, error_line, markdown, markdown_code, markdown_fence, one_line
+from costmodel.safe_text import csv_cell, error_line, markdown, markdown_code, markdown_fence, one_line, terminal
 
 OSC_TITLE = "\x1b]0;pwned\x07"
 OSC_CLIPBOARD = "\x1b]52;c;cHduZWQ=\x07"
@@ -417,6 +417,8 @@ def test_every_csv_table_cell_and_header_is_neutralised() -> None:
 def test_one_line_and_markdown() -> None:
     assert one_line("a\nb\r\nc\u2028d\te" + OSC_TITLE) == "a\\nb\\nc\\nd e]0;pwned"
     assert one_line(f"abc{RLO}fdp.exe{C1_CSI}") == "abcfdp.exe"
+    # A whole document keeps its lines, CRLF ones included; a lone CR (which rewrites a terminal line) goes.
+    assert terminal("a\r\nb\rc\x1b[2J\td") == "a\r\nbc[2J\td"
     assert markdown("a|b <i>&[x](y) `c` \\") == "a\\|b &lt;i&gt;&amp;\\[x\\](y) \\`c\\` \\\\"
 
 
