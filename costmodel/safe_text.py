@@ -24,6 +24,8 @@ _JSON_ESCAPED = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u20
 _QUOTED = re.compile(r"'[^'\n]*'|\"[^\"\n]*\"")
 _NUMBER = re.compile(r"-(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?%?")
 _CSV_TRIGGERS = ("=", "+", "@", "\t", "\r")
+_CSV_SLOW_START = frozenset("=+@- ")
+"""First characters that need a closer look; str.isprintable() is False for every control, tab and CR included."""
 _MARKDOWN_SPECIAL = re.compile(r"([\\`|\[\]])")
 _BACKTICKS = re.compile("`+")
 
@@ -44,6 +46,8 @@ def one_line(text: str) -> str:
     A title holding a newline therefore cannot forge a table row or a second error line; tabs become spaces
     so they cannot push a column out of line, and edge whitespace (a YAML block scalar's last newline) goes.
     """
+    if text.isprintable() and text == text.strip():
+        return text  # the common case, fast: nothing to remove or show differently
     text = strip_controls(text).strip()
     return LINE_BREAKS.sub(r"\\n", text).replace("\t", " ")
 
@@ -54,6 +58,8 @@ def csv_cell(text: str) -> str:
     A cell starting with =, +, @, tab or CR, or with - unless the whole cell is a number (so negative figures
     stay numbers), is prefixed with an apostrophe; line breaks stay (the csv module quotes them).
     """
+    if text.isprintable() and text[:1] not in _CSV_SLOW_START:
+        return text  # the common case, fast (a sweep writes millions of cells): no control, no trigger
     text = strip_controls(text)
     # Some spreadsheets skip leading spaces before deciding what a cell is, so look past them.
     start = text.lstrip(" ")

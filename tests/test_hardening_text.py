@@ -402,6 +402,8 @@ def test_error_line_keeps_where_and_advice() -> None:
     ("-1,234.50", "-1,234.50"),
     ("-50.0%", "-50.0%"),
     ("plain", "plain"),
+    ("a\x1b[8mb", "a[8mb"),  # controls go from every cell, not only from those that start a formula
+    ("x\u202ey\x9b", "xy"),
     ("a=b", "a=b"),
     ("", ""),
 ])
