@@ -6,6 +6,8 @@ import difflib
 from collections.abc import Iterable
 from pathlib import Path
 
+from costmodel.safe_text import error_line
+
 
 class CostmodelError(Exception):
     """Base of every error costmodel raises on purpose."""
@@ -33,11 +35,16 @@ class InputError(CostmodelError):
         super().__init__(self.format())
 
     def format(self) -> str:
+        """`path:line: field: message` on one line a terminal can show safely, however hostile the input.
+
+        Paths, fields and echoed values come from files and file names: control characters are removed,
+        a line break is shown as \\n, and a huge echoed value is cut (costmodel.safe_text.error_line).
+        """
         where = ""
         if self.path is not None:
             where = self.path + (f":{self.line}" if self.line is not None else "") + ": "
         field = f"{self.field}: " if self.field else ""
-        return " ".join(f"{where}{field}{self.message}".split())
+        return error_line(f"{where}{field}{self.message}")
 
 
 class UnknownIdError(InputError):

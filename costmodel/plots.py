@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from costmodel.breakeven import BreakEven
 from costmodel.errors import InputError
+from costmodel.safe_text import chart
 from costmodel.sensitivity import SensitivityResult
 from costmodel.sweep import SweepResult
 
@@ -47,7 +48,7 @@ def sweep_figure(result: SweepResult, breakevens: Iterable[BreakEven] = (), log:
     colours = {}
     for curve in result.curves.values():
         (line,) = axes.plot(x, (curve.per_call_low + curve.per_call_high) / 2 if result.is_range else curve.per_call_low,
-                            label=f"{curve.stack} ({curve.architecture})", linewidth=1.8)
+                            label=chart(f"{curve.stack} ({curve.architecture})"), linewidth=1.8)
         colours[curve.stack] = line.get_color()
         if not numpy.array_equal(curve.per_call_low, curve.per_call_high):
             axes.fill_between(x, curve.per_call_low, curve.per_call_high, color=line.get_color(), alpha=0.18, linewidth=0)
@@ -55,7 +56,7 @@ def sweep_figure(result: SweepResult, breakevens: Iterable[BreakEven] = (), log:
             # The always-on GPU floor spread over the month's calls: what the stack costs per call at best.
             floor = curve.fixed_per_month_low / result.calls_per_month_low
             axes.plot(x, floor, linestyle="--", linewidth=1, color=line.get_color(),
-                      label=f"{curve.stack} always-on floor")
+                      label=chart(f"{curve.stack} always-on floor"))
     # Markers carry numbers; the words go in one box, so many crossings never print on top of each other.
     listing: list[str] = []
     firsts = []
@@ -71,12 +72,12 @@ def sweep_figure(result: SweepResult, breakevens: Iterable[BreakEven] = (), log:
                       fontsize=9, fontweight="bold")
         end = {"low": " (low ends)", "high": " (high ends)"}.get(first.end, "")
         more = f" (+{extra} more)" if extra else ""
-        listing.append(f"{number}  {be.stack_a} = {be.stack_b}{end} at {_short(first.value)}{more}")
+        listing.append(f"{number}  {chart(be.stack_a)} = {chart(be.stack_b)}{end} at {_short(first.value)}{more}")
     if listing:
         # Below the axes, as the figure's caption: it can never cover a curve or the legend.
         figure.supxlabel("break-even (numbered on the chart):\n" + "\n".join(listing), fontsize=7.5,
                          family="monospace", ha="left", x=0.01, multialignment="left")
-    axes.set_xlabel(result.field.label)
+    axes.set_xlabel(chart(result.field.label))
     axes.set_ylabel(f"cost per call ({result.currency})")
     if log_x:
         axes.set_xscale("log")
@@ -86,8 +87,8 @@ def sweep_figure(result: SweepResult, breakevens: Iterable[BreakEven] = (), log:
     if positive.size and _spans_decades(float(positive.min()), float(positive.max())):
         axes.set_yscale("log")
     axes.grid(True, which="major", alpha=0.3)
-    axes.set_title(title or f"{result.scenario}: cost per call as {result.field.name} varies "
-                   f"(prices of {result.as_of})", fontsize=11)
+    axes.set_title(chart(title or f"{result.scenario}: cost per call as {result.field.name} varies "
+                         f"(prices of {result.as_of})"), fontsize=11)
     axes.legend(fontsize=8, loc="best")
     return figure
 
@@ -112,10 +113,10 @@ def tornado_figure(result: SensitivityResult, top: int = 15) -> Figure:
         up = float((row.per_call_up.low + row.per_call_up.high) / 2) - base
         axes.barh(index, down, left=base, color="#4c72b0", label=f"input −{percent}" if index == 0 else None)
         axes.barh(index, up, left=base, color="#dd8452", label=f"input +{percent}" if index == 0 else None)
-    axes.set_yticks(range(len(rows)), [row.name for row in reversed(rows)], fontsize=8)
+    axes.set_yticks(range(len(rows)), [chart(row.name) for row in reversed(rows)], fontsize=8)
     axes.axvline(base, color="black", linewidth=1)
     axes.set_xlabel(f"cost per call ({result.currency}); base {base:.5f}")
-    axes.set_title(f"{result.scenario} on {result.stack}: what moves cost per call (±{percent})", fontsize=11)
+    axes.set_title(chart(f"{result.scenario} on {result.stack}: what moves cost per call (±{percent})"), fontsize=11)
     axes.legend(fontsize=8, loc="lower right")
     return figure
 

@@ -1,5 +1,8 @@
 """Money formatting and rows → text (table, markdown, csv, json); the rounding rules live here and only here.
 
+Every cell and header goes through costmodel.safe_text for its format here, the one place tables are built:
+a one-line terminal field, an escaped Markdown cell or a formula-proof CSV cell. JSON escapes every control.
+
 Rounding (README "Money and rounding"): the engine is exact; only display rounds, half-up.
 Per-call amounts show 5 decimal places, line items 6, monthly amounts 2 (cents), multiples 1.
 JSON never rounds: money is an exact decimal string.
@@ -16,6 +19,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
+from costmodel.safe_text import csv_cell, json_text, markdown, one_line
 from costmodel.span import Span
 
 FORMATS = ("table", "markdown", "csv", "json")
@@ -88,7 +92,7 @@ def to_json(value: Any) -> Any:
 
 
 def dump_json(document: dict[str, Any]) -> str:
-    return json.dumps(to_json(document), indent=2, ensure_ascii=False) + "\n"
+    return json_text(json.dumps(to_json(document), indent=2, ensure_ascii=False)) + "\n"
 
 
 @dataclass(frozen=True)
@@ -99,9 +103,14 @@ class Column:
 
 
 def table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], fmt: Format) -> str:
-    """Render display rows (already formatted strings) as a plain table, Markdown or CSV."""
-    headers = [c.header for c in columns]
-    body = [[row.get(c.key, "") for c in columns] for row in rows]
+    """Render display rows (already formatted strings) as a plain table, Markdown or CSV.
+
+    Cells and headers are made safe for the format here, so no caller can forget one: the strings come from
+    price sheets, stacks, scenarios and file names.
+    """
+    safe = {"csv": csv_cell, "markdown": markdown}.get(fmt, one_line)
+    headers = [safe(c.header) for c in columns]
+    body = [[safe(str(row.get(c.key, ""))) for c in columns] for row in rows]
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")

@@ -1,6 +1,7 @@
 """The procurement report as one self-contained HTML page: inline CSS, inline SVG charts, no network fetches.
 
-Every string from the data (names, sources, notes: user files) goes through html.escape. Sources are linked
+Every string from the data (names, sources, notes, file names: user files) goes through safe_text.html
+(control characters removed, then html.escape with quotes). Sources are linked
 with <a href> only (a link is not a resource load). The page prints on A4 and US Letter alike: @page leaves
 the paper size to the print dialog, and the layout fits the narrower printable width (A4, 210 mm).
 """
@@ -8,7 +9,6 @@ the paper size to the print dialog, and the layout fits the narrower printable w
 from __future__ import annotations
 
 import re
-from html import escape
 
 from costmodel.render import plain
 from costmodel.report import Report
@@ -24,6 +24,8 @@ from costmodel.report_rows import (
     rounding_note,
     summary_lines,
 )
+from costmodel.safe_text import html as escape  # html.escape after removing control characters
+from costmodel.safe_text import strip_controls
 
 CSS = """
 :root { color-scheme: light dark; --fg: #1b1f24; --muted: #57606a; --bg: #ffffff; --line: #d0d7de;
@@ -88,12 +90,13 @@ _URL = re.compile(r"https?://[^\s<>\"']+")
 
 def _linked(text: str) -> str:
     """Escape text and link the http(s) URLs in it (trailing punctuation stays outside the link)."""
+    text = strip_controls(text)
     out, last = [], 0
     for match in _URL.finditer(text):
         url = match.group(0).rstrip(".,;:)")
         end = match.start() + len(url)
         out.append(escape(text[last:match.start()]))
-        out.append(f'<a href="{escape(url, quote=True)}">{escape(url)}</a>')
+        out.append(f'<a href="{escape(url)}">{escape(url)}</a>')
         last = end
     out.append(escape(text[last:]))
     return "".join(out)
@@ -119,7 +122,7 @@ def _table(table: Table, total_last: bool = False) -> str:
         css = ' class="total"' if total_last and index == len(table.rows) - 1 else ""
         body.append(f"<tr{css}>" + "".join(_cell(c) for c in row) + "</tr>")
     return (
-        f'<table id="{escape(table.key, quote=True)}"><thead><tr>{heads}</tr></thead>'
+        f'<table id="{escape(table.key)}"><thead><tr>{heads}</tr></thead>'
         f"<tbody>\n" + "\n".join(body) + "\n</tbody></table>"
     )
 
@@ -171,7 +174,7 @@ def render_html(report: Report) -> str:
         parts.append('<section id="charts"><h2>Break-even</h2>')
         for chart in report.charts:
             parts.append(
-                f'<figure id="chart-{escape(chart.key, quote=True)}"><div class="chart">{_svg(chart.svg)}</div>'
+                f'<figure id="chart-{escape(chart.key)}"><div class="chart">{_svg(chart.svg)}</div>'
                 f"<figcaption><b>{escape(chart.title)}.</b> {escape(chart.caption)}</figcaption></figure>"
             )
         parts.append("</section>")
@@ -179,7 +182,7 @@ def render_html(report: Report) -> str:
     for row in report.priced:
         result = c.estimates[row.stack]
         parts.append(
-            f'<section class="breakdown" id="stack-{escape(row.stack, quote=True)}">'
+            f'<section class="breakdown" id="stack-{escape(row.stack)}">'
             f"<h3>{row.rank}. {escape(row.stack)}: {escape(row.title)} ({escape(row.architecture)})</h3>"
         )
         parts.append(_table(breakdown_table(result), total_last=True))

@@ -1,10 +1,12 @@
 """The procurement report as Markdown, with its charts written beside it as SVG files.
 
-Data strings are made inert for Markdown renderers: `|` and line breaks cannot break a table, and `<`, `>`,
-`&` are written as HTML entities so a source or note cannot inject markup.
+Every string from the data (ids, titles, file names, sources, notes) goes through costmodel.safe_text: inert
+inline Markdown (no HTML, link, image or table break), a literal code span, or a fence no text can close.
 """
 
 from __future__ import annotations
+
+from urllib.parse import quote
 
 from costmodel.render import Column, table
 from costmodel.report import Report
@@ -19,16 +21,13 @@ from costmodel.report_rows import (
     rounding_note,
     summary_lines,
 )
-
-
-def inert(text: str) -> str:
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return " ".join(text.replace("|", "\\|").split())
+from costmodel.safe_text import markdown, markdown_code, markdown_fence
 
 
 def _table(t: Table) -> str:
-    columns = [Column(str(i), inert(h), "right" if i in t.numeric_columns else "left") for i, h in enumerate(t.headers)]
-    rows = [{str(i): inert(cell.text) for i, cell in enumerate(row)} for row in t.rows]
+    # render.table escapes every header and cell for Markdown itself: pass the plain text.
+    columns = [Column(str(i), h, "right" if i in t.numeric_columns else "left") for i, h in enumerate(t.headers)]
+    rows = [{str(i): cell.text for i, cell in enumerate(row)} for row in t.rows]
     return table(rows, columns, "markdown")
 
 
@@ -39,21 +38,21 @@ def image_name(stem: str, key: str) -> str:
 def render_markdown(report: Report, stem: str) -> dict[str, str]:
     """{"": the Markdown text, "STEM-KEY.svg": each chart}; image links are relative to the Markdown file."""
     c = report.comparison
-    title = f"Voice-AI stack cost report: {inert(report.scenario.title)}"
+    title = f"Voice-AI stack cost report: {markdown(report.scenario.title)}"
     out = [
         f"# {title}",
         "",
-        f"Scenario `{c.scenario}` · prices in force on {c.as_of} · {c.currency} · costmodel {report.version} · "
+        f"Scenario {markdown_code(c.scenario)} · prices in force on {c.as_of} · {c.currency} · costmodel {report.version} · "
         f"price-sheet date {report.price_sheet_date} · fingerprint `{report.fingerprint[:16]}`",
         "",
         "## Summary",
         "",
-        *[f"- {inert(line)}" for line in summary_lines(report)],
+        *[f"- {markdown(line)}" for line in summary_lines(report)],
         "",
         "## Comparison",
         "",
         _table(comparison_table(report)),
-        inert(rounding_note(report)),
+        markdown(rounding_note(report)),
         "",
     ]
     files = {}
@@ -62,31 +61,32 @@ def render_markdown(report: Report, stem: str) -> dict[str, str]:
         for chart in report.charts:
             name = image_name(stem, chart.key)
             files[name] = chart.svg
-            out += [f"![{inert(chart.title)}]({name})", "", f"*{inert(chart.title)}.* {inert(chart.caption)}", ""]
+            # The image name holds the output file's stem: percent-encoded, any name is one relative link.
+            out += [f"![{markdown(chart.title)}]({quote(name)})", "", f"*{markdown(chart.title)}.* {markdown(chart.caption)}", ""]
     out += ["## Itemised breakdown per stack", ""]
     for row in report.priced:
         out += [
-            f"### {row.rank}. {inert(row.stack)}: {inert(row.title)} ({row.architecture})", "",
+            f"### {row.rank}. {markdown(row.stack)}: {markdown(row.title)} ({markdown(row.architecture)})", "",
             _table(breakdown_table(c.estimates[row.stack])),
         ]
     scenario = report.scenario
     out += ["## Assumptions", ""]
     if scenario.description:
-        out += [inert(scenario.description), ""]
+        out += [markdown(scenario.description), ""]
     if scenario.source:
-        out += [f"Scenario source: {inert(scenario.source)}", ""]
+        out += [f"Scenario source: {markdown(scenario.source)}", ""]
     out += [_table(assumptions_table(report)), "## Prices used and their sources", "",
             f"Every price a line item used, in force on {c.as_of}; sheet price as stated (USD), used after "
             "conversion and any what-if.", "", _table(prices_table(report)), "## Estimates and hypotheticals", ""]
-    out += [f"- {inert(note)}" for note in report.estimate_notes] or ["None: every figure used is stated by its source."]
+    out += [f"- {markdown(note)}" for note in report.estimate_notes] or ["None: every figure used is stated by its source."]
     out += [
         "", "## Reproduce this report", "",
         f"costmodel **{report.version}** · price-sheet date **{report.price_sheet_date}** (the latest checked or "
         "effective date among the prices and exchange rate used) · fingerprint:", "",
         f"`{report.fingerprint}`", "",
         "The fingerprint is the sha256 of the manifest below (one line per input file, then the settings).", "",
-        "```", reproduce_command(report, "report.md"), "```", "", _table(files_table(report)),
-        "```", report.manifest.rstrip("\n"), "```", "",
+        markdown_fence(reproduce_command(report, "report.md")), "", _table(files_table(report)),
+        markdown_fence(report.manifest), "",
     ]
     files[""] = "\n".join(out)
     return {"": files.pop(""), **files}

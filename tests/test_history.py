@@ -89,9 +89,10 @@ def test_cli_prices_diff_costs_as_csv(runner) -> None:  # type: ignore[no-untype
                                  "--scenario", "support-call-5min", "--stacks", "gpt-4o-cascade", "--format", "csv"])
     assert result.exit_code == 0, result.output
     # 0.037875 → 0.03788 and 0.0344375 → 0.03444 (5 places, half-up); -0.0034375 → -0.00344; -0.0034375/0.037875 = -9.08%
+    # The change cell is not a bare number, so CSV neutralises its leading '-' with an apostrophe (OWASP).
     assert result.output == (
         "scenario,stack,old per call,new per call,change\n"
-        "support-call-5min,gpt-4o-cascade,0.03788,0.03444,-0.00344 (-9.1%)\n"
+        "support-call-5min,gpt-4o-cascade,0.03788,0.03444,'-0.00344 (-9.1%)\n"
     )
 
 

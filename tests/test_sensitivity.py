@@ -58,8 +58,9 @@ def test_cli_sensitivity_csv(tmp_path: Path, runner) -> None:
                                  "--pricing", str(pricing), "--scenarios", str(scenarios), "--format", "csv"])
     assert result.exit_code == 0, result.output
     # ±50%: 30 s → $0.30 and 90 s → $0.90; the price 0.30 / 0.90 the same.
+    # A header starting with '+' would be a spreadsheet formula: CSV neutralises it with an apostrophe.
     assert result.output.splitlines() == [
-        "input,base value,−50% → USD/call,+50% → USD/call,largest move (USD/call)",
+        "input,base value,−50% → USD/call,'+50% → USD/call,largest move (USD/call)",
         "acme/asr.usd_per_audio_minute,0.6,0.3 → 0.30000,0.9 → 0.90000,0.30000",
         "caller_audio_seconds,60,30 → 0.30000,90 → 0.90000,0.30000",
     ]

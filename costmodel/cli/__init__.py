@@ -17,6 +17,7 @@ import click
 
 from costmodel.cli.signals import Signalled, unwinding_signals
 from costmodel.errors import CostmodelError
+from costmodel.safe_text import error_line
 
 COMMANDS: dict[str, str] = {
     "compare": "costmodel.cli.costs:compare",
@@ -78,6 +79,8 @@ class CostmodelGroup(click.Group):
 
 
 def run(group: click.Group, args: Any, prog_name: str, complete_var: str | None, **extra: Any) -> int:
+    """Run the command; every failure becomes one error line (error_line: no control characters, cut to a sane
+    length, values from files and flags included) and an exit status."""
     try:
         result = click.Group.main(group, args, prog_name, complete_var, standalone_mode=False, **extra)
     except click.exceptions.NoArgsIsHelpError as exc:
@@ -85,7 +88,7 @@ def run(group: click.Group, args: Any, prog_name: str, complete_var: str | None,
         return 0
     except click.UsageError as exc:
         command = exc.ctx.command_path if exc.ctx else prog_name
-        click.echo(f"Error: {command}: {exc.format_message()}", err=True)
+        click.echo(f"Error: {command}: {error_line(exc.format_message())}", err=True)
         return 2
     except click.exceptions.Exit as exc:
         return exc.exit_code
@@ -102,7 +105,7 @@ def run(group: click.Group, args: Any, prog_name: str, complete_var: str | None,
         click.echo(exc.message, err=True)
         return exc.exit_code
     except CostmodelError as exc:
-        message = str(exc)
+        message = error_line(str(exc))
         click.echo(message if getattr(exc, "path", None) else f"Error: {message}", err=True)
         return exc.exit_code
     except KeyboardInterrupt:
@@ -111,12 +114,13 @@ def run(group: click.Group, args: Any, prog_name: str, complete_var: str | None,
     except BrokenPipeError:
         return 1
     except OSError as exc:
-        click.echo(f"Error: {exc.filename or ''}{': ' if exc.filename else ''}{exc.strerror or exc}", err=True)
+        click.echo("Error: " + error_line(f"{exc.filename or ''}{': ' if exc.filename else ''}{exc.strerror or exc}"), err=True)
         return 1
     except Exception as exc:
         if os.environ.get("COSTMODEL_DEBUG"):
             traceback.print_exc()
-        click.echo(f"Error: internal error: {type(exc).__name__}: {exc} (set COSTMODEL_DEBUG=1 for details)", err=True)
+        detail = error_line(f"{type(exc).__name__}: {exc}")
+        click.echo(f"Error: internal error: {detail} (set COSTMODEL_DEBUG=1 for details)", err=True)
         return 1
     return result if isinstance(result, int) else 0
 

@@ -13,6 +13,7 @@ import click
 from costmodel.catalog import PRICING_ENV, SCENARIOS_ENV, Catalog, load_catalog
 from costmodel.errors import InputError, UnknownIdError
 from costmodel.render import FORMATS
+from costmodel.safe_text import terminal
 from costmodel.whatif import PriceChange, parse_price_change, parse_settings
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -154,9 +155,11 @@ def check_currency(catalog: Catalog, currency: str, on: date) -> None:
 
 
 def split_ids(value: str | None) -> list[str] | None:
+    """A comma list of ids, each once in first-given order: `--stacks a,a` must not cost or list `a` twice."""
     if not value:
         return None
-    return [part.strip() for part in value.split(",") if part.strip()]
+    parts = (part.strip() for part in value.split(","))
+    return list(dict.fromkeys(part for part in parts if part))
 
 
 def emit(text: str, output: Path | None, catalog: Catalog | None = None, inputs: Iterable[Path] = (),
@@ -164,8 +167,11 @@ def emit(text: str, output: Path | None, catalog: Catalog | None = None, inputs:
     """Print, or write atomically to a file that is not one of the inputs; `also`: more files written with it.
 
     Every file is checked before any is written and all are replaced or none (see costmodel.output.write_all);
-    the text goes to standard output last, when there is no -o or it is `-`.
+    the text goes to standard output last, when there is no -o or it is `-`. Either way the text holds no
+    control character (safe_text.terminal): a table or report is read in a terminal, and text from the data
+    must not drive it.
     """
+    text = terminal(text)
     from costmodel.output import STDOUT, write_all
 
     if output is None and not also:

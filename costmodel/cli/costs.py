@@ -34,12 +34,13 @@ from costmodel.render import (
     span_text,
     table,
 )
+from costmodel.safe_text import for_format
 
 
-def _fx_line(fx: Any) -> str:
+def _fx_line(fx: Any, fmt: str) -> str:
     if fx is None:
         return ""
-    return f"; 1 USD = {fx.per_usd} {fx.currency} (rate of {fx.effective_from}, {fx.source})"
+    return f"; 1 USD = {fx.per_usd} {fx.currency} (rate of {fx.effective_from}, {for_format(fx.source, fmt)})"
 
 
 def _header(command: str, result: Comparison | Estimate) -> dict[str, Any]:
@@ -106,10 +107,11 @@ def comparison_text(result: Comparison, fmt: str) -> str:
     if fmt == "csv":
         return body
     calls = quantity_text(result.calls_per_month)
-    title = f"{result.scenario}: {result.scenario_title}"
-    header = f"{title}\n{calls} calls/month · prices in force on {result.as_of} · {cur}{_fx_line(result.fx)}\n\n"
+    title = f"{for_format(result.scenario, fmt)}: {for_format(result.scenario_title, fmt)}"
+    facts = f"{calls} calls/month · prices in force on {result.as_of} · {cur}{_fx_line(result.fx, fmt)}"
+    header = f"{title}\n{facts}\n\n"
     if fmt == "markdown":
-        header = f"**{title}**\n\n{calls} calls/month · prices in force on {result.as_of} · {cur}{_fx_line(result.fx)}\n\n"
+        header = f"**{title}**\n\n{facts}\n\n"
     footer = (
         f"\nPer-call figures rounded half-up to {PER_CALL_PLACES} places, monthly to cents; ranges are low–high."
     )
@@ -226,9 +228,9 @@ def breakdown_text(result: Estimate, fmt: str) -> str:
         return table(rows, columns, "csv")
     columns[-2:] = [Column("ref", "source")]
     out = [
-        f"{result.scenario} on {result.stack}: {result.stack_title}",
+        f"{for_format(result.scenario, fmt)} on {for_format(result.stack, fmt)}: {for_format(result.stack_title, fmt)}",
         f"{quantity_text(result.calls_per_month)} calls/month · prices in force on {result.as_of} · {cur}"
-        f"{_fx_line(result.fx)}",
+        f"{_fx_line(result.fx, fmt)}",
         "",
         table(rows, columns, fmt),  # type: ignore[arg-type]
     ]
@@ -267,12 +269,18 @@ def breakdown_text(result: Estimate, fmt: str) -> str:
     for view in result.audio_tokens:
         spoken = f", one minute of its speech {view.output_tokens_per_minute:,} tokens" if view.output_tokens_per_minute else ""
         out.append(
-            f"Audio tokens: {view.sku} turns one minute of caller audio into {view.input_tokens_per_minute:,} tokens"
-            f"{spoken} ({'estimate; ' if view.estimate else ''}{view.source}, checked {view.checked})."
+            f"Audio tokens: {for_format(view.sku, fmt)} turns one minute of caller audio into "
+            f"{view.input_tokens_per_minute:,} tokens{spoken} ({'estimate; ' if view.estimate else ''}"
+            f"{for_format(view.source, fmt)}, checked {view.checked})."
         )
-    out += ["", "Sources:"] + [f"  [{number}] {' '.join(text.split())}" for number, text in enumerate(sources, start=1)]
+    # Sources and notes are prose: whitespace (line breaks included) folds to one space before it is made safe.
+    out += ["", "Sources:"] + [
+        f"  [{number}] {for_format(' '.join(text.split()), fmt)}" for number, text in enumerate(sources, start=1)
+    ]
     if result.notes:
-        out += ["", "* Estimates and hypotheticals:"] + [f"  - {' '.join(note.split())}" for note in result.notes]
+        out += ["", "* Estimates and hypotheticals:"] + [
+            f"  - {for_format(' '.join(note.split()), fmt)}" for note in result.notes
+        ]
     return "\n".join(out) + "\n"
 
 

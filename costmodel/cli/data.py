@@ -19,6 +19,7 @@ from costmodel.cli.common import as_of_option, catalog_for, data_options, emit, 
 from costmodel.errors import InputError, NoPriceError
 from costmodel.load import load_model, load_yaml
 from costmodel.render import Column, dump_json, quantity_text, table
+from costmodel.safe_text import error_line, terminal
 from costmodel.schema import PRICE_FIELDS, FxSheet, PriceSheet, Range, Scenario, Stack
 from costmodel.schemas import FORMATS
 from costmodel.span import Span
@@ -97,7 +98,7 @@ def validate(paths: tuple[Path, ...], pricing_dir: Path | None, scenarios_dir: P
             errors = errors or [exc]
     if errors:
         for error in errors:
-            click.echo(str(error), err=True)
+            click.echo(error_line(str(error)), err=True)
         return 2
     periods = sum(len(sku.periods) for sku in catalog.skus.values())
     click.echo(
@@ -285,7 +286,7 @@ def scenarios(fmt: str, pricing_dir: Path | None, scenarios_dir: Path | None) ->
         return
     columns = [Column("id", "scenario"), Column("title", "title"), Column("calls_per_month", "calls/month", "right"),
                Column("turns", "turns", "right"), Column("caller", "caller audio (s)", "right")]
-    click.echo(table(rows, columns, fmt), nl=False)  # type: ignore[arg-type]
+    click.echo(terminal(table(rows, columns, fmt)), nl=False)  # type: ignore[arg-type]
 
 
 @click.command()
@@ -310,5 +311,5 @@ def stacks(fmt: str, pricing_dir: Path | None, scenarios_dir: Path | None) -> No
         return
     columns = [Column("id", "stack"), Column("architecture", "architecture"), Column("title", "title"),
                Column("components", "components")]
-    click.echo(table(rows, columns, fmt), nl=False)  # type: ignore[arg-type]
+    click.echo(terminal(table(rows, columns, fmt)), nl=False)  # type: ignore[arg-type]
 

@@ -26,6 +26,7 @@ from costmodel.cli.common import (
 )
 from costmodel.errors import InputError
 from costmodel.render import PER_CALL_PLACES, Column, dump_json, money, span_text, table
+from costmodel.safe_text import for_format
 from costmodel.whatif import parse_number
 
 SHOWN_CROSSINGS = 20
@@ -143,7 +144,8 @@ def breakeven_text(result: Any, fmt: str) -> str:
     if fmt == "csv":
         return table(rows, columns, "csv")
     between = f"{_value_text(result.low)} and {_value_text(result.high)}"
-    head = f"{result.scenario}: {result.stack_a} vs {result.stack_b} as {name} varies between {between}"
+    a, b = for_format(result.stack_a, fmt), for_format(result.stack_b, fmt)
+    head = f"{for_format(result.scenario, fmt)}: {a} vs {b} as {for_format(name, fmt)} varies between {between}"
     lines = [f"**{head}**" if fmt == "markdown" else head,
              f"prices in force on {result.as_of} · {cur} per call", ""]
     if not result.crossings:
@@ -151,17 +153,17 @@ def breakeven_text(result: Any, fmt: str) -> str:
         cheaper = sorted(set(ends.values()) | set(result.cheaper_at_high.values()))
         who = cheaper[0] if len(cheaper) == 1 else " or ".join(cheaper)
         if who == "neither":
-            lines.append(f"They never cross: {result.stack_a} and {result.stack_b} cost the same across the range.")
+            lines.append(f"They never cross: {a} and {b} cost the same across the range.")
         else:
-            lines.append(f"They never cross between {between}: {who} is cheaper throughout.")
+            lines.append(f"They never cross between {between}: {for_format(who, fmt)} is cheaper throughout.")
         return "\n".join(lines) + "\n"
     lines.append(table(rows, columns, fmt).rstrip("\n"))  # type: ignore[arg-type]
     if len(result.crossings) > SHOWN_CROSSINGS:
         lines.append(f"… and {len(result.crossings) - SHOWN_CROSSINGS} more crossings (--format csv or json lists all).")
     if result.band:
-        lines.append(f"Break-even band with ranged inputs: {name} from {_value_text(result.band[0])} "
+        lines.append(f"Break-even band with ranged inputs: {for_format(name, fmt)} from {_value_text(result.band[0])} "
                      f"to {_value_text(result.band[1])}.")
-    lines += [f"Note: {note}" for note in result.notes]
+    lines += [f"Note: {for_format(note, fmt)}" for note in result.notes]
     lines.append("Break-evens are solved in float64 on the sweep formula; check one with "
                  "`costmodel compare SCENARIO --set FIELD=VALUE` (exact).")
     return "\n".join(lines) + "\n"
@@ -254,9 +256,9 @@ def sweep_text(result: Any, fmt: str) -> str:
     body = table(rows, columns, fmt)  # type: ignore[arg-type]
     if fmt == "csv":
         return body
-    head = f"{result.scenario}: cost per call as {result.field.label} varies"
+    head = f"{for_format(result.scenario, fmt)}: cost per call as {for_format(result.field.label, fmt)} varies"
     lines = [f"**{head}**" if fmt == "markdown" else head, f"prices in force on {result.as_of} · {cur}", "", body.rstrip("\n")]
-    lines += [f"Not shown: {reason}" for reason in result.unpriced.values()]
+    lines += [f"Not shown: {for_format(reason, fmt)}" for reason in result.unpriced.values()]
     lines.append("Sweeps use float64 (compare is exact); per-call figures rounded to 5 places.")
     return "\n".join(lines) + "\n"
 
@@ -358,12 +360,13 @@ def sensitivity_text(result: Any, fmt: str) -> str:
     ]
     if fmt == "csv":
         return table(rows, columns, "csv")
-    head = f"{result.scenario} on {result.stack}: what moves cost per call, each input ±{percent} alone"
+    head = (f"{for_format(result.scenario, fmt)} on {for_format(result.stack, fmt)}: what moves cost per call, "
+            f"each input ±{percent} alone")
     lines = [f"**{head}**" if fmt == "markdown" else head,
              f"base {span_text(result.per_call, PER_CALL_PLACES)} {cur} per call · prices in force on {result.as_of}", "",
              table(rows, columns, fmt).rstrip("\n")]  # type: ignore[arg-type]
     if result.no_effect:
-        lines.append(f"No effect: {', '.join(result.no_effect)}.")
+        lines.append(f"No effect: {for_format(', '.join(result.no_effect), fmt)}.")
     return "\n".join(lines) + "\n"
 
 

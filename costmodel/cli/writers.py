@@ -22,6 +22,7 @@ from costmodel.cli.common import (
     split_ids,
 )
 from costmodel.render import PER_CALL_PLACES, Column, dump_json, money, span_text, table
+from costmodel.safe_text import for_format
 
 # ---------------------------------------------------------------- prices diff
 
@@ -153,7 +154,8 @@ def diff_text(result: Any, fmt: str, show_all: bool) -> str:
     if fmt == "csv":
         # Several tables in one CSV would not load; CSV carries the cost effect (json has everything).
         return table(cost_rows, cost_columns, "csv")
-    old, new = f"{result.old_label} on {result.old_date}", f"{result.new_label} on {result.new_date}"
+    old = f"{for_format(result.old_label, fmt)} on {result.old_date}"
+    new = f"{for_format(result.new_label, fmt)} on {result.new_date}"
     bold = "**" if fmt == "markdown" else ""
     hidden = len(result.costs) - len(shown)
     out = [
@@ -306,7 +308,7 @@ def audit_text(report: Any, fmt: str) -> str:
         return body
     counts = report.counts()
     bold = "**" if fmt == "markdown" else ""
-    head = (f"{bold}Audit of {report.article}: {report.title}{bold}\n"
+    head = (f"{bold}Audit of {for_format(str(report.article), fmt)}: {for_format(report.title, fmt)}{bold}\n"
             f"article dated {report.article_date} · prices in force on {report.as_of} · USD\n\n")
     foot = (f"\n{counts['ok']} ok, {counts['wrong']} wrong, {counts['stale']} stale. "
             "wrong = does not follow from the article's own assumptions; stale = followed from the prices "
