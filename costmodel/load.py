@@ -328,7 +328,8 @@ def parse_yaml(text: str, path: str | Path) -> Any:
         if "*" in text:  # an alias needs a `*`; without one the file's own size bounds the document
             values, text_bytes = _expanded_size(node)
             if values > MAX_EXPANDED_NODES or text_bytes > MAX_EXPANDED_BYTES:
-                what = f"{MAX_EXPANDED_NODES:,} values" if values > MAX_EXPANDED_NODES else f"{MAX_EXPANDED_BYTES:,} bytes of text"
+                over_values = values > MAX_EXPANDED_NODES
+                what = f"{MAX_EXPANDED_NODES:,} values" if over_values else f"{MAX_EXPANDED_BYTES:,} bytes of text"
                 raise InputError(
                     f"aliases expand to over {what}; write the data out instead", path=path, line=node.start_mark.line + 1
                 )

@@ -44,12 +44,17 @@ def parse_number(text: str, what: str) -> Decimal:
     return value
 
 
+_NUMBER = r"(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)(?:[eE][-+]?[0-9]+)?"
+_RANGE = re.compile(rf"\s*({_NUMBER})\s*(?:\.\.|-|–)\s*({_NUMBER})\s*")
+"""LOW..HIGH with two non-negative numbers in any spelling parse_number takes, exponents included (1e-30..1e30)."""
+
+
 def parse_quantity(text: str, what: str) -> Decimal | Range:
     """A number, or a range written LOW..HIGH (or LOW-HIGH)."""
     try:
         return parse_number(text, what)
     except InputError:
-        match = re.fullmatch(r"\s*([0-9][0-9.eE_]*?)\s*(?:\.\.|-|–)\s*([0-9][0-9.eE_]*)\s*", text)
+        match = _RANGE.fullmatch(text)
         if not match:
             raise
     low, high = parse_number(match.group(1), what), parse_number(match.group(2), what)
