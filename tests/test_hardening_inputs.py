@@ -381,11 +381,12 @@ def test_percent_changes_parse_by_hand() -> None:
 
 
 def test_extreme_in_range_numbers_never_raise_a_decimal_signal(tmp_path: Path) -> None:
-    # Every number at its ceiling: 1e30 calls of 1e30 turns re-reading 1e30 prompt tokens at $1M per 1M tokens
-    # gives figures near 1e120, far past the 28 digits of decimal's default precision; rounding them for display
-    # used to raise InvalidOperation ("internal error"). Both ends of the rule at once: outputs at 1e-30 per 1M.
-    sheet = SHEET.replace("usd_per_million_input_tokens: 1.00", "usd_per_million_input_tokens: 1000000").replace(
-        "usd_per_million_output_tokens: 4.00", "usd_per_million_output_tokens: 1.0e-30"
+    # Scenario numbers at their ceiling: 1e30 calls of 1e30 turns re-reading 1e30 prompt tokens at $1000 per 1M
+    # tokens gives figures near 1e120, far past the 28 digits of decimal's default precision; rounding them for
+    # display used to raise InvalidOperation ("internal error"). Outputs priced near the floor at the same time.
+    # Prices sit a step inside the sanity ceiling and the floor so that sensitivity's ±20% stays valid too.
+    sheet = SHEET.replace("usd_per_million_input_tokens: 1.00", "usd_per_million_input_tokens: 1000").replace(
+        "usd_per_million_output_tokens: 4.00", "usd_per_million_output_tokens: 1.0e-29"
     )
     scenario = (
         "schema_version: 1\ntitle: Huge\ncalls_per_month: 1.0e+30\nturns: 1000000000000000000000000000000\n"
@@ -393,8 +394,16 @@ def test_extreme_in_range_numbers_never_raise_a_decimal_signal(tmp_path: Path) -
         "operating_hours_per_month: 1.0e-30\n"
     )
     root = library(tmp_path, scenario=scenario, sheet=sheet)
+    (root / "pricing" / "stacks" / "other.yaml").write_text(STACK.replace("Acme chat only", "Other"), encoding="utf-8")
+    commands = (
+        ["compare", "call"],
+        ["breakdown", "call", "chat"],
+        ["sensitivity", "call", "chat"],  # scales 1e30 turns by 1.2 and rounds them to whole turns
+        ["sweep", "call", "--vary", "calls_per_month=1:1e30:1e29"],
+        ["breakeven", "call", "chat", "other", "--over", "turns"],
+    )
     for fmt in ("table", "json", "csv", "markdown"):
-        for command in (["compare", "call"], ["breakdown", "call", "chat"]):
+        for command in commands:
             result = CliRunner().invoke(cli, [*command, "--format", fmt, *data_flags(root)])
             assert result.exit_code == 0, (command, fmt, result.output)
 
