@@ -479,3 +479,21 @@ def test_a_scenario_or_stack_id_defined_twice_is_refused(tmp_path: Path) -> None
     expected = f"{stack_twin}: stack chat is also defined in {root / 'pricing' / 'stacks' / 'chat.yaml'}"
     assert fails(["compare", "call", *data_flags(root)]) == expected
     assert fails(["validate", str(root / "pricing")]) == expected
+
+
+def test_validate_checks_a_file_named_twice_once(tmp_path: Path) -> None:
+    # The same folder twice, and a file inside it again: one sheet, so no id is "defined twice".
+    root = library(tmp_path)
+    pricing = root / "pricing"
+    result = CliRunner().invoke(cli, ["validate", str(pricing), str(pricing / "acme.yaml"), str(pricing)])
+    assert result.exit_code == 0, result.output
+    # 2 files: acme.yaml and stacks/chat.yaml; 1 SKU with 1 period; 1 stack.
+    assert result.stdout == "ok: 2 files, 1 SKU with 1 price period, 1 stack, 0 scenarios\n"
+
+
+def test_symlink_loop_named_yaml_is_a_clean_error(tmp_path: Path) -> None:
+    root = library(tmp_path)
+    loop = root / "scenarios" / "loop.yaml"
+    loop.symlink_to(loop.name)  # points at itself
+    line = file_error(root)
+    assert line.startswith(f"{loop}: cannot open: "), line

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -57,7 +58,14 @@ def _validate_paths(paths: tuple[Path, ...], pricing: Path | None) -> tuple[Cata
         else:
             files.append(path)
     catalog, errors = Catalog(), []
+    # A file named twice (a folder and a file in it, or the same folder twice) is checked once, not reported
+    # as defining its own ids twice.
+    seen: set[str] = set()
     for path in files:
+        real = os.path.realpath(path)  # unlike Path.resolve, never raises (a symlink loop is the reader's to report)
+        if real in seen:
+            continue
+        seen.add(real)
         try:
             loaded = _load_any(path)
             # The catalog's own add_* functions, so duplicates are refused here exactly as --pricing refuses them.
