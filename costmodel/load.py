@@ -416,6 +416,14 @@ def _dotted(loc: Sequence[str | int]) -> str:
     return out
 
 
+def _got(value: object) -> str:
+    """The offending value for an error line, cut short: a 7 MB string must not be echoed whole."""
+    if isinstance(value, str):
+        return _shown(value)
+    shown = repr(value)
+    return shown if len(shown) <= 60 else shown[:40] + "…"
+
+
 def _message(error: dict[str, Any]) -> str:
     kind = error["type"]
     loc = error["loc"]
@@ -427,21 +435,21 @@ def _message(error: dict[str, Any]) -> str:
     if kind == "missing":
         return "required field is missing; add it"
     if kind == "literal_error":
-        return f"{error['msg'].replace('Input should be', 'must be')} (got {error.get('input')!r})"
+        return f"{error['msg'].replace('Input should be', 'must be')} (got {_got(error.get('input'))})"
     if kind == "finite_number":
         return "must be a finite number (NaN and infinity are not prices)"
     if kind in {"decimal_type", "decimal_parsing"}:
         # The number branch of a number-or-Range union: plain "decimal", or the range rule's validator wrapping it.
         union = any(isinstance(part, str) and (part == "decimal" or part.endswith(" decimal]")) for part in loc)
         also = " or a {low, high} range" if union else ""
-        return f"must be a number{also} (got {error.get('input')!r})"
+        return f"must be a number{also} (got {_got(error.get('input'))})"
     if kind == "too_short":
         return "must list at least one entry"
     if kind == "string_too_short":
-        return f"must be at least {error['ctx']['min_length']} characters (got {error.get('input')!r})"
+        return f"must be at least {error['ctx']['min_length']} characters (got {_got(error.get('input'))})"
     if kind == "string_pattern_mismatch":
         wanted = _PATTERN_HELP.get(error.get("ctx", {}).get("pattern", ""), f"must match {error['ctx']['pattern']}")
-        return f"{wanted} (got {error.get('input')!r})"
+        return f"{wanted} (got {_got(error.get('input'))})"
     message = str(error["msg"])
     if message.startswith("Value error, "):
         message = message[len("Value error, ") :]

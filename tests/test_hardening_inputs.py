@@ -497,3 +497,13 @@ def test_symlink_loop_named_yaml_is_a_clean_error(tmp_path: Path) -> None:
     loop.symlink_to(loop.name)  # points at itself
     line = file_error(root)
     assert line.startswith(f"{loop}: cannot open: "), line
+
+
+def test_a_huge_bad_value_is_not_echoed_whole(tmp_path: Path) -> None:
+    # A 7 MB SKU id breaks the id pattern; the error quotes its first 40 characters and an ellipsis, not 7 MB.
+    sheet = SHEET.replace("id: acme/chat", "id: " + "A" * 7_000_000)
+    root = library(tmp_path, sheet=sheet)
+    line = fails(["validate", str(root / "pricing" / "acme.yaml")])
+    assert line.startswith(f"{root / 'pricing' / 'acme.yaml'}:5: skus[0].id: must be provider/model"), line[:300]
+    assert f"(got '{'A' * 40}'…)" in line
+    assert len(line) < 400
