@@ -27,7 +27,7 @@ from pydantic import Field, model_validator
 
 from costmodel.catalog import Catalog
 from costmodel.errors import InputError, NoPriceError
-from costmodel.load import load_model, locate, read_text
+from costmodel.load import locate, parse_yaml, read_text, validate
 from costmodel.schema import NAME_PATTERN, Model, NonNegativeNumber, Quantity
 from costmodel.span import Span
 from costmodel.template import Figure, Functions, evaluate, parse_expression, read_markdown
@@ -179,8 +179,9 @@ def _compute(call_text: str, functions: Functions, path: Path, line: int | None)
 def audit(article_path: Path, claims_path: Path, catalog: Catalog, as_of: date | None = None) -> AuditReport:
     """Check every claim of the claims file against the article text and the catalog's prices."""
     on = as_of or date.today()
-    claims = load_model(claims_path, ClaimsFile)
+    # One read serves both validation and line lookup, so the lines point into the text that was validated.
     claims_text = read_text(claims_path)
+    claims = validate(ClaimsFile, parse_yaml(claims_text, claims_path), claims_path, claims_text)
     article = read_markdown(article_path)
     today, then = Functions(catalog, on), Functions(catalog, claims.article_date)
     results = []

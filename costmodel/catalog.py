@@ -112,34 +112,63 @@ def price_in_force(sku: Sku, as_of: date) -> PricePeriod:
     return in_force[-1]
 
 
+def add_sheet(catalog: Catalog, sheet: PriceSheet, path: Path) -> None:
+    """Add a provider sheet's SKUs; a SKU id another file already defines is an error, never an overwrite.
+
+    The one place SKUs enter a catalog, so `validate DIR...` and `--pricing` accept and refuse the same data.
+    """
+    for sku in sheet.skus:
+        if sku.id in catalog.skus:
+            raise InputError(f"SKU {sku.id} is also defined in {catalog.sku_paths[sku.id]}", path=path)
+    for sku in sheet.skus:
+        catalog.skus[sku.id] = sku
+        catalog.sku_paths[sku.id] = path
+    catalog.files.append(path)
+
+
+def add_stack(catalog: Catalog, stack: Stack, path: Path) -> None:
+    """Add a stack under its file stem; a.yaml and a.yml (or two folders) naming the same stack are an error."""
+    if path.stem in catalog.stacks:
+        raise InputError(f"stack {path.stem} is also defined in {catalog.stack_paths[path.stem]}", path=path)
+    catalog.stacks[path.stem] = stack
+    catalog.stack_paths[path.stem] = path
+    catalog.files.append(path)
+
+
+def add_scenario(catalog: Catalog, scenario: Scenario, path: Path) -> None:
+    """Add a scenario under its file stem, refusing a second file with the same stem."""
+    if path.stem in catalog.scenarios:
+        raise InputError(f"scenario {path.stem} is also defined in {catalog.scenario_paths[path.stem]}", path=path)
+    catalog.scenarios[path.stem] = scenario
+    catalog.scenario_paths[path.stem] = path
+    catalog.files.append(path)
+
+
+def add_fx(catalog: Catalog, fx: FxSheet, path: Path) -> None:
+    """Set the fx sheet; there is one per catalog."""
+    if catalog.fx_path is not None:
+        raise InputError(f"exchange rates are also defined in {catalog.fx_path}; keep one fx sheet", path=path)
+    catalog.fx = fx
+    catalog.fx_path = path
+    catalog.files.append(path)
+
+
 def load_pricing(folder: Path, catalog: Catalog) -> None:
     """Load provider sheets, fx.yaml and stacks/ from a pricing folder into the catalog."""
     for path in _yaml_files(folder):
         if path.stem == "fx":
-            catalog.fx = load_model(path, FxSheet)
-            catalog.fx_path = path
-            catalog.files.append(path)
-            continue
-        sheet = load_model(path, PriceSheet)
-        catalog.files.append(path)
-        for sku in sheet.skus:
-            if sku.id in catalog.skus:
-                raise InputError(f"SKU {sku.id} is also defined in {catalog.sku_paths[sku.id]}", path=path)
-            catalog.skus[sku.id] = sku
-            catalog.sku_paths[sku.id] = path
+            add_fx(catalog, load_model(path, FxSheet), path)
+        else:
+            add_sheet(catalog, load_model(path, PriceSheet), path)
     stacks_folder = folder / "stacks"
     if stacks_folder.is_dir():
         for path in _yaml_files(stacks_folder):
-            catalog.stacks[path.stem] = load_model(path, Stack)
-            catalog.stack_paths[path.stem] = path
-            catalog.files.append(path)
+            add_stack(catalog, load_model(path, Stack), path)
 
 
 def load_scenarios(folder: Path, catalog: Catalog) -> None:
     for path in _yaml_files(folder):
-        catalog.scenarios[path.stem] = load_model(path, Scenario)
-        catalog.scenario_paths[path.stem] = path
-        catalog.files.append(path)
+        add_scenario(catalog, load_model(path, Scenario), path)
 
 
 def check_references(catalog: Catalog) -> None:

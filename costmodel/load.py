@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import codecs
+import os
 import re
+import stat
 from collections.abc import Hashable, Sequence
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -13,15 +16,17 @@ from pydantic import BaseModel, ValidationError
 
 from costmodel import schema
 from costmodel.errors import InputError, suggest
+from costmodel.schema import MAX_EXPONENT, RANGE_RULE, out_of_range, range_message
+
+__all__ = ["MAX_EXPONENT", "RANGE_RULE", "out_of_range"]  # the range rule lives in schema; re-exported for callers
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
 """Largest file costmodel reads; a price sheet of 10,000 SKUs is well under 8 MiB."""
 MAX_EXPANDED_NODES = 200_000
 """Largest node count a document may reach once its aliases are expanded."""
-MAX_EXPONENT = 30
-"""Numbers beyond 10**±30 are refused: nothing costmodel prices comes near, and exact arithmetic on 1e+999999
-overflows instead of giving a figure."""
-RANGE_RULE = f"numbers must be 0 or lie within 1e-{MAX_EXPONENT} to 1e+{MAX_EXPONENT} in size"
+MAX_EXPANDED_BYTES = 4 * MAX_FILE_BYTES
+"""Most bytes of scalar text (keys and values) a document may hold once its aliases are expanded: a few
+aliases of one long string would otherwise turn a small file into gigabytes."""
 MAX_NESTING = 1_000
 """Deepest nesting of lists and mappings; libyaml (bundled with PyYAML >= 6.0.4) refuses deeper on its own too."""
 NESTING_MESSAGE = f"nesting is over {MAX_NESTING} levels deep; flatten the structure"
@@ -29,6 +34,36 @@ NESTING_MESSAGE = f"nesting is over {MAX_NESTING} levels deep; flatten the struc
 M = TypeVar("M", bound=BaseModel)
 
 _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _shown(text: str) -> str:
+    """A value as quoted in an error line, cut short: an error must not echo a 7 MB scalar."""
+    return repr(text) if len(text) <= 60 else repr(text[:40]) + "…"
+
+
+_SEXAGESIMAL = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?")
+_LEADING_ZERO = re.compile(r"[-+]?0[0-9_]+")
+_INT_DIGITS = re.compile(r"[-+]?[0-9]+")
+
+
+def _int_spelling_problem(text: str) -> str | None:
+    """Why a YAML 1.1 integer spelling is refused, or None for a plain decimal integer.
+
+    YAML 1.1 (what PyYAML speaks) reads 010 as 8, 0x1F as 31, 0b11 as 3 and 1:30 as 90; YAML 1.2 and
+    people read them differently, so rather than guess, costmodel asks for the number in plain decimal.
+    """
+    body = text.replace("_", "").lstrip("+-")
+    if _SEXAGESIMAL.fullmatch(text):
+        return f"{text} is a base-60 number in YAML 1.1 (1:30 means 90); write it in plain decimal, or quote it if it is text"
+    if body[:2].lower() in {"0x", "0b", "0o"}:
+        return f"{text} is a hexadecimal, binary or octal spelling; write the number in plain decimal"
+    if _LEADING_ZERO.fullmatch(text) and len(body) > 1:
+        plain = body.lstrip("0") or "0"
+        return (
+            f"{text} has a leading zero, which YAML 1.1 reads as octal or as text, not as {plain}; "
+            f"write {text[0] if text[0] in '+-' else ''}{plain}, or quote it if it is text"
+        )
+    return None
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
@@ -42,10 +77,10 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
         except yaml.YAMLError:
             raise
         except (ValueError, TypeError, ArithmeticError) as exc:
-            raise _NodeError(node, f"cannot read value {node.value!r}: {exc}") from None
+            raise _NodeError(node, f"cannot read value {_shown(str(node.value))}: {str(exc)[:200]}") from None
         except (LookupError, AttributeError):  # PyYAML's own slips on odd scalars: an empty !!float, !!timestamp x
             tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
-            raise _NodeError(node, f"cannot read value {node.value!r} as {tag}") from None
+            raise _NodeError(node, f"cannot read value {_shown(str(node.value))} as {tag}") from None
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         if isinstance(node, yaml.MappingNode):
@@ -60,14 +95,17 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
                 if key in seen:
                     raise _NodeError(
                         key_node,
-                        f"duplicate key '{key}' (first at line {seen[key]}); YAML would silently keep the last, "
+                        f"duplicate key {_shown(str(key))} (first at line {seen[key]}); YAML would silently keep the last, "
                         "so remove one",
                     )
                 seen[key] = line
         return super().construct_mapping(node, deep=deep)
 
     def construct_yaml_decimal(self, node: yaml.ScalarNode) -> Decimal:
-        text = str(self.construct_scalar(node)).replace("_", "").strip()
+        raw = str(self.construct_scalar(node)).strip()
+        if _SEXAGESIMAL.fullmatch(raw):
+            raise _NodeError(node, f"{_int_spelling_problem(raw)}")
+        text = raw.replace("_", "")
         lowered = text.lower()
         if lowered in {".inf", "+.inf"}:
             return Decimal("Infinity")
@@ -78,26 +116,35 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
         try:
             value = Decimal(text)
         except InvalidOperation:
-            # Sexagesimal floats (1:30.5) are legal YAML 1.1; fall back to PyYAML's reading.
-            value = Decimal(str(yaml.SafeLoader.construct_yaml_float(self, node)))
+            raise _NodeError(node, f"cannot read {_shown(raw)} as a number") from None
         if out_of_range(value):
-            raise _NodeError(node, f"{text} is out of range; {RANGE_RULE}")
+            raise _NodeError(node, range_message(text))
         return value
 
     def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
-        value: int = super().construct_yaml_int(node)
-        if out_of_range(Decimal(value)):
-            raise _NodeError(node, f"{node.value} is out of range; {RANGE_RULE}")
-        return value
+        text = str(self.construct_scalar(node)).strip()
+        problem = _int_spelling_problem(text)
+        if problem is not None:
+            raise _NodeError(node, problem)
+        digits = text.replace("_", "")
+        if not _INT_DIGITS.fullmatch(digits):  # an explicit !!int on text that is not one
+            raise _NodeError(node, f"cannot read {_shown(text)} as a whole number")
+        # More than 31 digits is past 1e30 whatever they are; checking first keeps int() off huge strings
+        # (Python refuses to convert over 4,300 digits, and would take quadratic time below that limit).
+        if len(digits.lstrip("+-")) > MAX_EXPONENT + 1 or out_of_range(Decimal(digits)):
+            raise _NodeError(node, range_message(text))
+        return int(digits)
 
 
 _Loader.add_constructor("tag:yaml.org,2002:float", _Loader.construct_yaml_decimal)
 _Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
-
-
-def out_of_range(value: Decimal) -> bool:
-    """True for a finite non-zero number beyond 10**±MAX_EXPONENT (infinity and NaN have their own messages)."""
-    return value.is_finite() and value != 0 and not -MAX_EXPONENT <= value.adjusted() <= MAX_EXPONENT
+# YAML 1.1 reads 010 as an int but 09 as a string (not octal); both are a number with a leading zero to a
+# reader, so resolve both as ints and let construct_yaml_int refuse them with one message.
+_Loader.yaml_implicit_resolvers = {key: list(value) for key, value in _BaseLoader.yaml_implicit_resolvers.items()}
+for _first in "+-0":
+    _Loader.yaml_implicit_resolvers.setdefault(_first, []).insert(
+        0, ("tag:yaml.org,2002:int", re.compile(r"^[-+]?0[0-9_]+$"))
+    )
 
 
 class _NodeError(Exception):
@@ -107,46 +154,127 @@ class _NodeError(Exception):
         self.message = message
 
 
-def read_text(path: Path) -> str:
-    """Read a costmodel input file as UTF-8 text, refusing directories, huge files and bad bytes."""
-    if not path.exists():
-        raise InputError("no such file", path=path)
-    if path.is_dir():
-        raise InputError("is a directory, expected a YAML file", path=path)
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise InputError(f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit; split it", path=path)
-    raw = path.read_bytes()
+_NONBLOCKING_READ = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+"""Opening a FIFO for reading blocks until a writer comes, and opening a terminal could make it ours; neither may."""
+
+
+def read_bytes(path: Path, limit: int | None = None, expected: str = "a YAML file") -> bytes:
+    """The bytes of one input file: a regular file only, and never more than `limit` bytes read.
+
+    The one reader for every file costmodel takes in (YAML data, claims, articles, templates, files a report
+    hashes). It opens without blocking, checks the open descriptor (not the path, which could change in
+    between), and reads at most limit + 1 bytes, so a file that grows or lies about its size is still bounded.
+    """
+    limit = MAX_FILE_BYTES if limit is None else limit
     try:
-        text = raw.decode("utf-8")
+        fd = os.open(path, _NONBLOCKING_READ)
+    except FileNotFoundError:
+        raise InputError("no such file", path=path) from None
+    except IsADirectoryError:
+        raise InputError(f"is a directory, expected {expected}", path=path) from None
+    except PermissionError:
+        raise InputError("permission denied; check the file's permissions", path=path) from None
+    except OSError as exc:
+        raise InputError(f"cannot open: {exc.strerror or exc}", path=path) from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise InputError(f"is a directory, expected {expected}", path=path)
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError("not a regular file", path=path)
+        if info.st_size > limit:
+            raise InputError(f"file is {info.st_size:,} bytes, over the {limit:,}-byte limit; split it", path=path)
+        chunks: list[bytes] = []
+        remaining = limit + 1
+        while remaining > 0:
+            chunk = os.read(fd, min(remaining, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+        if remaining <= 0:  # it grew past the limit after fstat
+            raise InputError(f"file is over the {limit:,}-byte limit; split it", path=path)
+        return b"".join(chunks)
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", path=path) from None
+    finally:
+        os.close(fd)
+
+
+def _wide_encoding(raw: bytes) -> str | None:
+    """UTF-16 or UTF-32, going by a byte order mark or, without one, by where the zero bytes fall."""
+    if raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "UTF-32"
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "UTF-16"
+    sample = raw[:4096]
+    zeros = sample.count(0)
+    if len(sample) < 2 or zeros * 10 < len(sample) * 3:
+        return None  # text in UTF-16 or UTF-32 is mostly ASCII and so at least a third zero bytes
+    if zeros * 10 >= len(sample) * 6:
+        return "UTF-32"
+    even = sample[0::2].count(0)
+    # UTF-16 puts the zero half of each ASCII character on the same side: nearly all zeros even or all odd.
+    return "UTF-16" if max(even, zeros - even) * 10 >= zeros * 9 else None
+
+
+def decode_text(raw: bytes, path: str | Path) -> str:
+    """Input bytes as UTF-8 text, refusing UTF-16/32, NUL bytes and bad bytes with the line they are on."""
+    wide = _wide_encoding(raw)
+    if wide is not None:
+        raise InputError(f"file is {wide}; save it as UTF-8", path=path, line=1)
+    nul = raw.find(b"\0")
+    if nul >= 0:
+        line = raw.count(b"\n", 0, nul) + 1
+        raise InputError("NUL byte (0x00): a text file holds none; save the file as UTF-8 text", path=path, line=line)
+    try:
+        return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
+        line = raw.count(b"\n", 0, exc.start) + 1
         raise InputError(
             f"byte 0x{raw[exc.start]:02x} is not UTF-8; save the file as UTF-8", path=path, line=line
         ) from None
+
+
+def read_input(path: Path, limit: int | None = None, expected: str = "a YAML file") -> str:
+    """One input file as UTF-8 text, through the shared bounded reader."""
+    return decode_text(read_bytes(path, limit, expected), path)
+
+
+def read_text(path: Path) -> str:
+    """Read a costmodel YAML file as UTF-8 text, refusing non-regular files, huge files, bad bytes and empty files."""
+    text = read_input(path)
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
         raise InputError("file is empty", path=path, line=1)
     return text
 
 
-def _expanded_size(root: yaml.Node) -> int:
-    sizes: dict[int, int] = {}
+def _expanded_size(root: yaml.Node) -> tuple[int, int]:
+    """(values, bytes of scalar text, keys included) the document holds once every alias is expanded.
+
+    Each node is measured once and both figures are capped just past their limits, so the walk is linear in
+    the node graph however far the aliases would expand.
+    """
+    sizes: dict[int, tuple[int, int]] = {}
     in_progress: set[int] = set()
 
-    def size(node: yaml.Node) -> int:
+    def size(node: yaml.Node) -> tuple[int, int]:
         key = id(node)
         if key in sizes:
             return sizes[key]
         if key in in_progress:
             raise _NodeError(node, "recursive alias: a node contains itself")
         in_progress.add(key)
-        total = 1
-        if isinstance(node, yaml.SequenceNode):
-            total += sum(size(child) for child in node.value)
-        elif isinstance(node, yaml.MappingNode):
-            total += sum(size(k) + size(v) for k, v in node.value)
+        count, text = 1, 0
+        if isinstance(node, yaml.ScalarNode):
+            text = len(str(node.value).encode("utf-8", "surrogatepass"))
+        else:
+            children = node.value if isinstance(node, yaml.SequenceNode) else [n for kv in node.value for n in kv]
+            for child in children:
+                child_count, child_text = size(child)
+                count, text = count + child_count, text + child_text
         in_progress.discard(key)
-        sizes[key] = min(total, MAX_EXPANDED_NODES + 1)
+        sizes[key] = (min(count, MAX_EXPANDED_NODES + 1), min(text, MAX_EXPANDED_BYTES + 1))
         return sizes[key]
 
     return size(root)
@@ -197,12 +325,14 @@ def parse_yaml(text: str, path: str | Path) -> Any:
         node = loader.get_single_node()
         if node is None:
             raise InputError("file is empty", path=path, line=1)
-        if "*" in text and _expanded_size(node) > MAX_EXPANDED_NODES:  # an alias needs a `*`
-            raise InputError(
-                f"aliases expand to over {MAX_EXPANDED_NODES:,} values; write the data out instead",
-                path=path,
-                line=node.start_mark.line + 1,
-            )
+        if "*" in text:  # an alias needs a `*`; without one the file's own size bounds the document
+            values, text_bytes = _expanded_size(node)
+            if values > MAX_EXPANDED_NODES or text_bytes > MAX_EXPANDED_BYTES:
+                over_values = values > MAX_EXPANDED_NODES
+                what = f"{MAX_EXPANDED_NODES:,} values" if over_values else f"{MAX_EXPANDED_BYTES:,} bytes of text"
+                raise InputError(
+                    f"aliases expand to over {what}; write the data out instead", path=path, line=node.start_mark.line + 1
+                )
         data = loader.construct_document(node)
     except _NodeError as exc:
         raise InputError(exc.message, path=path, line=exc.line) from None
@@ -286,6 +416,14 @@ def _dotted(loc: Sequence[str | int]) -> str:
     return out
 
 
+def _got(value: object) -> str:
+    """The offending value for an error line, cut short: a 7 MB string must not be echoed whole."""
+    if isinstance(value, str):
+        return _shown(value)
+    shown = repr(value)
+    return shown if len(shown) <= 60 else shown[:40] + "…"
+
+
 def _message(error: dict[str, Any]) -> str:
     kind = error["type"]
     loc = error["loc"]
@@ -297,19 +435,21 @@ def _message(error: dict[str, Any]) -> str:
     if kind == "missing":
         return "required field is missing; add it"
     if kind == "literal_error":
-        return f"{error['msg'].replace('Input should be', 'must be')} (got {error.get('input')!r})"
+        return f"{error['msg'].replace('Input should be', 'must be')} (got {_got(error.get('input'))})"
     if kind == "finite_number":
         return "must be a finite number (NaN and infinity are not prices)"
     if kind in {"decimal_type", "decimal_parsing"}:
-        also = " or a {low, high} range" if "decimal" in loc else ""
-        return f"must be a number{also} (got {error.get('input')!r})"
+        # The number branch of a number-or-Range union: plain "decimal", or the range rule's validator wrapping it.
+        union = any(isinstance(part, str) and (part == "decimal" or part.endswith(" decimal]")) for part in loc)
+        also = " or a {low, high} range" if union else ""
+        return f"must be a number{also} (got {_got(error.get('input'))})"
     if kind == "too_short":
         return "must list at least one entry"
     if kind == "string_too_short":
-        return f"must be at least {error['ctx']['min_length']} characters (got {error.get('input')!r})"
+        return f"must be at least {error['ctx']['min_length']} characters (got {_got(error.get('input'))})"
     if kind == "string_pattern_mismatch":
         wanted = _PATTERN_HELP.get(error.get("ctx", {}).get("pattern", ""), f"must match {error['ctx']['pattern']}")
-        return f"{wanted} (got {error.get('input')!r})"
+        return f"{wanted} (got {_got(error.get('input'))})"
     message = str(error["msg"])
     if message.startswith("Value error, "):
         message = message[len("Value error, ") :]

@@ -16,7 +16,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any, Literal
 
 from costmodel.safe_text import csv_cell, json_text, markdown, one_line
@@ -32,7 +32,12 @@ MULTIPLE_PLACES = 1
 
 
 def round_half_up(value: Decimal, places: int) -> Decimal:
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    # quantize signals InvalidOperation when the result needs more digits than the context's 28; numbers
+    # within the range rule multiply to far more (1e30 calls x 1e30 tokens), so give it the digits it needs.
+    digits = max(value.adjusted(), 0) + places + 2 if value.is_finite() else 0
+    with localcontext() as context:
+        context.prec = max(context.prec, digits)
+        return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 def plain(value: Decimal) -> str:

@@ -28,6 +28,7 @@ from costmodel import __version__
 from costmodel.catalog import Catalog
 from costmodel.comparison import Comparison, ComparisonRow, compare
 from costmodel.engine import FxUsed
+from costmodel.load import read_bytes
 from costmodel.render import to_json
 from costmodel.schema import PRICE_FIELDS, SCENARIO_FIELDS, Range, Scenario
 from costmodel.span import Span
@@ -166,7 +167,7 @@ def relative_name(catalog: Catalog, path: Path) -> str:
 
 
 def input_files(catalog: Catalog) -> list[InputFile]:
-    files = [InputFile(relative_name(catalog, p), hashlib.sha256(Path(p).read_bytes()).hexdigest()) for p in catalog.files]
+    files = [InputFile(relative_name(catalog, p), hashlib.sha256(read_bytes(Path(p))).hexdigest()) for p in catalog.files]
     return sorted(files, key=lambda f: f.name)
 
 

@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 SCHEMA_VERSION = 1
 
@@ -34,9 +34,55 @@ class Model(BaseModel):
     )
 
 
-Money = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
-PositiveNumber = Annotated[Decimal, Field(gt=0, allow_inf_nan=False)]
-NonNegativeNumber = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
+MAX_EXPONENT = 30
+"""Numbers beyond 10**±30 are refused: nothing costmodel prices comes near, and exact arithmetic on 1e+999999
+overflows instead of giving a figure."""
+NUMBER_CEILING = Decimal(f"1e{MAX_EXPONENT}")
+NUMBER_FLOOR = Decimal(f"1e-{MAX_EXPONENT}")
+RANGE_RULE = f"numbers must be 0 or lie within 1e-{MAX_EXPONENT} to 1e+{MAX_EXPONENT} in size"
+
+
+def out_of_range(value: Decimal) -> bool:
+    """True for a finite non-zero number whose size is outside [1e-30, 1e30] (infinity and NaN have their own messages).
+
+    The one range rule for every number costmodel reads (YAML of any spelling, strings pydantic coerces,
+    --set, --price); it uses only exact operations (copy_abs, comparison), so no size of input can raise a
+    decimal signal while it is being checked.
+    """
+    if not value.is_finite() or value.is_zero():
+        return False
+    return not NUMBER_FLOOR <= value.copy_abs() <= NUMBER_CEILING
+
+
+def range_message(shown: str) -> str:
+    """The out-of-range message, with the number as the user wrote it (cut short if it is long)."""
+    if len(shown) > 60:
+        shown = shown[:40] + "…" + shown[-10:]
+    return f"{shown} is out of range; {RANGE_RULE}"
+
+
+def _in_range(value: Decimal) -> Decimal:
+    if out_of_range(value):
+        raise ValueError(range_message(str(value)))
+    return value
+
+
+def _int_in_range(value: int) -> int:
+    # len(str(int)) first would hit Python's int-to-str digit limit; compare against the ceiling instead.
+    if abs(value) > int(NUMBER_CEILING):
+        raise ValueError(f"{'-' if value < 0 else ''}a number over 1e+{MAX_EXPONENT} is out of range; {RANGE_RULE}")
+    return value
+
+
+# The constraint and the range check sit in one Annotated each (not nested) so pydantic keeps ge/gt in the
+# JSON schema; AfterValidator adds nothing to the schema, only the check.
+Money = Annotated[Decimal, Field(ge=0, allow_inf_nan=False), AfterValidator(_in_range)]
+PositiveNumber = Annotated[Decimal, Field(gt=0, allow_inf_nan=False), AfterValidator(_in_range)]
+NonNegativeNumber = Annotated[Decimal, Field(ge=0, allow_inf_nan=False), AfterValidator(_in_range)]
+Share = Annotated[Decimal, Field(gt=0, le=1), AfterValidator(_in_range)]
+"""A share above 0 and at most 1 (1e-40 is above 0 but outside the range rule, so it is refused too)."""
+Count = Annotated[int, Field(ge=0), AfterValidator(_int_in_range)]
+"""A whole number, under the same ceiling as every other number."""
 
 
 class Range(Model):
@@ -410,9 +456,9 @@ class StackComponent(Model):
     """Telephony: call legs billed (a forwarded call is two)."""
     workload: Annotated[str, Field(pattern=NAME_PATTERN)] | None = None
     """Self-hosted: the model served, matching a throughput entry on the GPU SKU."""
-    min_gpus: Annotated[int, Field(ge=0)] = 1
+    min_gpus: Count = 1
     """Self-hosted: GPUs kept running all month whatever the volume (the fixed floor)."""
-    utilisation: Annotated[Decimal, Field(gt=0, le=1)] = Decimal("0.5")
+    utilisation: Share = Decimal("0.5")
     """Self-hosted: share of a GPU's hours doing useful work at best."""
     gpu_hours_per_month: PositiveNumber = Decimal(730)
     """Self-hosted: hours each GPU is rented per month (730 = always on)."""

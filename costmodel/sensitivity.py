@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
 from costmodel.catalog import Catalog
 from costmodel.engine import estimate
 from costmodel.errors import InputError
-from costmodel.schema import SCENARIO_FIELDS, Range, Scenario
+from costmodel.render import round_half_up
+from costmodel.schema import NUMBER_CEILING, NUMBER_FLOOR, SCENARIO_FIELDS, Range, Scenario
 from costmodel.span import Span, float_ends
 from costmodel.whatif import PriceChange, apply_settings, parse_number
 
@@ -90,9 +91,12 @@ def _scaled(value: Decimal | Range, factor: Decimal, name: str) -> Decimal | Ran
     def one(v: Decimal) -> Decimal:
         moved = v * factor
         if name == "turns":
-            moved = max(Decimal(1), moved.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+            moved = max(Decimal(1), round_half_up(moved, 0))  # render's rounding cannot signal on 1e30 turns
         if name in SHARE_FIELDS:
             moved = min(Decimal(1), moved)
+        # A value at the edge of the range rule is nudged only as far as the rule allows, not refused.
+        if moved != 0:
+            moved = min(max(moved, NUMBER_FLOOR), NUMBER_CEILING)
         return moved
 
     if isinstance(value, Range):

@@ -27,6 +27,7 @@ from typing import Any, Literal
 from costmodel.catalog import Catalog
 from costmodel.engine import Estimate, audio_tokens_per_minute, estimate
 from costmodel.errors import InputError, NoPriceError
+from costmodel.load import read_input
 from costmodel.render import (
     LINE_PLACES,
     MONTHLY_PLACES,
@@ -178,19 +179,8 @@ MAX_TEMPLATE_BYTES = 5_000_000
 
 
 def read_markdown(path: Path) -> str:
-    """A template or article as UTF-8 text, with path:line errors for missing files and bad bytes."""
-    if not path.exists():
-        raise InputError("no such file", path=path)
-    if path.is_dir():
-        raise InputError("is a directory, expected a Markdown file", path=path)
-    if path.stat().st_size > MAX_TEMPLATE_BYTES:
-        raise InputError(f"file is over the {MAX_TEMPLATE_BYTES:,}-byte limit", path=path)
-    raw = path.read_bytes()
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise InputError(f"byte 0x{raw[exc.start]:02x} is not UTF-8; save the file as UTF-8", path=path, line=line) from None
+    """A template or article as UTF-8 text, through the shared bounded reader (path:line errors for bad bytes)."""
+    return read_input(path, MAX_TEMPLATE_BYTES, expected="a Markdown file")
 
 
 def price_field(alias: str) -> str:

@@ -10,8 +10,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from costmodel.errors import InputError, UnknownIdError
-from costmodel.load import RANGE_RULE, out_of_range
-from costmodel.schema import PRICE_FIELDS, SCENARIO_FIELDS, PricePeriod, Range, Scenario
+from costmodel.schema import PRICE_FIELDS, SCENARIO_FIELDS, PricePeriod, Range, Scenario, out_of_range, range_message
 
 PRICE_ALIASES: dict[str, str] = {
     name.removeprefix("usd_per_").removeprefix("million_").removesuffix("_tokens"): name for name in PRICE_FIELDS
@@ -27,16 +26,27 @@ TWIN_FIELDS.update({per_turn: total for total, per_turn in list(TWIN_FIELDS.item
 """Whole-call and per-turn forms of the same length; setting one clears the other."""
 
 
+def _cut(text: str) -> str:
+    """A flag value as quoted in an error line, cut short so a huge argument is not echoed whole."""
+    return text if len(text) <= 60 else text[:40] + "…"
+
+
 def parse_number(text: str, what: str) -> Decimal:
+    """A number from a flag, under the same range rule as every number in a file (schema.out_of_range)."""
     try:
         value = Decimal(text.strip().replace("_", ""))
-    except InvalidOperation:
-        raise InputError(f"{what}: '{text}' is not a number") from None
+    except (InvalidOperation, ValueError):
+        raise InputError(f"{what}: '{_cut(text)}' is not a number") from None
     if not value.is_finite():
-        raise InputError(f"{what}: '{text}' is not a finite number")
+        raise InputError(f"{what}: '{_cut(text)}' is not a finite number")
     if out_of_range(value):
-        raise InputError(f"{what}: '{text}' is out of range; {RANGE_RULE}")
+        raise InputError(f"{what}: {range_message(repr(text.strip()))}")
     return value
+
+
+_NUMBER = r"(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)(?:[eE][-+]?[0-9]+)?"
+_RANGE = re.compile(rf"\s*({_NUMBER})\s*(?:\.\.|-|–)\s*({_NUMBER})\s*")
+"""LOW..HIGH with two non-negative numbers in any spelling parse_number takes, exponents included (1e-30..1e30)."""
 
 
 def parse_quantity(text: str, what: str) -> Decimal | Range:
@@ -44,7 +54,7 @@ def parse_quantity(text: str, what: str) -> Decimal | Range:
     try:
         return parse_number(text, what)
     except InputError:
-        match = re.fullmatch(r"\s*([0-9][0-9.eE_]*?)\s*(?:\.\.|-|–)\s*([0-9][0-9.eE_]*)\s*", text)
+        match = _RANGE.fullmatch(text)
         if not match:
             raise
     low, high = parse_number(match.group(1), what), parse_number(match.group(2), what)
@@ -79,7 +89,9 @@ def apply_settings(scenario: Scenario, settings: dict[str, Any]) -> Scenario:
         return Scenario.model_validate(data)
     except ValidationError as exc:
         error = exc.errors()[0]
-        where = ".".join(str(part) for part in error["loc"] if part not in {"Range", "decimal"}) or "scenario"
+        # pydantic names union branches and validators in loc; keep only the field path.
+        parts = (str(part) for part in error["loc"])
+        where = ".".join(p for p in parts if p not in {"Range", "decimal"} and not p.startswith("function-")) or "scenario"
         raise InputError(f"--set {where}: {_plain(error['msg'])}") from None
 
 
@@ -117,7 +129,11 @@ def parse_price_change(text: str) -> PriceChange:
     if value.startswith("*"):
         factor = parse_number(value[1:], what)
     elif value.endswith("%"):
+        # Both the percentage and the factor it makes obey the range rule: 1 + p/100 of a bounded p is exact
+        # enough and cannot signal, and the factor is what reaches the engine.
         factor = 1 + parse_number(value[:-1], what) / 100
+        if out_of_range(factor):
+            raise InputError(f"{what}: {range_message(repr(value))} once turned into a factor ({factor})")
     else:
         quantity = parse_quantity(value, what)
         return PriceChange(sku, price_field, value=quantity)
@@ -132,10 +148,11 @@ def apply_price_changes(sku_id: str, period: PricePeriod, changes: list[PriceCha
     if not mine:
         return period
     data = dict(period)  # keeps Range prices as Ranges (model_dump would make them dicts that cannot be scaled)
-    for change in mine:
-        data[change.price_field] = change.apply(data.get(change.price_field))
-    data["note"] = ((period.note or "") + " [what-if price change]").strip()
     try:
+        # A scaled Range is validated as it is built (a factor can push an end out of range), so it is inside too.
+        for change in mine:
+            data[change.price_field] = change.apply(data.get(change.price_field))
+        data["note"] = ((period.note or "") + " [what-if price change]").strip()
         return PricePeriod.model_validate(data)
     except ValidationError as exc:
         raise InputError(f"--price {sku_id}: {_plain(exc.errors()[0]['msg'])}") from None

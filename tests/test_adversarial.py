@@ -378,7 +378,7 @@ def test_non_utf8_bytes(tmp_path: Path) -> None:
 
 def test_utf16_file(tmp_path: Path) -> None:
     line, path = sheet_error(tmp_path, SHEET.encode("utf-16"))
-    assert line.startswith(f"{path}:1: byte 0xff is not UTF-8")
+    assert line == f"{path}:1: file is UTF-16; save it as UTF-8"
 
 
 def test_empty_file(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -12,12 +13,23 @@ from typing import Any, ClassVar
 import click
 
 from costmodel import __version__
-from costmodel.catalog import Catalog, check_references, load_pricing, load_scenarios, price_in_force
+from costmodel.catalog import (
+    Catalog,
+    add_fx,
+    add_scenario,
+    add_sheet,
+    add_stack,
+    check_references,
+    load_pricing,
+    load_scenarios,
+    price_in_force,
+)
 from costmodel.catalog import pricing_dir as _pricing_folder
 from costmodel.catalog import scenarios_dir as _scenarios_folder
 from costmodel.cli.common import as_of_option, catalog_for, data_options, emit, format_option, output_option
 from costmodel.errors import InputError, NoPriceError
-from costmodel.load import load_model, load_yaml
+from costmodel.load import parse_yaml, read_text
+from costmodel.load import validate as validate_model
 from costmodel.render import Column, dump_json, quantity_text, table
 from costmodel.safe_text import error_line, terminal
 from costmodel.schema import PRICE_FIELDS, FxSheet, PriceSheet, Range, Scenario, Stack
@@ -28,41 +40,46 @@ FILE_KINDS = {"skus": PriceSheet, "components": Stack, "rates": FxSheet}
 """A top-level key that identifies a file's format; anything else is read as a scenario."""
 
 
-def _kind_of(path: Path) -> type:
-    data = load_yaml(path)
+def _load_any(path: Path) -> Any:
+    """One file read once, validated as the format its top-level keys say it is."""
+    text = read_text(path)
+    data = parse_yaml(text, path)
+    model: type = Scenario
     if isinstance(data, dict):
-        for key, model in FILE_KINDS.items():
-            if key in data:
-                return model
-    return Scenario
+        model = next((m for key, m in FILE_KINDS.items() if key in data), Scenario)
+    return validate_model(model, data, path, text)
 
 
 def _validate_paths(paths: tuple[Path, ...], pricing: Path | None) -> tuple[Catalog, list[InputError]]:
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.suffix in {".yaml", ".yml"} and p.is_file()))
+            # Not filtered to regular files: a FIFO or device named *.yaml is reported by the reader, not skipped.
+            files.extend(sorted(p for p in path.rglob("*") if p.suffix in {".yaml", ".yml"} and not p.is_dir()))
         else:
             files.append(path)
     catalog, errors = Catalog(), []
+    # A file named twice (a folder and a file in it, or the same folder twice) is checked once, not reported
+    # as defining its own ids twice.
+    seen: set[str] = set()
     for path in files:
+        real = os.path.realpath(path)  # unlike Path.resolve, never raises (a symlink loop is the reader's to report)
+        if real in seen:
+            continue
+        seen.add(real)
         try:
-            model = _kind_of(path)
-            loaded = load_model(path, model)
+            loaded = _load_any(path)
+            # The catalog's own add_* functions, so duplicates are refused here exactly as --pricing refuses them.
+            if isinstance(loaded, PriceSheet):
+                add_sheet(catalog, loaded, path)
+            elif isinstance(loaded, Stack):
+                add_stack(catalog, loaded, path)
+            elif isinstance(loaded, Scenario):
+                add_scenario(catalog, loaded, path)
+            elif isinstance(loaded, FxSheet):
+                add_fx(catalog, loaded, path)
         except InputError as exc:
             errors.append(exc)
-            continue
-        catalog.files.append(path)
-        if isinstance(loaded, PriceSheet):
-            for sku in loaded.skus:
-                catalog.skus[sku.id] = sku
-                catalog.sku_paths[sku.id] = path
-        elif isinstance(loaded, Stack):
-            catalog.stacks[path.stem] = loaded
-            catalog.stack_paths[path.stem] = path
-        elif isinstance(loaded, Scenario):
-            catalog.scenarios[path.stem] = loaded
-            catalog.scenario_paths[path.stem] = path
     if catalog.stacks and not errors:
         if not catalog.skus:
             # Stacks checked on their own still need SKUs to point at: use the pricing folder's.
