@@ -27,6 +27,11 @@ MAX_EXPANDED_NODES = 200_000
 MAX_EXPANDED_BYTES = 4 * MAX_FILE_BYTES
 """Most bytes of scalar text (keys and values) a document may hold once its aliases are expanded: a few
 aliases of one long string would otherwise turn a small file into gigabytes."""
+MAX_VALUES = 300_000
+"""Most values (scalars, lists and mappings) one file may hold. Parsing builds Python objects with position
+marks for every value, so 8 MB of `[0,0,0,…]` (4 million values) would take minutes and gigabytes; the
+bundled sheets hold 35 to 70 values per SKU, so a sheet of several thousand SKUs still fits (split larger libraries into
+one sheet per provider)."""
 MAX_NESTING = 1_000
 """Deepest nesting of lists and mappings; libyaml (bundled with PyYAML >= 6.0.4) refuses deeper on its own too."""
 NESTING_MESSAGE = f"nesting is over {MAX_NESTING} levels deep; flatten the structure"
@@ -308,9 +313,37 @@ def _nesting_depth(text: str) -> tuple[int, int]:
     return deepest, line
 
 
+def _values_bound(text: str) -> int:
+    """A cheap upper bound on how many values the document holds, without parsing it.
+
+    Every value but the first is introduced by one of , : - [ { ? or a line break (a flow item, a mapping
+    value, a block item, a collection, an explicit key, a block key), and a compact `- key:` hides at most one
+    more on the same line: so twice their count bounds the values.
+    """
+    return 2 * sum(text.count(mark) for mark in ",:-[{?\n") + 1
+
+
+def _count_values(text: str) -> tuple[int, int]:
+    """(values counted, line reached), from libyaml's events, stopping just past MAX_VALUES."""
+    count = line = 0
+    for event in yaml.parse(text, Loader=_BaseLoader):
+        if isinstance(event, yaml.NodeEvent):
+            count += 1
+            if count > MAX_VALUES:
+                line = event.start_mark.line + 1
+                break
+    return count, line
+
+
 def _check_size(text: str, path: str | Path) -> None:
     # libyaml's composer recurses in C once per level, so a deep enough file would crash the process (SIGSEGV).
     # Aliases are checked after composing and before constructing (parse_yaml): `<<` merges copy eagerly.
+    if _values_bound(text) > MAX_VALUES:
+        count, line = _count_values(text)
+        if count > MAX_VALUES:
+            raise InputError(
+                f"file holds over {MAX_VALUES:,} values; split it (one price sheet per provider)", path=path, line=line
+            )
     if _nesting_bound(text) > MAX_NESTING:
         depth, line = _nesting_depth(text)
         if depth > MAX_NESTING:

@@ -256,6 +256,26 @@ def test_a_few_short_aliases_are_still_fine(tmp_path: Path) -> None:
     assert load_yaml(path) == {"a": "hello", "b": ["hello", "hello", "hello"]}
 
 
+def test_millions_of_tiny_values_are_refused_quickly(tmp_path: Path) -> None:
+    # 8 MB of `[0,0,0,...]` is 4 million values: parsing it all took minutes and gigabytes. Refused before any
+    # value is built: over MAX_VALUES (300,000) on line 2, where the list is.
+    path = tmp_path / "dense.yaml"
+    path.write_text("schema_version: 1\nx: [" + ",".join(["0"] * 4_000_000) + "]\n", encoding="utf-8")
+    line = one_error(run("validate", str(path)))
+    assert line == f"{path}:2: file holds over 300,000 values; split it (one price sheet per provider)"
+
+
+def test_a_file_just_under_the_value_bound_is_read(tmp_path: Path) -> None:
+    # Values by hand: the top mapping 1 + the key "x" 1 + the list 1 + 299,997 items = 300,000, exactly the
+    # bound (allowed); one item more is 300,001 (refused).
+    path = tmp_path / "dense.yaml"
+    path.write_text("x: [" + ",".join(["0"] * 299_997) + "]\n", encoding="utf-8")
+    assert len(load_yaml(path)["x"]) == 299_997
+    path.write_text("x: [" + ",".join(["0"] * 299_998) + "]\n", encoding="utf-8")
+    with pytest.raises(InputError, match="over 300,000 values"):
+        load_yaml(path)
+
+
 # ------------------------------------------------------------------------------------ NUL and UTF-16/32
 
 
