@@ -324,6 +324,9 @@ def _quantity(value: Any) -> str:
 
 
 def sensitivity_document(result: Any) -> dict[str, Any]:
+    """The JSON shape of `sensitivity`: every value an exact {low, high} pair, a point or a range alike."""
+    from costmodel.span import Span
+
     return {
         "command": "sensitivity",
         "costmodel_version": __version__,
@@ -335,7 +338,9 @@ def sensitivity_document(result: Any) -> dict[str, Any]:
         "per_call": result.per_call,
         "rows": [
             {
-                "input": row.name, "kind": row.kind, "base": row.base_value, "down": row.down_value, "up": row.up_value,
+                # One shape for every row, so a reader need not test whether an input was given as a range.
+                "input": row.name, "kind": row.kind, "base": Span.of(row.base_value), "down": Span.of(row.down_value),
+                "up": Span.of(row.up_value),
                 "per_call_down": row.per_call_down, "per_call_up": row.per_call_up, "swing": row.swing,
             }
             for row in result.rows
