@@ -24,6 +24,7 @@ from costmodel.cli.common import (
 )
 from costmodel.errors import InputError
 from costmodel.render import PER_CALL_PLACES, Column, dump_json, money, span_text, table
+from costmodel.sweep import MAX_SWEEP_POINTS
 from costmodel.whatif import parse_number
 
 SHOWN_CROSSINGS = 20
@@ -274,7 +275,8 @@ def sweep_text(result: Any, fmt: str) -> str:
 @click.argument("scenario")
 @click.option("--vary", required=True, metavar="FIELD=START:STOP[:STEP]",
               help="Input to sweep: a scenario field or SKU.FIELD price (USD). Without STEP: "
-              f"{TABLE_POINTS} points in the table, {PLOT_POINTS} in the chart.")
+              f"{TABLE_POINTS} points in the table, {PLOT_POINTS} in the chart; with STEP (or over turns) "
+              f"at most {MAX_SWEEP_POINTS:,} points.")
 @click.option("--stacks", metavar="A,B,...", help="Only these stacks (default: every stack with prices in force).")
 @click.option("--log", "log", is_flag=True, help="Space points evenly on a log scale (START above 0).")
 @click.option("--plot", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.png|FILE.svg",
