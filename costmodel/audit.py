@@ -16,21 +16,24 @@ figure) override it. Bounds ("under $0.20": relation at_most) allow no slack unl
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
+import yaml
 from pydantic import Field, model_validator
 
 from costmodel.catalog import Catalog
 from costmodel.errors import InputError, NoPriceError
-from costmodel.load import locate, parse_yaml, read_text, validate
+from costmodel.load import parse_yaml, read_text, validate
 from costmodel.schema import NAME_PATTERN, Model, NonNegativeNumber, Quantity
 from costmodel.span import Span
-from costmodel.template import Figure, Functions, evaluate, parse_expression, read_markdown
+from costmodel.template import Call, Figure, Functions, evaluate, parse_expression, read_markdown
 
 Status = Literal["ok", "wrong", "stale"]
 Relation = Literal["about", "at_most", "at_least"]
@@ -79,8 +82,8 @@ class ClaimsFile(Model):
 
     @model_validator(mode="after")
     def _unique_ids(self) -> ClaimsFile:
-        ids = [claim.id for claim in self.claims]
-        twice = sorted({i for i in ids if ids.count(i) > 1})
+        counts = Counter(claim.id for claim in self.claims)  # one pass: list.count per id is quadratic
+        twice = sorted(i for i, n in counts.items() if n > 1)
         if twice:
             raise ValueError(f"claim id {twice[0]} is used twice")
         return self
@@ -129,11 +132,100 @@ def _places(value: Decimal) -> int:
     return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
-def _quote_line(article: str, quote: str) -> int | None:
-    """1-based line where the quote starts, matching any run of whitespace in the quote to any run in the text."""
-    words = quote.split()
-    match = re.search(r"\s+".join(re.escape(word) for word in words), article)
-    return None if match is None else article.count("\n", 0, match.start()) + 1
+class QuoteIndex:
+    """Finds where a quote starts in an article, any run of whitespace in the quote matching any run in the text.
+
+    The article is reduced once to its words joined by single spaces, with each word's line; a quote of three
+    or more words is then looked up through its rarest inner word (which must be a whole word of the article),
+    so auditing many claims costs about the article's length plus the quotes' lengths, not their product.
+    """
+
+    def __init__(self, article: str) -> None:
+        parts: list[str] = []
+        self._starts: list[int] = []
+        """Offset of each word in the joined text."""
+        self._lines: list[int] = []
+        """Line of each word in the article."""
+        self._where: dict[str, list[int]] = {}
+        """Word → indexes of its occurrences, in order."""
+        offset, line = 0, 1
+        for match in re.finditer(r"\S+|\n", article):
+            word = match.group()
+            if word == "\n":
+                line += 1
+                continue
+            self._where.setdefault(word, []).append(len(parts))
+            parts.append(word)
+            self._starts.append(offset)
+            self._lines.append(line)
+            offset += len(word) + 1
+        self._joined = " ".join(parts)
+        self._found: dict[str, int | None] = {}
+
+    def line(self, quote: str) -> int | None:
+        """1-based line where the quote first starts, or None."""
+        words = quote.split()
+        key = " ".join(words)
+        if key not in self._found:
+            self._found[key] = self._search(words, key)
+        return self._found[key]
+
+    def _search(self, words: list[str], key: str) -> int | None:
+        if not words:
+            return None
+        if len(words) < 3:
+            at = self._joined.find(key)
+            return None if at < 0 else self._line_at(at)
+        # Inner words match whole article words; the first may end one and the last begin one.
+        inner = range(1, len(words) - 1)
+        anchor = min(inner, key=lambda i: len(self._where.get(words[i], ())))
+        before = len(" ".join(words[:anchor])) + 1  # characters of the quote ahead of the anchor word
+        for index in self._where.get(words[anchor], ()):
+            start = self._starts[index] - before
+            if start >= 0 and self._joined.startswith(key, start):
+                return self._line_at(start)
+        return None
+
+    def _line_at(self, offset: int) -> int:
+        return self._lines[bisect.bisect_right(self._starts, offset) - 1]
+
+
+def _claim_lines(text: str) -> list[dict[str, int]]:
+    """Line of each key of each claim ("" → the claim itself), from one pass over the parser's events.
+
+    Events, not a composed tree: composing resolves every scalar's tag in Python, which took longer than the
+    audit itself on a large claims file; and one pass replaces a full parse per looked-up line.
+    """
+    lines: list[dict[str, int]] = []
+    # One frame per open collection: [is_mapping, next scalar is a key, key that opened it].
+    stack: list[list[Any]] = []
+    key: str | None = None
+    try:
+        for event in yaml.parse(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+            line = event.start_mark.line + 1
+            path = [frame[2] for frame in stack]
+            if isinstance(event, yaml.ScalarEvent | yaml.CollectionStartEvent | yaml.AliasEvent):
+                top = stack[-1] if stack else None
+                is_key = top is not None and top[0] and top[1]
+                if top is not None and top[0]:
+                    top[1] = not top[1]  # mappings alternate key, value
+                if is_key and isinstance(event, yaml.ScalarEvent):
+                    key = event.value
+                    # A key of a claim: root mapping → "claims" sequence → the claim's mapping.
+                    if len(stack) == 3 and path[1] == "claims" and lines:
+                        lines[-1].setdefault(key, line)
+                    continue
+                if len(stack) == 2 and path[1] == "claims" and not stack[1][0]:
+                    lines.append({"": line})
+                if isinstance(event, yaml.CollectionStartEvent):
+                    opened_by = key if top is not None and top[0] else None
+                    stack.append([isinstance(event, yaml.MappingStartEvent), True, opened_by])
+                key = None
+            elif isinstance(event, yaml.CollectionEndEvent):
+                stack.pop()
+    except yaml.YAMLError:
+        return lines
+    return lines
 
 
 def _tolerances(claim: Claim, printed: Span, computed: Span | None) -> tuple[Decimal, Decimal, str]:
@@ -165,8 +257,7 @@ def matches(printed: Span, computed: Span, relation: Relation, tol_low: Decimal,
     return abs(printed.low - computed.low) <= tol_low and abs(printed.high - computed.high) <= tol_high
 
 
-def _compute(call_text: str, functions: Functions, path: Path, line: int | None) -> tuple[Figure | None, str | None]:
-    call = parse_expression(call_text, path=path, line=line)
+def _compute(call: Call, functions: Functions, path: Path, line: int | None) -> tuple[Figure | None, str | None]:
     try:
         figure = evaluate(call, functions, path=path, line=line)
     except NoPriceError as exc:
@@ -179,17 +270,19 @@ def _compute(call_text: str, functions: Functions, path: Path, line: int | None)
 def audit(article_path: Path, claims_path: Path, catalog: Catalog, as_of: date | None = None) -> AuditReport:
     """Check every claim of the claims file against the article text and the catalog's prices."""
     on = as_of or date.today()
-    # One read serves both validation and line lookup, so the lines point into the text that was validated.
+    # One read serves validation and line lookup, so the lines point into the text that was validated.
     claims_text = read_text(claims_path)
     claims = validate(ClaimsFile, parse_yaml(claims_text, claims_path), claims_path, claims_text)
-    article = read_markdown(article_path)
+    claim_lines = _claim_lines(claims_text)
+    quotes = QuoteIndex(read_markdown(article_path))
     today, then = Functions(catalog, on), Functions(catalog, claims.article_date)
     results = []
     for index, claim in enumerate(claims.claims):
         def line_of(name: str, index: int = index) -> int | None:
-            return locate(claims_text, ("claims", index, name))
+            fields = claim_lines[index] if index < len(claim_lines) else {}
+            return fields.get(name, fields.get(""))
 
-        article_line = _quote_line(article, claim.quote)
+        article_line = quotes.line(claim.quote)
         if article_line is None:
             raise InputError(
                 f"claim {claim.id}: the quote is not in {article_path}; update the claim to the published text",
@@ -203,8 +296,9 @@ def audit(article_path: Path, claims_path: Path, catalog: Catalog, as_of: date |
                     f"claim {claim.id}: printed figure {end} does not appear in its quote", path=claims_path,
                     line=line_of("printed"),
                 )
-        computed, why_not_today = _compute(claim.compute, today, claims_path, line_of("compute"))
-        earlier, why_not_then = _compute(claim.compute, then, claims_path, line_of("compute"))
+        call = parse_expression(claim.compute, path=claims_path, line=line_of("compute"))  # once, for both dates
+        computed, why_not_today = _compute(call, today, claims_path, line_of("compute"))
+        earlier, why_not_then = _compute(call, then, claims_path, line_of("compute"))
         tol_low, tol_high, tol_text = _tolerances(claim, printed, computed.value if computed else None)
         ok_today = computed is not None and matches(printed, computed.value, claim.relation, tol_low, tol_high)  # type: ignore[arg-type]
         if earlier is not None and claim.tolerance_percent is not None:
@@ -213,7 +307,8 @@ def audit(article_path: Path, claims_path: Path, catalog: Catalog, as_of: date |
             then_low, then_high = tol_low, tol_high
         ok_then = earlier is not None and matches(printed, earlier.value, claim.relation, then_low, then_high)  # type: ignore[arg-type]
         status: Status = "ok" if ok_today else "stale" if ok_then else "wrong"
-        notes = []
+        # The claim's own note (why it is computed this way) comes first; then why a side has no figure.
+        notes = [" ".join(claim.note.split())] if claim.note and claim.note.strip() else []
         if why_not_today:
             notes.append(f"no price in force on {on}: {why_not_today}")
         if why_not_then:

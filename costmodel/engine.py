@@ -11,7 +11,7 @@ from costmodel.catalog import Catalog
 from costmodel.errors import InputError, NoPriceError
 from costmodel.schema import PRICE_FIELDS, PricePeriod, Scenario, Sku, Stack, StackComponent
 from costmodel.span import EXACT, Span
-from costmodel.usage import METERS, Profile, component_usage, gpu_sizing, is_monthly, profile
+from costmodel.usage import DURATION_FIELDS, METERS, Profile, component_usage, gpu_sizing, is_monthly, profile
 from costmodel.whatif import PriceChange, apply_price_changes, apply_settings
 
 
@@ -181,7 +181,8 @@ def turn_series(
     p = profile(scenario, EXACT)
     if component.role not in {"llm", "audio-llm"} or not p.turns.is_point or p.turns.low > MAX_ITEMISED_TURNS:
         return []
-    if component.role == "audio-llm" and (period.usd_per_audio_minute or period.usd_per_audio_second):
+    # Billed by duration (even at a price of 0, which is a price): no token series to itemise.
+    if component.role == "audio-llm" and any(getattr(period, name) is not None for name in DURATION_FIELDS):
         return []
     if any(not getattr(p, name).is_point for name in vars(p)):
         return []

@@ -11,13 +11,19 @@ JSON never rounds: money is an exact decimal string.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, localcontext
+from enum import Enum
+from pathlib import PurePath
 from typing import Any, Literal
+
+from pydantic import BaseModel
 
 from costmodel.safe_text import csv_cell, json_text, markdown, one_line
 from costmodel.span import Span
@@ -82,18 +88,37 @@ def span_json(value: Span | None) -> dict[str, str] | None:
 
 
 def to_json(value: Any) -> Any:
-    """Exact, stable JSON: Spans as {low, high} strings, Decimals as strings, dates ISO."""
+    """Exact, stable JSON: Spans as {low, high} strings, Decimals as strings, dates ISO.
+
+    Every JSON document goes through here, so any value a result can hold is handled once for all commands:
+    pydantic models (a Range is {low, high}, like a Span) and dataclasses become objects of their fields.
+    """
     if isinstance(value, Span):
         return span_json(value)
     if isinstance(value, Decimal):
         return plain(value)
     if isinstance(value, date):
         return value.isoformat()
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        # JSON has no NaN or infinity (json.dumps would write the invalid tokens NaN and Infinity).
+        return value if math.isfinite(value) else None
     if isinstance(value, dict):
         return {str(k): to_json(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [to_json(v) for v in value]
-    return value
+    if isinstance(value, set | frozenset):
+        return sorted((to_json(v) for v in value), key=str)
+    if isinstance(value, Enum):
+        return to_json(value.value)
+    if isinstance(value, PurePath):
+        return str(value)
+    if isinstance(value, BaseModel):
+        return to_json({name: getattr(value, name) for name in type(value).model_fields})
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return to_json({f.name: getattr(value, f.name) for f in dataclasses.fields(value)})
+    raise TypeError(f"no JSON form for {type(value).__name__}")
 
 
 def dump_json(document: dict[str, Any]) -> str:

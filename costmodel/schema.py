@@ -235,6 +235,9 @@ class Throughput(Sourced):
             raise ValueError("give exactly one of real_time_factor (asr) or output_tokens_per_second (llm)")
         if quantity_low(self.concurrent_streams) <= 0:
             raise ValueError("concurrent_streams must be above 0")
+        # GPU work is output tokens ÷ this rate: at 0 no number of GPUs does the work (and the division fails).
+        if self.output_tokens_per_second is not None and quantity_low(self.output_tokens_per_second) <= 0:
+            raise ValueError("output_tokens_per_second must be above 0")
         return self
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import site
 import subprocess
 import sys
 import zipfile
@@ -29,12 +30,29 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return built
 
 
+def dependency_dirs() -> list[str]:
+    """The running interpreter's site-packages: where the README's `pip install` put costmodel's dependencies.
+
+    Not the base interpreter's: a venv made with system site packages would see whatever the machine had
+    before the install (another pydantic, say), and the wheel would be tested against the wrong libraries.
+    """
+    user = [site.getusersitepackages()] if site.ENABLE_USER_SITE else []
+    dirs = [str(Path(d).resolve()) for d in [*site.getsitepackages(), *user] if Path(d).is_dir()]
+    return list(dict.fromkeys(dirs))
+
+
 @pytest.fixture(scope="module")
 def venv(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A fresh venv that sees the system's dependencies but has costmodel only from the wheel."""
+    """A fresh, isolated venv with costmodel only from the wheel and its dependencies from the running interpreter."""
     home = tmp_path_factory.mktemp("venv")
-    done = run(sys.executable, "-m", "venv", "--system-site-packages", home, cwd=home)
+    done = run(sys.executable, "-m", "venv", home, cwd=home)
     assert done.returncode == 0, done.stderr
+    done = run(home / "bin" / "python", "-c", "import sysconfig; print(sysconfig.get_path('purelib'))", cwd=home)
+    assert done.returncode == 0, done.stderr
+    # Plain path lines are appended after the venv's own site-packages, so the wheel's costmodel comes first;
+    # .pth files inside those folders are not run (an editable install's hook cannot pull the checkout in).
+    (Path(done.stdout.strip()) / "_running_interpreter.pth").write_text("\n".join(dependency_dirs()) + "\n",
+                                                                       encoding="utf-8")
     done = run(home / "bin" / "python", "-m", "pip", "install", "-q", "--no-deps", "--no-index", "--force-reinstall",
                wheel, cwd=home)
     assert done.returncode == 0, done.stderr
@@ -95,3 +113,18 @@ def test_installed_schema_matches_committed(venv: Path, elsewhere: tuple[Path, d
     done = run(venv / "bin" / "python", "-m", "costmodel", "schema", "stack", cwd=cwd, env=env)
     assert done.returncode == 0, done.stderr
     assert done.stdout == (ROOT / "schemas" / "stack.schema.json").read_text(encoding="utf-8")
+
+
+def test_installed_sees_the_running_interpreters_dependencies(venv: Path,
+                                                              elsewhere: tuple[Path, dict[str, str]]) -> None:
+    # The libraries the wheel runs on in the test venv are the very files the README's install put here, not
+    # the base interpreter's (which may hold another pydantic, or none at all).
+    import pydantic
+    import yaml
+
+    cwd, env = elsewhere
+    done = run(venv / "bin" / "python", "-c", "import pydantic, yaml; print(pydantic.__file__); print(yaml.__file__)",
+               cwd=cwd, env=env)
+    assert done.returncode == 0, done.stderr
+    assert [Path(line).resolve() for line in done.stdout.splitlines()] == [
+        Path(pydantic.__file__).resolve(), Path(yaml.__file__).resolve()]

@@ -27,6 +27,7 @@ from costmodel.cli.common import (
 from costmodel.errors import InputError
 from costmodel.render import PER_CALL_PLACES, Column, dump_json, money, span_text, table
 from costmodel.safe_text import for_format
+from costmodel.sweep import MAX_SWEEP_POINTS
 from costmodel.whatif import parse_number
 
 SHOWN_CROSSINGS = 20
@@ -267,7 +268,8 @@ def sweep_text(result: Any, fmt: str) -> str:
 @click.argument("scenario")
 @click.option("--vary", required=True, metavar="FIELD=START:STOP[:STEP]",
               help="Input to sweep: a scenario field or SKU.FIELD price (USD). Without STEP: "
-              f"{TABLE_POINTS} points in the table, {PLOT_POINTS} in the chart.")
+              f"{TABLE_POINTS} points in the table, {PLOT_POINTS} in the chart; with STEP (or over turns) "
+              f"at most {MAX_SWEEP_POINTS:,} points.")
 @click.option("--stacks", metavar="A,B,...", help="Only these stacks (default: every stack with prices in force).")
 @click.option("--log", "log", is_flag=True, help="Space points evenly on a log scale (START above 0).")
 @click.option("--plot", type=OutputPath(allow_stdout=False), metavar="FILE.png|FILE.svg",
@@ -320,6 +322,9 @@ def _quantity(value: Any) -> str:
 
 
 def sensitivity_document(result: Any) -> dict[str, Any]:
+    """The JSON shape of `sensitivity`: every value an exact {low, high} pair, a point or a range alike."""
+    from costmodel.span import Span
+
     return {
         "command": "sensitivity",
         "costmodel_version": __version__,
@@ -331,7 +336,9 @@ def sensitivity_document(result: Any) -> dict[str, Any]:
         "per_call": result.per_call,
         "rows": [
             {
-                "input": row.name, "kind": row.kind, "base": row.base_value, "down": row.down_value, "up": row.up_value,
+                # One shape for every row, so a reader need not test whether an input was given as a range.
+                "input": row.name, "kind": row.kind, "base": Span.of(row.base_value), "down": Span.of(row.down_value),
+                "up": Span.of(row.up_value),
                 "per_call_down": row.per_call_down, "per_call_up": row.per_call_up, "swing": row.swing,
             }
             for row in result.rows

@@ -301,11 +301,15 @@ def audit_text(report: Any, fmt: str) -> str:
         Column("then", f"computed {report.article_date}", "right"),
         Column("tolerance", "tolerance"), Column("status", "status"),
     ]
-    if any(r["note"] for r in rows):
-        columns.append(Column("note", "note"))
-    body = table(rows, columns, fmt)  # type: ignore[arg-type]
     if fmt == "csv":
-        return body
+        if any(r["note"] for r in rows):
+            columns.append(Column("note", "note"))
+        return table(rows, columns, fmt)
+    body = table(rows, columns, fmt)  # type: ignore[arg-type]
+    # Notes are prose: under the table, one per claim, rather than a column that would stretch every row.
+    notes = [f"- {r['claim']}: {r['note']}" for r in rows if r["note"]]
+    if notes:
+        body += "\nNotes:\n" + "\n".join(notes) + "\n"
     counts = report.counts()
     bold = "**" if fmt == "markdown" else ""
     head = (f"{bold}Audit of {for_format(str(report.article), fmt)}: {for_format(report.title, fmt)}{bold}\n"
