@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from costmodel.catalog import Catalog, bundled_dir, load_catalog
+from costmodel.data.catalog import Catalog, bundled_dir, load_catalog
 
 
 @pytest.fixture(scope="session")

@@ -10,10 +10,10 @@ from typing import Any, TypeVar
 
 import click
 
-from costmodel.catalog import PRICING_ENV, SCENARIOS_ENV, Catalog, load_catalog
+from costmodel.core.whatif import PriceChange, parse_price_change, parse_settings
+from costmodel.data.catalog import PRICING_ENV, SCENARIOS_ENV, Catalog, load_catalog
 from costmodel.errors import InputError, UnknownIdError
-from costmodel.render import FORMATS
-from costmodel.whatif import PriceChange, parse_price_change, parse_settings
+from costmodel.views.formatting import FORMATS
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -129,7 +129,7 @@ def emit(text: str, output: Path | None, catalog: Catalog | None = None) -> None
     if output is None:
         click.echo(text, nl=False)
         return
-    from costmodel.output import write_atomic
+    from costmodel.views.files import write_atomic
 
     write_atomic(output, text, protected=catalog.files if catalog else ())
     click.echo(f"wrote {output}", err=True)

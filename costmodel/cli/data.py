@@ -12,16 +12,16 @@ from typing import Any, ClassVar
 import click
 
 from costmodel import __version__
-from costmodel.catalog import Catalog, check_references, load_pricing, load_scenarios, price_in_force
-from costmodel.catalog import pricing_dir as _pricing_folder
-from costmodel.catalog import scenarios_dir as _scenarios_folder
 from costmodel.cli.common import as_of_option, catalog_for, data_options, emit, format_option, output_option
+from costmodel.core.interval import Span
+from costmodel.data.catalog import Catalog, check_references, load_pricing, load_scenarios, price_in_force
+from costmodel.data.catalog import pricing_dir as _pricing_folder
+from costmodel.data.catalog import scenarios_dir as _scenarios_folder
+from costmodel.data.json_schema import FORMATS
+from costmodel.data.models import PRICE_FIELDS, FxSheet, PriceSheet, Range, Scenario, Stack
+from costmodel.data.reader import load_model, load_yaml
 from costmodel.errors import InputError, NoPriceError
-from costmodel.load import load_model, load_yaml
-from costmodel.render import Column, dump_json, quantity_text, table
-from costmodel.schema import PRICE_FIELDS, FxSheet, PriceSheet, Range, Scenario, Stack
-from costmodel.schemas import FORMATS
-from costmodel.span import Span
+from costmodel.views.formatting import Column, dump_json, quantity_text, table
 
 FILE_KINDS = {"skus": PriceSheet, "components": Stack, "rates": FxSheet}
 """A top-level key that identifies a file's format; anything else is read as a scenario."""
@@ -244,10 +244,10 @@ def prices(ctx: click.Context, provider: str | None, kind: str | None, as_of: da
               help="Write every schema to DIR/<name>.schema.json instead of printing one.")
 def schema(name: str | None, write_dir: Path | None) -> None:
     """Print the JSON Schema of a file format (pricesheet, scenario, stack, fx, claims), generated from the models."""
-    from costmodel.schemas import schema_json
+    from costmodel.data.json_schema import schema_json
 
     if write_dir is not None:
-        from costmodel.output import write_atomic
+        from costmodel.views.files import write_atomic
 
         for each in FORMATS:
             write_atomic(write_dir / f"{each}.schema.json", schema_json(each))
@@ -263,8 +263,8 @@ def schema(name: str | None, write_dir: Path | None) -> None:
 @data_options
 def scenarios(fmt: str, pricing_dir: Path | None, scenarios_dir: Path | None) -> None:
     """List the call profiles (scenarios) with their volumes and lengths."""
-    from costmodel.catalog import Catalog
-    from costmodel.catalog import scenarios_dir as folder
+    from costmodel.data.catalog import Catalog
+    from costmodel.data.catalog import scenarios_dir as folder
 
     catalog = Catalog()
     load_scenarios(folder(scenarios_dir), catalog)

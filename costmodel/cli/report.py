@@ -15,7 +15,8 @@ from costmodel.cli.common import (
     split_ids,
     whatif_options,
 )
-from costmodel.report import build_report, document_kind, render_report
+from costmodel.views.report import render_report
+from costmodel.views.report.build import build_report, document_kind
 
 
 @click.command()
@@ -42,7 +43,7 @@ def report(scenario: str, stacks: str | None, as_of: date | None, currency: str,
     result = build_report(catalog, scenario, split_ids(stacks), as_of=run.as_of, currency=currency,
                           settings=run.settings, price_changes=run.price_changes)
     documents = render_report(result, kind, image_stem=output.stem)
-    from costmodel.output import write_atomic
+    from costmodel.views.files import write_atomic
 
     # Images first, the document last: a reader never finds a report whose images are missing.
     for name, text in documents.items():

@@ -22,9 +22,9 @@ from costmodel.cli.common import (
     split_ids,
     whatif_options,
 )
+from costmodel.core.whatif import parse_number
 from costmodel.errors import InputError
-from costmodel.render import PER_CALL_PLACES, Column, dump_json, money, span_text, table
-from costmodel.whatif import parse_number
+from costmodel.views.formatting import PER_CALL_PLACES, Column, dump_json, money, span_text, table
 
 SHOWN_CROSSINGS = 20
 TABLE_POINTS = 11
@@ -47,8 +47,8 @@ def _value_text(value: float) -> str:
 
 
 def _exact(value: float) -> str:
-    from costmodel.render import plain
-    from costmodel.sweep import decimal_of
+    from costmodel.analyses.sweep import decimal_of
+    from costmodel.views.formatting import plain
 
     return plain(decimal_of(value))
 
@@ -56,14 +56,14 @@ def _exact(value: float) -> str:
 def _plot_format(plot: Path | None) -> str | None:
     if plot is None:
         return None
-    from costmodel.plots import check_plot_path
+    from costmodel.views.charts import check_plot_path
 
     return check_plot_path(str(plot))
 
 
 def _check_outputs(catalog: Any, *targets: Path | None) -> None:
     # With two outputs (-o and --plot), refuse a bad one before writing the other.
-    from costmodel.output import check_target
+    from costmodel.views.files import check_target
 
     for target in targets:
         if target is not None:
@@ -71,8 +71,8 @@ def _check_outputs(catalog: Any, *targets: Path | None) -> None:
 
 
 def _write_plot(figure: Any, plot: Path, fmt: str, catalog: Any) -> None:
-    from costmodel.output import write_atomic
-    from costmodel.plots import figure_bytes
+    from costmodel.views.charts import figure_bytes
+    from costmodel.views.files import write_atomic
 
     write_atomic(plot, figure_bytes(figure, fmt), protected=catalog.files)
     click.echo(f"wrote {plot}", err=True)
@@ -194,8 +194,8 @@ def breakeven(scenario: str, stack_a: str, stack_b: str, over: str, between: str
     Solved in closed form between GPU and billing steps (linear in volume, prices and audio seconds,
     quadratic in turns); every crossing in the range is reported.
     """
-    from costmodel.breakeven import breakeven as solve
-    from costmodel.sweep import parse_field
+    from costmodel.analyses.breakeven import breakeven as solve
+    from costmodel.analyses.sweep import parse_field
 
     window = _parse_between(between)
     context = costing(pricing_dir, scenarios_dir, settings, prices, as_of, currency)
@@ -253,7 +253,7 @@ def sweep_text(result: Any, fmt: str) -> str:
             if fmt == "csv":
                 row[stack] = _exact(low) if low == high else f"{_exact(low)}..{_exact(high)}"
             else:
-                from costmodel.span import Span
+                from costmodel.core.interval import Span
 
                 row[stack] = span_text(Span(Decimal(repr(float(low))), Decimal(repr(float(high)))), PER_CALL_PLACES)
         rows.append(row)
@@ -284,8 +284,8 @@ def sweep(scenario: str, vary: str, stacks: str | None, log: bool, plot: Path | 
           currency: str, settings: tuple[str, ...], prices: tuple[str, ...], fmt: str, output: Path | None,
           pricing_dir: Path | None, scenarios_dir: Path | None) -> None:
     """Cost per call of each stack as one input varies; --plot draws the chart with break-evens marked."""
-    from costmodel.sweep import parse_field, sweep_values
-    from costmodel.sweep import sweep as run_sweep
+    from costmodel.analyses.sweep import parse_field, sweep_values
+    from costmodel.analyses.sweep import sweep as run_sweep
 
     plot_format = _plot_format(plot)
     name, start, stop, step = _parse_vary(vary)
@@ -301,8 +301,8 @@ def sweep(scenario: str, vary: str, stacks: str | None, log: bool, plot: Path | 
     options: dict[str, Any] = {"as_of": on, "currency": currency, "settings": overrides, "price_changes": changes}
     result = run_sweep(catalog, scenario, target, values, split_ids(stacks), **options)
     if plot is not None and plot_format is not None:
-        from costmodel.breakeven import sweep_breakevens
-        from costmodel.plots import sweep_figure
+        from costmodel.analyses.breakeven import sweep_breakevens
+        from costmodel.views.charts import sweep_figure
 
         dense = result
         if step is None and target.name != "turns":
@@ -317,8 +317,8 @@ def sweep(scenario: str, vary: str, stacks: str | None, log: bool, plot: Path | 
 
 
 def _quantity(value: Any) -> str:
-    from costmodel.render import quantity_text
-    from costmodel.span import Span
+    from costmodel.core.interval import Span
+    from costmodel.views.formatting import quantity_text
 
     return quantity_text(Span.of(value))
 
@@ -385,8 +385,8 @@ def sensitivity(scenario: str, stack: str, by: str, plot: Path | None, as_of: da
                 settings: tuple[str, ...], prices: tuple[str, ...], fmt: str, output: Path | None,
                 pricing_dir: Path | None, scenarios_dir: Path | None) -> None:
     """Which inputs and prices move one stack's per-call cost most: each moved ±X% alone, largest first."""
-    from costmodel.sensitivity import parse_step
-    from costmodel.sensitivity import sensitivity as run
+    from costmodel.analyses.sensitivity import parse_step
+    from costmodel.analyses.sensitivity import sensitivity as run
 
     plot_format = _plot_format(plot)
     step = parse_step(by)
@@ -395,7 +395,7 @@ def sensitivity(scenario: str, stack: str, by: str, plot: Path | None, as_of: da
     _check_outputs(catalog, plot, output)
     result = run(catalog, scenario, stack, step, as_of=on, currency=currency, settings=overrides, price_changes=changes)
     if plot is not None and plot_format is not None:
-        from costmodel.plots import tornado_figure
+        from costmodel.views.charts import tornado_figure
 
         _write_plot(tornado_figure(result), plot, plot_format, catalog)
     emit(dump_json(sensitivity_document(result)) if fmt == "json" else sensitivity_text(result, fmt), output, catalog)

@@ -1,7 +1,7 @@
 """Audit a published article's figures: recompute each from its stated assumptions and classify it.
 
 Input: the article's text and a claims file (ClaimsFile, YAML). Each claim quotes the printed text, states the
-printed figure, and says how to compute it in the template language (costmodel.template). The quote must
+printed figure, and says how to compute it in the template language (costmodel.writers.template). The quote must
 appear in the article and contain the printed figure, so claims cannot drift from the text.
 
 Status, per claim (README "Writers"):
@@ -25,12 +25,12 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from costmodel.catalog import Catalog
+from costmodel.core.interval import Span
+from costmodel.data.catalog import Catalog
+from costmodel.data.models import NAME_PATTERN, Model, NonNegativeNumber, Quantity
+from costmodel.data.reader import load_model, locate, read_text
 from costmodel.errors import InputError, NoPriceError
-from costmodel.load import load_model, locate, read_text
-from costmodel.schema import NAME_PATTERN, Model, NonNegativeNumber, Quantity
-from costmodel.span import Span
-from costmodel.template import Figure, Functions, evaluate, parse_expression, read_markdown
+from costmodel.writers.template import Figure, Functions, evaluate, parse_expression, read_markdown
 
 Status = Literal["ok", "wrong", "stale"]
 Relation = Literal["about", "at_most", "at_least"]

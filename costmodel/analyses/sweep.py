@@ -12,12 +12,12 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from costmodel.catalog import Catalog
+from costmodel.core.interval import Span, VectorOps
+from costmodel.core.usage import METERS, component_usage, gpu_sizing, is_monthly, profile
+from costmodel.core.whatif import PRICE_ALIASES, TWIN_FIELDS, PriceChange, apply_price_changes, apply_settings
+from costmodel.data.catalog import Catalog
+from costmodel.data.models import PRICE_FIELDS, SCENARIO_FIELDS, PricePeriod, Scenario, Sku, Stack, StackComponent
 from costmodel.errors import InputError, NoPriceError, UnknownIdError
-from costmodel.schema import PRICE_FIELDS, SCENARIO_FIELDS, PricePeriod, Scenario, Sku, Stack, StackComponent
-from costmodel.span import Span, VectorOps
-from costmodel.usage import METERS, component_usage, gpu_sizing, is_monthly, profile
-from costmodel.whatif import PRICE_ALIASES, TWIN_FIELDS, PriceChange, apply_price_changes, apply_settings
 
 if TYPE_CHECKING:
     import numpy

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from costmodel.data.models import FxPeriod, FxSheet, PricePeriod, PriceSheet, Scenario, Sku, Stack
+from costmodel.data.reader import load_model, locate, read_text
 from costmodel.errors import InputError, NoPriceError, UnknownIdError
-from costmodel.load import load_model, locate, read_text
-from costmodel.schema import FxPeriod, FxSheet, PricePeriod, PriceSheet, Scenario, Sku, Stack
 
 PRICING_ENV = "COSTMODEL_PRICING"
 SCENARIOS_ENV = "COSTMODEL_SCENARIOS"
@@ -28,7 +28,7 @@ ROLE_KINDS = {
 
 def bundled_dir(name: str) -> Path:
     """A bundled data folder: inside the installed wheel, or at the top of a source checkout."""
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent  # costmodel/, two levels above this file
     inside = package / "_data" / name
     return inside if inside.is_dir() else package.parent / name
 

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
+from costmodel.core.interval import Ops, Span
+from costmodel.data.models import PricePeriod, Scenario, Sku, StackComponent
 from costmodel.errors import InputError
-from costmodel.schema import PricePeriod, Scenario, Sku, StackComponent
-from costmodel.span import Ops, Span
 
 T = TypeVar("T")
 

@@ -6,9 +6,9 @@ Data strings are made inert for Markdown renderers: `|` and line breaks cannot b
 
 from __future__ import annotations
 
-from costmodel.render import Column, table
-from costmodel.report import Report
-from costmodel.report_rows import (
+from costmodel.views.formatting import Column, table
+from costmodel.views.report.build import Report
+from costmodel.views.report.rows import (
     Table,
     assumptions_table,
     breakdown_table,

@@ -13,12 +13,12 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
-from costmodel.catalog import Catalog
-from costmodel.engine import estimate
+from costmodel.analyses.estimate import estimate
+from costmodel.core.interval import Span, float_ends
+from costmodel.core.whatif import PriceChange, apply_settings, parse_number
+from costmodel.data.catalog import Catalog
+from costmodel.data.models import SCENARIO_FIELDS, Range, Scenario
 from costmodel.errors import InputError
-from costmodel.schema import SCENARIO_FIELDS, Range, Scenario
-from costmodel.span import Span, float_ends
-from costmodel.whatif import PriceChange, apply_settings, parse_number
 
 if TYPE_CHECKING:
     import pandas

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from costmodel.schema import SCHEMAS, Model
+from costmodel.data.models import SCHEMAS, Model
 
 FORMATS: tuple[str, ...] = tuple(sorted([*SCHEMAS, "claims"]))
 """Every YAML format costmodel reads: the data formats, and the audit's claims files."""
@@ -13,7 +13,7 @@ FORMATS: tuple[str, ...] = tuple(sorted([*SCHEMAS, "claims"]))
 def format_model(name: str) -> type[Model]:
     """The pydantic model of a format (claims lives with the audit, imported only when asked for)."""
     if name == "claims":
-        from costmodel.audit import ClaimsFile
+        from costmodel.writers.audit import ClaimsFile
 
         return ClaimsFile
     return SCHEMAS[name]

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from costmodel import schema
+from costmodel.data import models as schema
 from costmodel.errors import InputError, suggest
 
 MAX_FILE_BYTES = 8 * 1024 * 1024

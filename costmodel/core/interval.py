@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 from typing import Any, Protocol, TypeVar
 
-from costmodel.schema import Range
+from costmodel.data.models import Range
 
 Number = Decimal | int
 

@@ -7,12 +7,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
-from costmodel.catalog import Catalog
+from costmodel.core.interval import EXACT, Span
+from costmodel.core.usage import METERS, Profile, component_usage, gpu_sizing, is_monthly, profile
+from costmodel.core.whatif import PriceChange, apply_price_changes, apply_settings
+from costmodel.data.catalog import Catalog
+from costmodel.data.models import PRICE_FIELDS, PricePeriod, Scenario, Sku, Stack, StackComponent
 from costmodel.errors import InputError, NoPriceError
-from costmodel.schema import PRICE_FIELDS, PricePeriod, Scenario, Sku, Stack, StackComponent
-from costmodel.span import EXACT, Span
-from costmodel.usage import METERS, Profile, component_usage, gpu_sizing, is_monthly, profile
-from costmodel.whatif import PriceChange, apply_price_changes, apply_settings
 
 
 @dataclass(frozen=True)

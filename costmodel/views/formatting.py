@@ -16,7 +16,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
-from costmodel.span import Span
+from costmodel.core.interval import Span
 
 FORMATS = ("table", "markdown", "csv", "json")
 Format = Literal["table", "markdown", "csv", "json"]

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from html import escape
 
-from costmodel.render import plain
-from costmodel.report import Report
-from costmodel.report_rows import (
+from costmodel.views.formatting import plain
+from costmodel.views.report.build import Report
+from costmodel.views.report.rows import (
     Cell,
     Table,
     assumptions_table,

@@ -9,9 +9,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from costmodel.data.models import PRICE_FIELDS, SCENARIO_FIELDS, PricePeriod, Range, Scenario
+from costmodel.data.reader import RANGE_RULE, out_of_range
 from costmodel.errors import InputError, UnknownIdError
-from costmodel.load import RANGE_RULE, out_of_range
-from costmodel.schema import PRICE_FIELDS, SCENARIO_FIELDS, PricePeriod, Range, Scenario
 
 PRICE_ALIASES: dict[str, str] = {
     name.removeprefix("usd_per_").removeprefix("million_").removesuffix("_tokens"): name for name in PRICE_FIELDS
