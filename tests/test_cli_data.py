@@ -409,7 +409,7 @@ def test_every_command_help_runs(runner: CliRunner, path: str) -> None:
 
 
 def test_every_schema_field_has_a_description() -> None:
-    from costmodel.writers.audit import Claim, ClaimsFile
+    from costmodel.data.claims import Claim, ClaimsFile
 
     models = [*vars(costmodel.data.models).values(), Claim, ClaimsFile]
     for model in models:

@@ -11,9 +11,9 @@ FORMATS: tuple[str, ...] = tuple(sorted([*SCHEMAS, "claims"]))
 
 
 def format_model(name: str) -> type[Model]:
-    """The pydantic model of a format (claims lives with the audit, imported only when asked for)."""
+    """The pydantic model of a format (the claims format is imported only when asked for)."""
     if name == "claims":
-        from costmodel.writers.audit import ClaimsFile
+        from costmodel.data.claims import ClaimsFile
 
         return ClaimsFile
     return SCHEMAS[name]
