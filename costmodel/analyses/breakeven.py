@@ -23,7 +23,7 @@ from datetime import date
 from typing import Any, Literal
 
 from costmodel.analyses.sweep import POSITIVE_FIELDS, Field, Prepared, SweepResult, evaluate, parse_field, prepare
-from costmodel.core.interval import VectorOps
+from costmodel.core.backends import VectorOps
 from costmodel.core.whatif import PriceChange
 from costmodel.data.catalog import Catalog
 from costmodel.data.models import Scenario, quantity_high

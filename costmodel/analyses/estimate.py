@@ -7,7 +7,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
-from costmodel.core.interval import EXACT, Span
+from costmodel.core.backends import EXACT
+from costmodel.core.interval import Span
 from costmodel.core.usage import METERS, Profile, component_usage, gpu_sizing, is_monthly, profile
 from costmodel.core.whatif import PriceChange, apply_price_changes, apply_settings
 from costmodel.data.catalog import Catalog

@@ -12,7 +12,8 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from costmodel.core.interval import Span, VectorOps
+from costmodel.core.backends import VectorOps
+from costmodel.core.interval import Span
 from costmodel.core.usage import METERS, component_usage, gpu_sizing, is_monthly, profile
 from costmodel.core.whatif import PRICE_ALIASES, TWIN_FIELDS, PriceChange, apply_price_changes, apply_settings
 from costmodel.data.catalog import Catalog

@@ -1,36 +1,43 @@
-"""Span, a closed interval of exact decimals, and the two numeric backends the usage formulas run on.
+"""Span, a closed interval [low, high] generic over its magnitude: exact Decimals, or numpy float64 arrays.
 
 Every quantity in costmodel is a Span: a point is a Span with low == high. All quantities and prices are
 non-negative, so interval arithmetic is simple and the result always contains every combination of the
 inputs (it may be wider than the tightest bound when one range feeds two terms; README "Ranges").
-The usage formulas are written once against `Ops`; `EXACT` evaluates them on Spans (compare, breakdown),
-`VECTOR` on numpy arrays (sweeps).
+`Span[Decimal]` is what compare and breakdown compute with; `Span[FloatArray]` is the vector backend's,
+where each end holds one value per swept point (a Python float where it is the same at every point: it
+broadcasts like a 0-d array, and costs far less).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_CEILING, Decimal
-from typing import Any, Protocol, TypeVar
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from costmodel.data.models import Range
 
-Number = Decimal | int
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
+    import numpy
+    from numpy.typing import NDArray
 
-def _dec(value: Number) -> Decimal:
-    return value if isinstance(value, Decimal) else Decimal(value)
+    FloatArray = NDArray[numpy.float64]
+
+M = TypeVar("M", Decimal, "FloatArray")
+"""A Span's magnitude: Decimal (exact) or a float64 array (vectorized)."""
 
 
 @dataclass(frozen=True, slots=True)
-class Span:
-    """An exact closed interval [low, high] of non-negative decimals."""
+class Span(Generic[M]):
+    """A closed interval [low, high] of non-negative magnitudes."""
 
-    low: Decimal
-    high: Decimal
+    low: M
+    high: M
 
     @staticmethod
-    def of(value: Decimal | Range | int | str | Span) -> Span:
+    def of(value: Decimal | Range | int | str | Span[Decimal]) -> Span[Decimal]:
+        """An exact Span from a number, a {low, high} Range or a Span."""
         if isinstance(value, Span):
             return value
         if isinstance(value, Range):
@@ -42,18 +49,19 @@ class Span:
     def is_point(self) -> bool:
         return bool(self.low == self.high) if isinstance(self.low, Decimal) else False
 
-    def _other(self, other: Span | Number) -> Span:
+    def _other(self, other: Span[M] | M | int) -> Span[M]:
         if isinstance(other, Span):
             return other
-        value = other if not isinstance(self.low, Decimal) or isinstance(other, Decimal) else _dec(other)
-        return Span(value, value)  # type: ignore[arg-type]
+        # A bare number is a point; an int becomes a Decimal on the exact side so no float ever enters it.
+        value: Any = Decimal(other) if isinstance(other, int) and isinstance(self.low, Decimal) else other
+        return Span(value, value)
 
-    def _both_points(self, o: Span) -> bool:
+    def _both_points(self, o: Span[M]) -> bool:
         # Same object at both ends (a point): every end-wise formula gives one value, so compute it once.
         # A pure speed-up for numpy sweeps (one array operation instead of four products and a reduction).
         return self.low is self.high and o.low is o.high
 
-    def __add__(self, other: Span | Number) -> Span:
+    def __add__(self, other: Span[M] | M | int) -> Span[M]:
         o = self._other(other)
         if self._both_points(o):
             point = self.low + o.low
@@ -62,17 +70,17 @@ class Span:
 
     __radd__ = __add__
 
-    def __sub__(self, other: Span | Number) -> Span:
+    def __sub__(self, other: Span[M] | M | int) -> Span[M]:
         o = self._other(other)
         if self._both_points(o):
             point = self.low - o.low
             return Span(point, point)
         return Span(self.low - o.high, self.high - o.low)
 
-    def __rsub__(self, other: Span | Number) -> Span:
+    def __rsub__(self, other: Span[M] | M | int) -> Span[M]:
         return self._other(other) - self
 
-    def __mul__(self, other: Span | Number) -> Span:
+    def __mul__(self, other: Span[M] | M | int) -> Span[M]:
         o = self._other(other)
         if self._both_points(o):
             point = self.low * o.low
@@ -82,7 +90,7 @@ class Span:
 
     __rmul__ = __mul__
 
-    def __truediv__(self, other: Span | Number) -> Span:
+    def __truediv__(self, other: Span[M] | M | int) -> Span[M]:
         o = self._other(other)
         if isinstance(o.low, Decimal) and o.low <= 0:
             raise ZeroDivisionError("division by a span that reaches zero")
@@ -92,24 +100,24 @@ class Span:
         quotients = (self.low / o.low, self.low / o.high, self.high / o.low, self.high / o.high)
         return Span(_least(quotients), _most(quotients))
 
-    def __rtruediv__(self, other: Span | Number) -> Span:
+    def __rtruediv__(self, other: Span[M] | M | int) -> Span[M]:
         return self._other(other) / self
 
-    def map(self, fn: Any) -> Span:
+    def map(self, fn: Callable[[M], M]) -> Span[M]:
         """Apply a non-decreasing function to both ends."""
         if self.low is self.high:
             point = fn(self.low)
             return Span(point, point)
         return Span(fn(self.low), fn(self.high))
 
-    def contains(self, other: Span) -> bool:
-        return self.low <= other.low and other.high <= self.high
+    def contains(self, other: Span[M]) -> bool:
+        return bool(self.low <= other.low) and bool(other.high <= self.high)
 
     def __str__(self) -> str:
         return str(self.low) if self.is_point else f"{self.low}–{self.high}"
 
 
-def float_ends(value: Span | Range | Decimal | int | None) -> tuple[float | None, float | None]:
+def float_ends(value: Span[Decimal] | Range | Decimal | int | None) -> tuple[float | None, float | None]:
     """(low, high) as floats for DataFrames and charts; (None, None) for a missing value."""
     if value is None:
         return None, None
@@ -118,100 +126,17 @@ def float_ends(value: Span | Range | Decimal | int | None) -> tuple[float | None
     return float(value), float(value)
 
 
-def _least(values: tuple[Any, ...]) -> Any:
+def _least(values: tuple[M, M, M, M]) -> M:
     if isinstance(values[0], Decimal):
         return min(values)
     import numpy
 
-    return numpy.minimum.reduce(numpy.broadcast_arrays(*values))
+    return numpy.minimum(numpy.minimum(values[0], values[1]), numpy.minimum(values[2], values[3]))
 
 
-def _most(values: tuple[Any, ...]) -> Any:
+def _most(values: tuple[M, M, M, M]) -> M:
     if isinstance(values[0], Decimal):
         return max(values)
     import numpy
 
-    return numpy.maximum.reduce(numpy.broadcast_arrays(*values))
-
-
-T = TypeVar("T")
-
-
-class Ops(Protocol[T]):
-    """The few operations beyond + - * / that usage formulas need, for one numeric backend."""
-
-    def const(self, value: Decimal | Range | int) -> T: ...
-
-    def ceil(self, value: T) -> T: ...
-
-    def maximum(self, a: T, b: T) -> T: ...
-
-    def bill(self, seconds: T, increment: Decimal, minimum: Decimal) -> T: ...
-
-
-def _ceil_decimal(value: Decimal) -> Decimal:
-    return value.to_integral_value(rounding=ROUND_CEILING)
-
-
-class ExactOps:
-    """Spans of Decimals: exact, for per-call figures."""
-
-    def const(self, value: Decimal | Range | int) -> Span:
-        return Span.of(value)
-
-    def ceil(self, value: Span) -> Span:
-        return value.map(_ceil_decimal)
-
-    def maximum(self, a: Span, b: Span) -> Span:
-        return Span(max(a.low, b.low), max(a.high, b.high))
-
-    def bill(self, seconds: Span, increment: Decimal, minimum: Decimal) -> Span:
-        def one(s: Decimal) -> Decimal:
-            if s <= 0:
-                return Decimal(0)
-            return max(minimum, _ceil_decimal(s / increment) * increment)
-
-        return seconds.map(one)
-
-
-class VectorOps:
-    """Spans whose ends are numpy float64 arrays: the same formulas and interval rules, for sweeps."""
-
-    # Float division like 45/15 can land a hair above a whole number; ceil must not bill an extra increment.
-    EPS = 1e-9
-
-    def __init__(self) -> None:
-        import numpy
-
-        self.np = numpy
-
-    def const(self, value: Decimal | Range | int) -> Span:
-        if isinstance(value, Range):
-            return Span(float(value.low), float(value.high))  # type: ignore[arg-type]
-        point = float(value)
-        return Span(point, point)  # type: ignore[arg-type]
-
-    def _ceil(self, value: Any) -> Any:
-        return self.np.ceil(self.np.asarray(value, dtype=float) - self.EPS)
-
-    def ceil(self, value: Span) -> Span:
-        return value.map(self._ceil)
-
-    def maximum(self, a: Span, b: Span) -> Span:
-        if a.low is a.high and b.low is b.high:
-            point = self.np.maximum(a.low, b.low)
-            return Span(point, point)
-        return Span(self.np.maximum(a.low, b.low), self.np.maximum(a.high, b.high))
-
-    def bill(self, seconds: Span, increment: Decimal, minimum: Decimal) -> Span:
-        np = self.np
-
-        def one(s: Any) -> Any:
-            s = np.asarray(s, dtype=float)
-            billed = np.maximum(float(minimum), self._ceil(s / float(increment)) * float(increment))
-            return np.where(s > 0, billed, 0.0)
-
-        return seconds.map(one)
-
-
-EXACT = ExactOps()
+    return numpy.maximum(numpy.maximum(values[0], values[1]), numpy.maximum(values[2], values[3]))
