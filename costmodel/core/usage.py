@@ -156,7 +156,9 @@ def _billed_seconds(
     return ops.bill(seconds, increment, minimum)
 
 
-def _cached_split(cacheable: Span[M], always_new: Span[M], p: Profile[M], has_cached_price: bool, ops: Ops[M]) -> tuple[Span[M], Span[M]]:
+def _cached_split(
+    cacheable: Span[M], always_new: Span[M], p: Profile[M], has_cached_price: bool, ops: Ops[M]
+) -> tuple[Span[M], Span[M]]:
     """(uncached, cached) tokens: a share of the re-sent prefix hits the cache where the SKU prices it."""
     if not has_cached_price:
         return always_new + cacheable, cacheable * 0
