@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 from datetime import date
 from decimal import Decimal
@@ -13,6 +12,7 @@ import click
 
 from costmodel import __version__
 from costmodel.cli.common import as_of_option, catalog_for, data_options, emit, format_option, output_option
+from costmodel.cli.lazy import LazyGroup
 from costmodel.core.interval import Span
 from costmodel.data.catalog import Catalog, check_references, load_pricing, load_scenarios, price_in_force
 from costmodel.data.catalog import pricing_dir as _pricing_folder
@@ -112,20 +112,12 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
-class PricesGroup(click.Group):
+class PricesGroup(LazyGroup):
     """`prices` lists prices itself and has subcommands (diff) loaded on demand."""
 
-    SUBCOMMANDS: ClassVar[dict[str, str]] = {"diff": "costmodel.cli.writers:prices_diff"}
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(self.SUBCOMMANDS)
-
-    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        target = self.SUBCOMMANDS.get(name)
-        if target is None:
-            return None
-        module, attribute = target.split(":")
-        return getattr(importlib.import_module(module), attribute)
+    COMMANDS: ClassVar[dict[str, tuple[str, str]]] = {
+        "diff": ("costmodel.cli.writers:prices_diff", "Every price that differs between two dates or two folders."),
+    }
 
 
 def _price_json(value: Decimal | Range) -> str | dict[str, str]:
