@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from costmodel.data.field_docs import field_docs
 from costmodel.data.models import SCHEMAS, Model
 
 FORMATS: tuple[str, ...] = tuple(sorted([*SCHEMAS, "claims"]))
@@ -19,9 +20,38 @@ def format_model(name: str) -> type[Model]:
     return SCHEMAS[name]
 
 
+def _documented(model: type[Model]) -> type[Model]:
+    """The model with every field's docstring as its description, nested models first, validators rebuilt."""
+    seen: list[type[Model]] = []
+
+    def collect(cls: type[Model]) -> None:
+        if cls in seen:
+            return
+        for field in cls.model_fields.values():
+            for inner in _model_types(field.annotation):
+                collect(inner)
+        seen.append(cls)
+
+    collect(model)
+    for cls in seen:
+        docs = field_docs(cls)
+        for name, field in cls.model_fields.items():
+            if field.description is None and name in docs:
+                field.description = docs[name]
+        cls.model_rebuild(force=True)
+    return model
+
+
+def _model_types(annotation: object) -> list[type[Model]]:
+    """The Model classes an annotation names (inside unions, lists, Annotated...)."""
+    if isinstance(annotation, type) and issubclass(annotation, Model):
+        return [annotation]
+    return [inner for arg in getattr(annotation, "__args__", ()) for inner in _model_types(arg)]
+
+
 def schema_json(name: str) -> str:
     """The JSON Schema document of one format, as committed under schemas/<name>.schema.json."""
-    document = format_model(name).model_json_schema(mode="validation")
+    document = _documented(format_model(name)).model_json_schema(mode="validation")
     document = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"https://costmodel.invalid/schemas/{name}.schema.json",

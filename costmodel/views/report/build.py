@@ -30,6 +30,7 @@ from costmodel.analyses.estimate import FxUsed
 from costmodel.core.interval import Span
 from costmodel.core.whatif import TWIN_FIELDS, PriceChange, apply_settings
 from costmodel.data.catalog import Catalog
+from costmodel.data.field_docs import field_docs
 from costmodel.data.models import PRICE_FIELDS, SCENARIO_FIELDS, Range, Scenario
 from costmodel.views.formatting import to_json
 from costmodel.views.report.charts import Chart
@@ -201,7 +202,7 @@ def assumptions(scenario: Scenario, file_scenario: Scenario, settings: dict[str,
             origin = "scenario file"
         else:
             origin = "default"
-        description = Scenario.model_fields[name].description or ""
+        description = field_docs(Scenario).get(name, "")
         rows.append(Assumption(name, value, SCENARIO_UNITS.get(name, ""), description, origin))
     return rows
 
