@@ -1,6 +1,6 @@
 """Loading cost: a generated 1,000-SKU price library through costmodel's loader and validation, against bare parsing.
 
-(a) parses every file with yaml.load(CSafeLoader) and nothing else; (b) runs costmodel.catalog.load_pricing
+(a) parses every file with yaml.load(CSafeLoader) and nothing else; (b) runs costmodel.data.catalog.load_pricing
 (safe loader with duplicate-key, alias and nesting checks, pydantic validation, path:line errors) plus
 check_references. Both are timed in the same run, alternating, and the medians compared, so the ratio
 holds on any machine. Target: ratio <= 2.
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from costmodel.catalog import Catalog, check_references, load_pricing
+from costmodel.data.catalog import Catalog, check_references, load_pricing
 
 TARGET_RATIO = 2.0
 PROVIDERS = 10

@@ -17,9 +17,9 @@ from decimal import Decimal
 
 import numpy
 
-from costmodel.catalog import load_catalog
-from costmodel.engine import estimate
-from costmodel.sweep import sweep
+from costmodel.analyses.estimate import estimate
+from costmodel.analyses.sweep import sweep
+from costmodel.data.catalog import load_catalog
 
 SCENARIO = "support-call-10-turns"
 FIELD = "caller_audio_seconds_per_turn"

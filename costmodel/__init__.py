@@ -1,3 +1,150 @@
-"""costmodel: what a voice-AI stack really costs, per call and per month, from dated price sheets."""
+"""costmodel: what a voice-AI stack really costs, per call and per month, from dated price sheets.
+
+The public API is what `__all__` lists; notebooks, scripts and the README use only these names. They are
+imported on first use (PEP 562), so `import costmodel` stays as cheap as the command line needs it to be.
+
+    import costmodel
+    library = costmodel.load_library()
+    costmodel.compare(library, "council-triage", currency="GBP").to_frame()
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+_EXPORTS: dict[str, str] = {
+    # The library of price sheets, stacks, scenarios and fx rates.
+    "load_library": "costmodel.data.catalog:load_catalog",
+    "Catalog": "costmodel.data.catalog:Catalog",
+    "Scenario": "costmodel.data.models:Scenario",
+    "Stack": "costmodel.data.models:Stack",
+    "Sku": "costmodel.data.models:Sku",
+    "PricePeriod": "costmodel.data.models:PricePeriod",
+    "Range": "costmodel.data.models:Range",
+    # Quantities and what-ifs.
+    "Span": "costmodel.core.interval:Span",
+    "PriceChange": "costmodel.core.whatif:PriceChange",
+    "parse_price_change": "costmodel.core.whatif:parse_price_change",
+    "parse_settings": "costmodel.core.whatif:parse_settings",
+    # Analyses and their results.
+    "estimate": "costmodel.analyses.estimate:estimate",
+    "Estimate": "costmodel.analyses.estimate:Estimate",
+    "LineItem": "costmodel.analyses.estimate:LineItem",
+    "compare": "costmodel.analyses.compare:compare",
+    "Comparison": "costmodel.analyses.compare:Comparison",
+    "ComparisonRow": "costmodel.analyses.compare:ComparisonRow",
+    "sweep": "costmodel.analyses.sweep:sweep",
+    "sweep_values": "costmodel.analyses.sweep:sweep_values",
+    "decimal_of": "costmodel.analyses.sweep:decimal_of",
+    "SweepResult": "costmodel.analyses.sweep:SweepResult",
+    "breakeven": "costmodel.analyses.breakeven:breakeven",
+    "BreakEven": "costmodel.analyses.breakeven:BreakEven",
+    "Crossing": "costmodel.analyses.breakeven:Crossing",
+    "sensitivity": "costmodel.analyses.sensitivity:sensitivity",
+    "SensitivityResult": "costmodel.analyses.sensitivity:SensitivityResult",
+    "price_diff": "costmodel.analyses.price_diff:price_diff",
+    "PriceDiff": "costmodel.analyses.price_diff:PriceDiff",
+    # Views: text and charts of results.
+    "money_text": "costmodel.views.formatting:span_text",
+    "quantity_text": "costmodel.views.formatting:quantity_text",
+    "PER_CALL_PLACES": "costmodel.views.formatting:PER_CALL_PLACES",
+    "MONTHLY_PLACES": "costmodel.views.formatting:MONTHLY_PLACES",
+    "sweep_figure": "costmodel.views.charts:sweep_figure",
+    "tornado_figure": "costmodel.views.charts:tornado_figure",
+    "price_diff_text": "costmodel.cli.writers:diff_text",
+    # The writers' tools.
+    "render_template": "costmodel.writers.template:render_template",
+    "audit": "costmodel.writers.audit:audit",
+    "AuditReport": "costmodel.writers.audit:AuditReport",
+    # Errors.
+    "CostmodelError": "costmodel.errors:CostmodelError",
+    "InputError": "costmodel.errors:InputError",
+    "UnknownIdError": "costmodel.errors:UnknownIdError",
+    "NoPriceError": "costmodel.errors:NoPriceError",
+}
+"""Public name → module:attribute it comes from."""
+
+__all__ = [
+    "MONTHLY_PLACES",
+    "PER_CALL_PLACES",
+    "AuditReport",
+    "BreakEven",
+    "Catalog",
+    "Comparison",
+    "ComparisonRow",
+    "CostmodelError",
+    "Crossing",
+    "Estimate",
+    "InputError",
+    "LineItem",
+    "NoPriceError",
+    "PriceChange",
+    "PriceDiff",
+    "PricePeriod",
+    "Range",
+    "Scenario",
+    "SensitivityResult",
+    "Sku",
+    "Span",
+    "Stack",
+    "SweepResult",
+    "UnknownIdError",
+    "__version__",
+    "audit",
+    "breakeven",
+    "compare",
+    "decimal_of",
+    "estimate",
+    "load_library",
+    "money_text",
+    "parse_price_change",
+    "parse_settings",
+    "price_diff",
+    "price_diff_text",
+    "quantity_text",
+    "render_template",
+    "sensitivity",
+    "sweep",
+    "sweep_figure",
+    "sweep_values",
+    "tornado_figure",
+]
+"""The public API: every name here is documented in the README and stable across minor versions."""
+
+
+def __getattr__(name: str) -> Any:
+    target = _EXPORTS.get(name)
+    if target is None:
+        raise AttributeError(f"module 'costmodel' has no attribute {name!r}")
+    module, attribute = target.split(":")
+    value = getattr(importlib.import_module(module), attribute)
+    globals()[name] = value  # later lookups skip __getattr__
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
+
+if TYPE_CHECKING:
+    from costmodel.analyses.breakeven import BreakEven, Crossing, breakeven
+    from costmodel.analyses.compare import Comparison, ComparisonRow, compare
+    from costmodel.analyses.estimate import Estimate, LineItem, estimate
+    from costmodel.analyses.price_diff import PriceDiff, price_diff
+    from costmodel.analyses.sensitivity import SensitivityResult, sensitivity
+    from costmodel.analyses.sweep import SweepResult, decimal_of, sweep, sweep_values
+    from costmodel.cli.writers import diff_text as price_diff_text
+    from costmodel.core.interval import Span
+    from costmodel.core.whatif import PriceChange, parse_price_change, parse_settings
+    from costmodel.data.catalog import Catalog
+    from costmodel.data.catalog import load_catalog as load_library
+    from costmodel.data.models import PricePeriod, Range, Scenario, Sku, Stack
+    from costmodel.errors import CostmodelError, InputError, NoPriceError, UnknownIdError
+    from costmodel.views.charts import sweep_figure, tornado_figure
+    from costmodel.views.formatting import MONTHLY_PLACES, PER_CALL_PLACES, quantity_text
+    from costmodel.views.formatting import span_text as money_text
+    from costmodel.writers.audit import AuditReport, audit
+    from costmodel.writers.template import render_template

@@ -10,11 +10,11 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from costmodel.breakeven import breakeven
-from costmodel.catalog import load_catalog
-from costmodel.output import write_atomic
-from costmodel.plots import figure_bytes, sweep_figure
-from costmodel.sweep import sweep, sweep_values
+from costmodel.analyses.breakeven import breakeven
+from costmodel.analyses.sweep import sweep, sweep_values
+from costmodel.data.catalog import load_catalog
+from costmodel.views.charts import figure_bytes, sweep_figure
+from costmodel.views.files import write_atomic
 
 AS_OF = date(2026, 11, 1)
 SCENARIO = "support-call-5min"

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from costmodel.catalog import bundled_dir, load_catalog
 from costmodel.cli import cli
+from costmodel.data.catalog import bundled_dir, load_catalog
 
 AS_OF = "2026-11-30"
 FORMATS = ("table", "markdown", "csv", "json")
@@ -75,11 +75,13 @@ def main(out_dir: str) -> int:
                 lines.append(["report", scenario, "--as-of", AS_OF, "-o", str(report)])
         for args in lines:
             result = runner.invoke(cli, args, catch_exceptions=False)
-            text = f"$ costmodel {' '.join(args)}\nexit {result.exit_code}\n--- stdout\n{result.stdout}--- stderr\n{result.stderr}"
+            text = f"$ costmodel {' '.join(args)}\nexit {result.exit_code}\n"
+            text += f"--- stdout\n{result.stdout}--- stderr\n{result.stderr}"
             for each in args:
                 if each.startswith(scratch) and Path(each).exists():
                     text += f"--- {Path(each).name}\n{Path(each).read_text(encoding='utf-8').replace(scratch, 'SCRATCH')}"
-            (out / file_name(args)).write_text(text.replace(scratch, "SCRATCH"), encoding="utf-8")
+            name = file_name([each.replace(scratch, "SCRATCH") for each in args])
+            (out / name).write_text(text.replace(scratch, "SCRATCH"), encoding="utf-8")
     print(f"{len(lines)} command lines captured in {out}")
     return 0
 

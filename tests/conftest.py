@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from costmodel.catalog import Catalog, bundled_dir, load_catalog
+from costmodel.data.catalog import Catalog, bundled_dir, load_catalog
+
+# The loaded-library cache goes to a folder of this test run, never the user's own cache directory
+# (subprocesses started by tests inherit it through the environment).
+os.environ["COSTMODEL_CACHE_DIR"] = tempfile.mkdtemp(prefix="costmodel-test-cache-")
 
 
 @pytest.fixture(scope="session")

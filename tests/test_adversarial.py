@@ -489,7 +489,7 @@ def test_set_without_equals(tmp_path: Path) -> None:
 
 def test_set_unknown_field(tmp_path: Path) -> None:
     # The issue asks for the field named, a suggestion, and the list of valid fields.
-    from costmodel.schema import SCENARIO_FIELDS
+    from costmodel.data.models import SCENARIO_FIELDS
 
     assert flag_error(tmp_path, "--set", "turnz=3") == (
         "Error: --set: unknown scenario field 'turnz'; did you mean turns? (known: " + ", ".join(sorted(SCENARIO_FIELDS)) + ")"
@@ -759,7 +759,7 @@ def test_output_replaces_a_previous_file_whole(tmp_path: Path) -> None:
 
 
 def test_disk_failure_while_writing_output_leaves_the_previous_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import costmodel.output
+    import costmodel.views.files
 
     def no_space(fd: int) -> None:
         raise OSError(28, "No space left on device")
@@ -767,7 +767,7 @@ def test_disk_failure_while_writing_output_leaves_the_previous_file(tmp_path: Pa
     root = library(tmp_path)
     out = tmp_path / "out.json"
     out.write_text("previous report\n", encoding="utf-8")
-    monkeypatch.setattr(costmodel.output.os, "fsync", no_space)
+    monkeypatch.setattr(costmodel.views.files.os, "fsync", no_space)
     result = CliRunner().invoke(cli, ["compare", "call", "--format", "json", *data_flags(root), "-o", str(out)])
     assert result.exit_code == 1  # not bad input: the machine failed
     assert result.stderr == "Error: No space left on device\n"
@@ -778,8 +778,8 @@ def test_disk_failure_while_writing_output_leaves_the_previous_file(tmp_path: Pa
 
 @pytest.mark.parametrize("failing", ["write", "fsync", "replace"])
 def test_write_atomic_failure_leaves_nothing_partial(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failing: str) -> None:
-    import costmodel.output
-    from costmodel.output import write_atomic
+    import costmodel.views.files
+    from costmodel.views.files import write_atomic
 
     def boom(*args: object, **kwargs: object) -> None:
         raise OSError(5, f"{failing} failed")
@@ -788,9 +788,9 @@ def test_write_atomic_failure_leaves_nothing_partial(tmp_path: Path, monkeypatch
     old = tmp_path / "old.json"
     old.write_bytes(b"previous")
     if failing == "write":
-        monkeypatch.setattr(costmodel.output.os, "fdopen", lambda fd, mode: _FailingHandle(fd))
+        monkeypatch.setattr(costmodel.views.files.os, "fdopen", lambda fd, mode: _FailingHandle(fd))
     else:
-        monkeypatch.setattr(costmodel.output.os, failing, boom)
+        monkeypatch.setattr(costmodel.views.files.os, failing, boom)
     for target in (new, old):
         with pytest.raises(OSError):
             write_atomic(target, "x" * 100_000)
@@ -821,13 +821,13 @@ class _FailingHandle:
 
 
 def test_write_atomic_interrupted_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import costmodel.output
-    from costmodel.output import write_atomic
+    import costmodel.views.files
+    from costmodel.views.files import write_atomic
 
     def interrupted(*args: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(costmodel.output.os, "replace", interrupted)
+    monkeypatch.setattr(costmodel.views.files.os, "replace", interrupted)
     with pytest.raises(KeyboardInterrupt):
         write_atomic(tmp_path / "out.json", "{}")
     assert list(tmp_path.iterdir()) == []
@@ -835,7 +835,7 @@ def test_write_atomic_interrupted_leaves_nothing(tmp_path: Path, monkeypatch: py
 
 def test_write_atomic_refuses_inputs_and_folders(tmp_path: Path) -> None:
     from costmodel.errors import InputError
-    from costmodel.output import write_atomic
+    from costmodel.views.files import write_atomic
 
     source = tmp_path / "sheet.yaml"
     source.write_text(SHEET, encoding="utf-8")
@@ -848,14 +848,14 @@ def test_write_atomic_refuses_inputs_and_folders(tmp_path: Path) -> None:
 
 
 def test_sweep_plot_failure_leaves_no_partial_chart(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import costmodel.output
+    import costmodel.views.files
 
     def no_space(fd: int) -> None:
         raise OSError(28, "No space left on device")
 
     root = library(tmp_path)
     chart = tmp_path / "chart.svg"
-    monkeypatch.setattr(costmodel.output.os, "fsync", no_space)
+    monkeypatch.setattr(costmodel.views.files.os, "fsync", no_space)
     result = CliRunner().invoke(cli, ["sweep", "call", "--vary", "turns=1:3", "--plot", str(chart), *data_flags(root)])
     assert result.exit_code == 1
     assert result.stderr == "Error: No space left on device\n"

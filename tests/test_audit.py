@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from costmodel.audit import audit
-from costmodel.catalog import Catalog
 from costmodel.cli import cli
+from costmodel.core.interval import Span
+from costmodel.data.catalog import Catalog
 from costmodel.errors import InputError
-from costmodel.span import Span
+from costmodel.writers.audit import audit
 
 ARTICLE = Path("articles/gpt-audio-mini-review.md")
 CLAIMS = Path("articles/gpt-audio-mini-review.claims.yaml")

@@ -11,11 +11,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from costmodel.breakeven import breakeven
+from costmodel.analyses.breakeven import breakeven
+from costmodel.analyses.estimate import estimate
+from costmodel.analyses.sweep import decimal_of, evaluate, parse_field, prepare
 from costmodel.cli import cli
-from costmodel.engine import estimate
-from costmodel.sweep import decimal_of, evaluate, parse_field, prepare
-from costmodel.whatif import PriceChange, parse_price_change
+from costmodel.core.whatif import PriceChange, parse_price_change
 from tests.whatif_catalog import round_catalog, write_round_data
 
 ON = date(2026, 11, 1)

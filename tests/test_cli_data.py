@@ -15,10 +15,10 @@ import click
 import pytest
 from click.testing import CliRunner, Result
 
-import costmodel.schema
-from costmodel.catalog import bundled_dir
+import costmodel.data.models
 from costmodel.cli import cli
-from costmodel.schemas import FORMATS, schema_json
+from costmodel.data.catalog import bundled_dir
+from costmodel.data.json_schema import FORMATS, schema_json
 
 PRICING = bundled_dir("pricing")
 SCENARIOS = bundled_dir("scenarios")
@@ -78,7 +78,7 @@ def test_validate_bundled_data(runner: CliRunner) -> None:
 
 def test_every_bundled_period_has_source_and_checked() -> None:
     # Read as raw YAML so this holds even if the model's rules were loosened.
-    from costmodel.load import load_yaml
+    from costmodel.data.reader import load_yaml
 
     for path in PRICING.glob("*.yaml"):
         data = load_yaml(path)
@@ -409,13 +409,16 @@ def test_every_command_help_runs(runner: CliRunner, path: str) -> None:
 
 
 def test_every_schema_field_has_a_description() -> None:
-    from costmodel.audit import Claim, ClaimsFile
+    from costmodel.data.claims import Claim, ClaimsFile
+    from costmodel.data.field_docs import field_docs
 
-    models = [*vars(costmodel.schema).values(), Claim, ClaimsFile]
+    models = [*vars(costmodel.data.models).values(), Claim, ClaimsFile]
     for model in models:
-        if isinstance(model, type) and issubclass(model, costmodel.schema.Model) and model is not costmodel.schema.Model:
-            for name, field in model.model_fields.items():
-                assert (field.description or "").strip(), f"{model.__name__}.{name} has no docstring"
+        base = costmodel.data.models.Model
+        if isinstance(model, type) and issubclass(model, base) and model is not base:
+            docs = field_docs(model)
+            for name in model.model_fields:
+                assert docs.get(name, "").strip(), f"{model.__name__}.{name} has no docstring"
 
 
 def test_unknown_command(runner: CliRunner) -> None:

@@ -7,11 +7,11 @@ from decimal import Decimal as D
 
 import pytest
 
-from costmodel.catalog import Catalog
-from costmodel.engine import audio_tokens_per_minute, estimate
+from costmodel.analyses.estimate import audio_tokens_per_minute, estimate
+from costmodel.core.interval import Span
+from costmodel.data.catalog import Catalog
+from costmodel.data.models import PricePeriod, Range, Scenario, Sku, Stack, StackComponent, Throughput
 from costmodel.errors import NoPriceError
-from costmodel.schema import PricePeriod, Range, Scenario, Sku, Stack, StackComponent, Throughput
-from costmodel.span import Span
 
 TODAY = date(2026, 11, 24)
 SOURCE = {"source": "test fixture", "checked": date(2026, 11, 24)}
@@ -270,7 +270,7 @@ def test_breakdown_shows_the_compression_view_of_each_audio_token_sku(catalog: C
 def test_multiple_of_cheapest_is_an_ordered_span(catalog: Catalog) -> None:
     # council-triage: budget-first 0.00212375–0.01066725 is cheapest; gpt-4o-cascade's ends are about
     # 0.00406 and 0.01329, so the end-wise ratios are ≈1.9 (low ends) and ≈1.2 (high ends): shown as 1.2–1.9.
-    from costmodel.comparison import compare
+    from costmodel.analyses.compare import compare
 
     rows = {row.stack: row for row in compare(catalog, "council-triage", as_of=TODAY).rows}
     cheapest, other = rows["budget-first"].per_call, rows["gpt-4o-cascade"].per_call

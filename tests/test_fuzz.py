@@ -13,12 +13,12 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from costmodel.catalog import bundled_dir, load_catalog
-from costmodel.comparison import compare
+from costmodel.analyses.compare import compare
+from costmodel.core.whatif import apply_settings, parse_price_change, parse_settings
+from costmodel.data.catalog import bundled_dir, load_catalog
+from costmodel.data.models import SCENARIO_FIELDS, FxSheet, PriceSheet, Scenario, Stack
+from costmodel.data.reader import load_model, parse_yaml, validate
 from costmodel.errors import InputError
-from costmodel.load import load_model, parse_yaml, validate
-from costmodel.schema import SCENARIO_FIELDS, FxSheet, PriceSheet, Scenario, Stack
-from costmodel.whatif import apply_settings, parse_price_change, parse_settings
 
 FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 

@@ -15,11 +15,11 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from costmodel.analyses.sweep import MAX_SWEEP_POINTS
 from costmodel.cli import cli
-from costmodel.render import dump_json, to_json
-from costmodel.schema import Range
-from costmodel.span import Span
-from costmodel.sweep import MAX_SWEEP_POINTS
+from costmodel.core.interval import Span
+from costmodel.data.models import Range
+from costmodel.views.formatting import dump_json, to_json
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLE = ROOT / "articles" / "gpt-audio-mini-review.md"
@@ -260,7 +260,7 @@ def test_audit_names_the_claims_line_of_a_late_bad_claim(runner: CliRunner, tmp_
     ("Whisper is $0.006", 3),
 ])
 def test_quote_lines_whatever_the_whitespace(tmp_path: Path, quote: str, line: int) -> None:
-    from costmodel.audit import QuoteIndex
+    from costmodel.writers.audit import QuoteIndex
 
     index = QuoteIndex("# Prices\nChirp runs $0.016 a minute.\n  Whisper\tis   $0.006 a minute.\n")
     assert index.line(quote) == line
@@ -277,7 +277,7 @@ def test_sweep_limit_is_stated_and_enforced(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["sweep", "support-call-5min", "--vary", f"calls_per_month=1:{stop}:1"])
     assert result.exit_code == 2
     assert result.output == (f"Error: --vary: sweep of {stop:,} points is over the limit of {MAX_SWEEP_POINTS:,}; "
-                             "use a larger STEP (or call costmodel.sweep.sweep from Python, which takes any number "
+                             "use a larger STEP (or call costmodel.analyses.sweep.sweep from Python, which takes any number "
                              "of values)\n")
     # Over turns without a STEP every whole number is a point: 1:1000000 is a million.
     result = runner.invoke(cli, ["sweep", "support-call-5min", "--vary", "turns=1:1000000"])

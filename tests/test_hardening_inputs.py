@@ -18,12 +18,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import costmodel.load
+import costmodel.data.reader
 from costmodel.cli import cli
+from costmodel.core.whatif import parse_number, parse_price_change, parse_quantity
+from costmodel.data.models import Range, out_of_range
+from costmodel.data.reader import load_yaml, read_bytes
 from costmodel.errors import InputError
-from costmodel.load import load_yaml, read_bytes
-from costmodel.schema import Range, out_of_range
-from costmodel.whatif import parse_number, parse_price_change, parse_quantity
 
 SHEET = """\
 schema_version: 1
@@ -194,8 +194,8 @@ def test_size_bound_holds_even_when_the_size_lies(tmp_path: Path, monkeypatch: p
         reads.append(size)
         return real_read(fd, size)
 
-    monkeypatch.setattr(costmodel.load.os, "fstat", lying_fstat)
-    monkeypatch.setattr(costmodel.load.os, "read", counting_read)
+    monkeypatch.setattr(costmodel.data.reader.os, "fstat", lying_fstat)
+    monkeypatch.setattr(costmodel.data.reader.os, "read", counting_read)
     with pytest.raises(InputError) as raised:
         read_bytes(path, limit=10)
     assert str(raised.value) == f"{path}: file is over the 10-byte limit; split it"
@@ -204,8 +204,8 @@ def test_size_bound_holds_even_when_the_size_lies(tmp_path: Path, monkeypatch: p
 
 def test_report_hashes_inputs_through_the_reader(tmp_path: Path) -> None:
     # The report fingerprints every input; a file swapped for a FIFO after loading must not hang it.
-    from costmodel.catalog import Catalog
-    from costmodel.report import input_files
+    from costmodel.data.catalog import Catalog
+    from costmodel.views.report.build import input_files
 
     path = tmp_path / "pricing" / "acme.yaml"
     path.parent.mkdir()
@@ -217,8 +217,8 @@ def test_report_hashes_inputs_through_the_reader(tmp_path: Path) -> None:
         os.mkfifo(path)
         # In a child process: were the read to block, the timeout turns the hang into a failure.
         code = (
-            "import sys; from pathlib import Path; from costmodel.catalog import Catalog; "
-            "from costmodel.errors import InputError; from costmodel.report import input_files\n"
+            "import sys; from pathlib import Path; from costmodel.data.catalog import Catalog; "
+            "from costmodel.errors import InputError; from costmodel.views.report.build import input_files\n"
             "try:\n    input_files(Catalog(files=[Path(sys.argv[1])]))\n"
             "except InputError as exc:\n    print(exc)\n"
         )
@@ -349,7 +349,7 @@ def test_range_rule_covers_numbers_in_ranges_and_prices(tmp_path: Path) -> None:
 def test_whole_number_fields_obey_the_ceiling_too(tmp_path: Path) -> None:
     # min_gpus is an int field; 10**31 written as a YAML int is refused by the loader's int check, and the same
     # rule holds for a quoted "10...0" that pydantic turns into an int.
-    from costmodel.schema import StackComponent
+    from costmodel.data.models import StackComponent
 
     with pytest.raises(ValueError, match="out of range"):
         StackComponent.model_validate(
@@ -451,7 +451,7 @@ def test_yaml11_integer_spellings_are_refused_with_their_line(tmp_path: Path, wr
 
 
 def test_plain_integers_and_decimals_still_read() -> None:
-    from costmodel.load import parse_yaml
+    from costmodel.data.reader import parse_yaml
 
     assert parse_yaml("a: 0\nb: 10\nc: 1_000\nd: -0\ne: 0.5\nf: 09.5\ng: '010'\n", "x.yaml") == {
         "a": 0, "b": 10, "c": 1000, "d": 0, "e": Decimal("0.5"), "f": Decimal("9.5"), "g": "010",

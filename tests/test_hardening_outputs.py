@@ -22,7 +22,7 @@ from click.testing import CliRunner
 
 from costmodel.cli import cli, run
 from costmodel.errors import InputError
-from costmodel.output import write_all
+from costmodel.views.files import write_all
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLE = ROOT / "articles" / "gpt-audio-mini-review.md"
@@ -333,7 +333,7 @@ class FullDisk:
 
 def disk_full_at(monkeypatch: pytest.MonkeyPatch, call: int) -> None:
     """The `call`-th file the writer opens runs out of space; the ones before it are written whole."""
-    import costmodel.output
+    import costmodel.views.files
 
     real = os.fdopen
     opened = []
@@ -343,7 +343,7 @@ def disk_full_at(monkeypatch: pytest.MonkeyPatch, call: int) -> None:
         handle = real(fd, mode)
         return FullDisk(handle) if len(opened) == call else handle
 
-    monkeypatch.setattr(costmodel.output.os, "fdopen", fdopen)
+    monkeypatch.setattr(costmodel.views.files.os, "fdopen", fdopen)
 
 
 @pytest.mark.parametrize("call", [1, 2, 3])
@@ -375,7 +375,7 @@ def test_a_full_disk_leaves_the_previous_chart_and_text(tmp_path: Path, monkeypa
 
 
 def test_a_rename_failing_midway_is_rolled_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import costmodel.output
+    import costmodel.views.files
 
     # Renamed in order r-calls.svg (replaces an old one), r-length.svg (new), r.md (replaces an old one): the
     # third rename fails. The first is put back from its backup link, the second removed as it was new.
@@ -391,7 +391,7 @@ def test_a_rename_failing_midway_is_rolled_back(tmp_path: Path, monkeypatch: pyt
             raise OSError(errno.EIO, os.strerror(errno.EIO))
         real(source, target)
 
-    monkeypatch.setattr(costmodel.output.os, "replace", replace)
+    monkeypatch.setattr(costmodel.views.files.os, "replace", replace)
     result = CliRunner().invoke(cli, ["report", "council-triage", "--as-of", AS_OF, "-o", str(tmp_path / "r.md")])
     assert one_line_error(result, 1) == f"Error: {os.strerror(errno.EIO)}"
     assert renames == ["r-calls.svg", "r-length.svg", "r.md", "r-calls.svg"]  # the last one is the restore
@@ -400,7 +400,7 @@ def test_a_rename_failing_midway_is_rolled_back(tmp_path: Path, monkeypatch: pyt
 
 
 def test_a_target_turned_into_a_fifo_after_the_check_is_not_replaced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import costmodel.output
+    import costmodel.views.files
 
     out = tmp_path / "out.json"
     out.write_text("previous\n", encoding="utf-8")
@@ -412,7 +412,7 @@ def test_a_target_turned_into_a_fifo_after_the_check_is_not_replaced(tmp_path: P
         os.mkfifo(out)
         real(fd)
 
-    monkeypatch.setattr(costmodel.output.os, "fsync", swap)
+    monkeypatch.setattr(costmodel.views.files.os, "fsync", swap)
     line = one_line_error(CliRunner().invoke(cli, ["compare", "--format", "json", "-o", str(out)]))
     assert line == f"{out}: is a FIFO, not a regular file; give a file name, or - for standard output"
     assert stat.S_ISFIFO(os.stat(out).st_mode)
@@ -437,7 +437,7 @@ PAUSED_WRITER = """
 import os, signal, sys, time
 for name in ("SIGINT", "SIGTERM", "SIGHUP"):
     signal.signal(getattr(signal, name), signal.default_int_handler if name == "SIGINT" else signal.SIG_DFL)
-import costmodel.output
+import costmodel.views.files
 real_fsync = os.fsync
 pause_at, calls = int(sys.argv[1]), []
 def paused_fsync(fd):
@@ -447,7 +447,7 @@ def paused_fsync(fd):
         sys.stderr.flush()
         time.sleep(300)
     real_fsync(fd)
-costmodel.output.os.fsync = paused_fsync
+costmodel.views.files.os.fsync = paused_fsync
 from costmodel.cli import cli
 cli.main(sys.argv[2:], prog_name="costmodel")
 """

@@ -20,8 +20,8 @@ from click.testing import CliRunner
 from costmodel.cli import cli
 from costmodel.cli.common import split_ids
 from costmodel.errors import InputError
-from costmodel.render import Column, dump_json, table
 from costmodel.safe_text import csv_cell, error_line, markdown, markdown_code, markdown_fence, one_line, terminal
+from costmodel.views.formatting import Column, dump_json, table
 
 OSC_TITLE = "\x1b]0;pwned\x07"
 OSC_CLIPBOARD = "\x1b]52;c;cHduZWQ=\x07"

@@ -7,10 +7,10 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from costmodel.catalog import Catalog, load_catalog
+from costmodel.analyses.price_diff import price_diff
 from costmodel.cli import cli
-from costmodel.history import price_diff
-from costmodel.span import Span
+from costmodel.core.interval import Span
+from costmodel.data.catalog import Catalog, load_catalog
 
 OLD, NEW = date(2024, 6, 1), date(2025, 6, 1)
 
@@ -124,8 +124,8 @@ def test_cli_prices_diff_needs_a_side(runner) -> None:  # type: ignore[no-untype
 
 
 def test_price_diff_frames_for_notebooks() -> None:
-    from costmodel.catalog import load_catalog
-    from costmodel.history import price_diff
+    from costmodel.analyses.price_diff import price_diff
+    from costmodel.data.catalog import load_catalog
 
     catalog = load_catalog()
     result = price_diff(catalog, date(2024, 6, 1), catalog, date(2025, 6, 1))

@@ -19,10 +19,10 @@ from typing import Literal
 import click
 from click.testing import CliRunner
 
-from costmodel.catalog import Catalog, bundled_dir, load_catalog
 from costmodel.cli import COMMANDS, cli
+from costmodel.data.catalog import Catalog, bundled_dir, load_catalog
 from costmodel.errors import NoPriceError
-from costmodel.report import SUFFIXES
+from costmodel.views.report.build import SUFFIXES
 
 ROOT = Path(__file__).resolve().parent.parent
 ON = date(2026, 11, 24)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from costmodel.output import write_atomic
+from costmodel.views.files import write_atomic
 
 
 def test_written_files_get_the_usual_mode(tmp_path: Path) -> None:

@@ -7,11 +7,11 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from costmodel.breakeven import breakeven
+from costmodel.analyses.breakeven import breakeven
+from costmodel.analyses.sensitivity import sensitivity
+from costmodel.analyses.sweep import sweep
 from costmodel.cli import cli
-from costmodel.plots import sweep_figure, tornado_figure
-from costmodel.sensitivity import sensitivity
-from costmodel.sweep import sweep
+from costmodel.views.charts import sweep_figure, tornado_figure
 from tests.whatif_catalog import round_catalog, write_round_data
 
 ON = date(2026, 11, 1)
@@ -86,6 +86,6 @@ def test_plot_into_a_missing_folder_is_exit_2(tmp_path: Path, runner) -> None:
 
 
 def test_matplotlib_not_imported_without_a_plot() -> None:
-    code = ("import sys; from costmodel.cli import cli; import costmodel.plots, costmodel.breakeven, "
-            "costmodel.sensitivity, costmodel.cli.whatif; print('matplotlib' in sys.modules)")
+    code = ("import sys; from costmodel.cli import cli; import costmodel.views.charts, costmodel.analyses.breakeven, "
+            "costmodel.analyses.sensitivity, costmodel.cli.whatif; print('matplotlib' in sys.modules)")
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "False\n"

@@ -15,13 +15,13 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from costmodel.catalog import Catalog, bundled_dir, load_catalog
-from costmodel.engine import Estimate, estimate
+from costmodel.analyses.estimate import Estimate, estimate
+from costmodel.core.interval import Span
+from costmodel.core.whatif import PriceChange
+from costmodel.data.catalog import Catalog, bundled_dir, load_catalog
+from costmodel.data.models import PricePeriod, Range, Scenario, Sku, Stack
 from costmodel.errors import NoPriceError
-from costmodel.render import money, span_text
-from costmodel.schema import PricePeriod, Range, Scenario, Sku, Stack
-from costmodel.span import Span
-from costmodel.whatif import PriceChange
+from costmodel.views.formatting import money, span_text
 
 AS_OF = date(2026, 11, 1)
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

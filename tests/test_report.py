@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from costmodel.catalog import bundled_dir
 from costmodel.cli import cli
-from costmodel.render import MONTHLY_PLACES, PER_CALL_PLACES, multiple_text, span_text
-from costmodel.span import Span
+from costmodel.core.interval import Span
+from costmodel.data.catalog import bundled_dir
+from costmodel.views.formatting import MONTHLY_PLACES, PER_CALL_PLACES, multiple_text, span_text
 
 AS_OF = "2026-11-01"
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from costmodel.data.models import FxSheet, Model, PriceSheet, Scenario, Stack
+from costmodel.data.reader import load_model
 from costmodel.errors import InputError
-from costmodel.load import load_model
-from costmodel.schema import FxSheet, Model, PriceSheet, Scenario, Stack
 
 # Lines 1-8 are the sheet and SKU header; the first period starts on line 9 (its mapping's first key),
 # so an error about a whole period is reported on line 9, and the price field is on line 13.

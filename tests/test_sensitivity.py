@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from costmodel.analyses.sensitivity import parse_step, sensitivity
 from costmodel.cli import cli
 from costmodel.errors import InputError
-from costmodel.sensitivity import parse_step, sensitivity
 from tests.whatif_catalog import round_catalog, write_round_data
 
 ON = date(2026, 11, 1)
@@ -67,8 +67,8 @@ def test_cli_sensitivity_csv(tmp_path: Path, runner) -> None:
 
 
 def test_sensitivity_as_a_dataframe_keeps_the_order_and_figures() -> None:
-    from costmodel.catalog import load_catalog
-    from costmodel.sensitivity import sensitivity
+    from costmodel.analyses.sensitivity import sensitivity
+    from costmodel.data.catalog import load_catalog
 
     result = sensitivity(load_catalog(), "support-call-5min", "budget-first", "20%", as_of=date(2026, 11, 24))
     frame = result.to_frame()

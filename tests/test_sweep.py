@@ -10,10 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from costmodel.analyses.compare import compare
+from costmodel.analyses.sweep import decimal_of, sweep, sweep_values
 from costmodel.cli import cli
-from costmodel.comparison import compare
-from costmodel.sweep import decimal_of, sweep, sweep_values
-from costmodel.whatif import parse_price_change
+from costmodel.core.whatif import parse_price_change
 from tests.whatif_catalog import round_catalog, write_round_data
 
 ON = date(2026, 11, 1)

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from costmodel.catalog import Catalog
 from costmodel.cli import cli
+from costmodel.data.catalog import Catalog
 from costmodel.errors import InputError, NoPriceError
-from costmodel.template import render_template
+from costmodel.writers.template import render_template
 
 ON = date(2026, 11, 24)
 S = '"support-call-5min"'

@@ -79,11 +79,11 @@ def test_wheel_holds_the_bundled_data(wheel: Path) -> None:
 
 def test_installed_package_reads_its_own_data(venv: Path, elsewhere: tuple[Path, dict[str, str]]) -> None:
     cwd, env = elsewhere
-    code = "import costmodel.catalog as c; print(c.__file__); print(c.bundled_dir('pricing'))"
+    code = "import costmodel.data.catalog as c; print(c.__file__); print(c.bundled_dir('pricing'))"
     done = run(venv / "bin" / "python", "-c", code, cwd=cwd, env=env)
     assert done.returncode == 0, done.stderr
     module, pricing = done.stdout.splitlines()
-    site = Path(module).resolve().parent
+    site = Path(module).resolve().parent.parent  # costmodel/, above costmodel/data/catalog.py
     assert site.is_relative_to(venv.resolve())  # the wheel's copy, not the source checkout
     assert Path(pricing).resolve() == site / "_data" / "pricing"
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from costmodel.catalog import Catalog, load_catalog
+from costmodel.data.catalog import Catalog, load_catalog
 
 SHEET = """
 schema_version: 1

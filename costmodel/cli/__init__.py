@@ -7,7 +7,6 @@ never pays for pandas or matplotlib.
 
 from __future__ import annotations
 
-import importlib
 import os
 import sys
 import traceback
@@ -15,45 +14,35 @@ from typing import Any
 
 import click
 
+from costmodel.cli.lazy import LazyGroup
 from costmodel.cli.signals import Signalled, unwinding_signals
 from costmodel.errors import CostmodelError
 from costmodel.safe_text import error_line
 
-COMMANDS: dict[str, str] = {
-    "compare": "costmodel.cli.costs:compare",
-    "breakdown": "costmodel.cli.costs:breakdown",
-    "validate": "costmodel.cli.data:validate",
-    "prices": "costmodel.cli.data:prices",
-    "schema": "costmodel.cli.data:schema",
-    "scenarios": "costmodel.cli.data:scenarios",
-    "stacks": "costmodel.cli.data:stacks",
-    "breakeven": "costmodel.cli.whatif:breakeven",
-    "sweep": "costmodel.cli.whatif:sweep",
-    "sensitivity": "costmodel.cli.whatif:sensitivity",
-    "render": "costmodel.cli.writers:render",
-    "audit": "costmodel.cli.writers:audit",
-    "report": "costmodel.cli.report:report",
+COMMANDS: dict[str, tuple[str, str]] = {
+    "audit": ("costmodel.cli.writers:audit", "Recompute an article's figures: ok, stale or wrong."),
+    "breakdown": ("costmodel.cli.costs:breakdown", "Itemised bill of one scenario on one stack, with sources."),
+    "breakeven": ("costmodel.cli.whatif:breakeven", "Where two stacks cost the same per call as one input varies."),
+    "compare": ("costmodel.cli.costs:compare", "Cost of one call profile on every stack, cheapest first."),
+    "prices": ("costmodel.cli.data:prices", "Prices in force on a date, with sources; and `prices diff`."),
+    "render": ("costmodel.cli.writers:render", "Fill a Markdown template's placeholders with computed figures."),
+    "report": ("costmodel.cli.report:report", "A procurement report for one decision, in HTML or Markdown."),
+    "scenarios": ("costmodel.cli.data:scenarios", "List the call profiles (scenarios): volumes and call lengths."),
+    "schema": ("costmodel.cli.data:schema", "Print the JSON Schema of a file format."),
+    "sensitivity": ("costmodel.cli.whatif:sensitivity", "Which inputs and prices move one stack's per-call cost most."),
+    "stacks": ("costmodel.cli.data:stacks", "List the stacks with their architecture and components."),
+    "sweep": ("costmodel.cli.whatif:sweep", "Cost per call of each stack as one input varies."),
+    "validate": ("costmodel.cli.data:validate", "Check price sheets, stacks and scenarios."),
 }
-"""Command name → module:attribute; imported only when that command runs (or help lists it)."""
+"""Command name → (module:attribute, one-line help). A command's module is imported only when it runs, so
+`costmodel --help` lists commands from these lines without importing any of them."""
 
 
 
-def _available() -> dict[str, str]:
-    return COMMANDS
-
-
-class CostmodelGroup(click.Group):
+class CostmodelGroup(LazyGroup):
     """Loads commands on demand and reports every failure as one line on stderr."""
 
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(_available())
-
-    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        target = _available().get(name)
-        if target is None:
-            return None
-        module, attribute = target.split(":")
-        return getattr(importlib.import_module(module), attribute)
+    COMMANDS = COMMANDS
 
     def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[str | None, click.Command | None, list[str]]:
         name = args[0] if args else ""

@@ -10,11 +10,11 @@ from typing import Any, TypeVar
 
 import click
 
-from costmodel.catalog import PRICING_ENV, SCENARIOS_ENV, Catalog, load_catalog
+from costmodel.core.whatif import PriceChange, parse_price_change, parse_settings
+from costmodel.data.catalog import PRICING_ENV, SCENARIOS_ENV, Catalog, load_catalog
 from costmodel.errors import InputError, UnknownIdError
-from costmodel.render import FORMATS
 from costmodel.safe_text import terminal
-from costmodel.whatif import PriceChange, parse_price_change, parse_settings
+from costmodel.views.formatting import FORMATS
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -76,7 +76,7 @@ class OutputPath(click.ParamType):
         self.allow_stdout = allow_stdout
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Path:
-        from costmodel.output import STDOUT, target_problem
+        from costmodel.views.files import STDOUT, target_problem
 
         if isinstance(value, Path):
             value = str(value)
@@ -101,7 +101,7 @@ def output_option(fn: F) -> F:
 
 def check_outputs(*targets: Path | None, catalog: Catalog | None = None, inputs: Iterable[Path] = ()) -> None:
     """Refuse a bad output (an input file, a missing folder, two outputs that are one file) before the work."""
-    from costmodel.output import check_targets
+    from costmodel.views.files import check_targets
 
     check_targets([t for t in targets if t is not None], [*(catalog.files if catalog else ()), *inputs])
 
@@ -166,13 +166,13 @@ def emit(text: str, output: Path | None, catalog: Catalog | None = None, inputs:
          also: Sequence[tuple[Path, str | bytes]] = ()) -> None:
     """Print, or write atomically to a file that is not one of the inputs; `also`: more files written with it.
 
-    Every file is checked before any is written and all are replaced or none (see costmodel.output.write_all);
+    Every file is checked before any is written and all are replaced or none (see costmodel.views.files.write_all);
     the text goes to standard output last, when there is no -o or it is `-`. Either way the text holds no
     control character (safe_text.terminal): a table or report is read in a terminal, and text from the data
     must not drive it.
     """
     text = terminal(text)
-    from costmodel.output import STDOUT, write_all
+    from costmodel.views.files import STDOUT, write_all
 
     if output is None and not also:
         click.echo(text, nl=False)

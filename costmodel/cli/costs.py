@@ -9,6 +9,9 @@ from typing import Any
 import click
 
 from costmodel import __version__
+from costmodel.analyses.compare import DEFAULT_SCENARIO, Comparison
+from costmodel.analyses.compare import compare as compare_stacks
+from costmodel.analyses.estimate import Estimate, estimate
 from costmodel.cli.common import (
     as_of_option,
     costing,
@@ -20,10 +23,8 @@ from costmodel.cli.common import (
     split_ids,
     whatif_options,
 )
-from costmodel.comparison import DEFAULT_SCENARIO, Comparison
-from costmodel.comparison import compare as compare_stacks
-from costmodel.engine import Estimate, estimate
-from costmodel.render import (
+from costmodel.safe_text import for_format
+from costmodel.views.formatting import (
     LINE_PLACES,
     MONTHLY_PLACES,
     PER_CALL_PLACES,
@@ -34,7 +35,6 @@ from costmodel.render import (
     span_text,
     table,
 )
-from costmodel.safe_text import for_format
 
 
 def _fx_line(fx: Any, fmt: str) -> str:
@@ -285,13 +285,13 @@ def breakdown_text(result: Estimate, fmt: str) -> str:
 
 
 def quantity_text_of(value: Any) -> str:
-    from costmodel.span import Span
+    from costmodel.core.interval import Span
 
     return "" if value is None else quantity_text(Span.of(value))
 
 
 def span_text_of(value: Any) -> str:
-    from costmodel.span import Span
+    from costmodel.core.interval import Span
 
     return span_text(Span.of(value), LINE_PLACES)
 

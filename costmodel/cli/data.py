@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 from datetime import date
@@ -13,7 +12,10 @@ from typing import Any, ClassVar
 import click
 
 from costmodel import __version__
-from costmodel.catalog import (
+from costmodel.cli.common import as_of_option, catalog_for, data_options, emit, format_option, output_option
+from costmodel.cli.lazy import LazyGroup
+from costmodel.core.interval import Span
+from costmodel.data.catalog import (
     Catalog,
     add_fx,
     add_scenario,
@@ -24,17 +26,15 @@ from costmodel.catalog import (
     load_scenarios,
     price_in_force,
 )
-from costmodel.catalog import pricing_dir as _pricing_folder
-from costmodel.catalog import scenarios_dir as _scenarios_folder
-from costmodel.cli.common import as_of_option, catalog_for, data_options, emit, format_option, output_option
+from costmodel.data.catalog import pricing_dir as _pricing_folder
+from costmodel.data.catalog import scenarios_dir as _scenarios_folder
+from costmodel.data.json_schema import FORMATS
+from costmodel.data.models import PRICE_FIELDS, FxSheet, PriceSheet, Range, Scenario, Stack
+from costmodel.data.reader import parse_yaml, read_text
+from costmodel.data.reader import validate as validate_model
 from costmodel.errors import InputError, NoPriceError
-from costmodel.load import parse_yaml, read_text
-from costmodel.load import validate as validate_model
-from costmodel.render import Column, dump_json, quantity_text, table
 from costmodel.safe_text import error_line, terminal
-from costmodel.schema import PRICE_FIELDS, FxSheet, PriceSheet, Range, Scenario, Stack
-from costmodel.schemas import FORMATS
-from costmodel.span import Span
+from costmodel.views.formatting import Column, dump_json, quantity_text, table
 
 FILE_KINDS = {"skus": PriceSheet, "components": Stack, "rates": FxSheet}
 """A top-level key that identifies a file's format; anything else is read as a scenario."""
@@ -130,20 +130,12 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
-class PricesGroup(click.Group):
+class PricesGroup(LazyGroup):
     """`prices` lists prices itself and has subcommands (diff) loaded on demand."""
 
-    SUBCOMMANDS: ClassVar[dict[str, str]] = {"diff": "costmodel.cli.writers:prices_diff"}
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(self.SUBCOMMANDS)
-
-    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        target = self.SUBCOMMANDS.get(name)
-        if target is None:
-            return None
-        module, attribute = target.split(":")
-        return getattr(importlib.import_module(module), attribute)
+    COMMANDS: ClassVar[dict[str, tuple[str, str]]] = {
+        "diff": ("costmodel.cli.writers:prices_diff", "Every price that differs between two dates or two folders."),
+    }
 
 
 def _price_json(value: Decimal | Range) -> str | dict[str, str]:
@@ -262,10 +254,10 @@ def prices(ctx: click.Context, provider: str | None, kind: str | None, as_of: da
               help="Write every schema to DIR/<name>.schema.json instead of printing one.")
 def schema(name: str | None, write_dir: Path | None) -> None:
     """Print the JSON Schema of a file format (pricesheet, scenario, stack, fx, claims), generated from the models."""
-    from costmodel.schemas import schema_json
+    from costmodel.data.json_schema import schema_json
 
     if write_dir is not None:
-        from costmodel.output import write_all
+        from costmodel.views.files import write_all
 
         # All five or none: every path checked, every file staged, then all renamed.
         write_all([(write_dir / f"{each}.schema.json", schema_json(each)) for each in FORMATS])
@@ -281,8 +273,8 @@ def schema(name: str | None, write_dir: Path | None) -> None:
 @data_options
 def scenarios(fmt: str, pricing_dir: Path | None, scenarios_dir: Path | None) -> None:
     """List the call profiles (scenarios) with their volumes and lengths."""
-    from costmodel.catalog import Catalog
-    from costmodel.catalog import scenarios_dir as folder
+    from costmodel.data.catalog import Catalog
+    from costmodel.data.catalog import scenarios_dir as folder
 
     catalog = Catalog()
     load_scenarios(folder(scenarios_dir), catalog)

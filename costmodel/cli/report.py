@@ -18,7 +18,8 @@ from costmodel.cli.common import (
     split_ids,
     whatif_options,
 )
-from costmodel.report import build_report, document_kind, render_report
+from costmodel.views.report import render_report
+from costmodel.views.report.build import build_report, document_kind
 
 
 @click.command()

@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from costmodel import __version__
+from costmodel.analyses.sweep import MAX_SWEEP_POINTS
 from costmodel.cli.common import (
     OutputPath,
     as_of_option,
@@ -24,11 +25,10 @@ from costmodel.cli.common import (
     split_ids,
     whatif_options,
 )
+from costmodel.core.whatif import parse_number
 from costmodel.errors import InputError
-from costmodel.render import PER_CALL_PLACES, Column, dump_json, money, span_text, table
 from costmodel.safe_text import for_format
-from costmodel.sweep import MAX_SWEEP_POINTS
-from costmodel.whatif import parse_number
+from costmodel.views.formatting import PER_CALL_PLACES, Column, dump_json, money, span_text, table
 
 SHOWN_CROSSINGS = 20
 TABLE_POINTS = 11
@@ -51,8 +51,8 @@ def _value_text(value: float) -> str:
 
 
 def _exact(value: float) -> str:
-    from costmodel.render import plain
-    from costmodel.sweep import decimal_of
+    from costmodel.analyses.sweep import decimal_of
+    from costmodel.views.formatting import plain
 
     return plain(decimal_of(value))
 
@@ -60,13 +60,13 @@ def _exact(value: float) -> str:
 def _plot_format(plot: Path | None) -> str | None:
     if plot is None:
         return None
-    from costmodel.plots import check_plot_path
+    from costmodel.views.charts import check_plot_path
 
     return check_plot_path(str(plot))
 
 
 def _plot_bytes(figure: Any, plot: Path, fmt: str) -> tuple[Path, bytes]:
-    from costmodel.plots import figure_bytes
+    from costmodel.views.charts import figure_bytes
 
     return plot, figure_bytes(figure, fmt)
 
@@ -188,8 +188,8 @@ def breakeven(scenario: str, stack_a: str, stack_b: str, over: str, between: str
     Solved in closed form between GPU and billing steps (linear in volume, prices and audio seconds,
     quadratic in turns); every crossing in the range is reported.
     """
-    from costmodel.breakeven import breakeven as solve
-    from costmodel.sweep import parse_field
+    from costmodel.analyses.breakeven import breakeven as solve
+    from costmodel.analyses.sweep import parse_field
 
     window = _parse_between(between)
     context = costing(pricing_dir, scenarios_dir, settings, prices, as_of, currency)
@@ -247,7 +247,7 @@ def sweep_text(result: Any, fmt: str) -> str:
             if fmt == "csv":
                 row[stack] = _exact(low) if low == high else f"{_exact(low)}..{_exact(high)}"
             else:
-                from costmodel.span import Span
+                from costmodel.core.interval import Span
 
                 row[stack] = span_text(Span(Decimal(repr(float(low))), Decimal(repr(float(high)))), PER_CALL_PLACES)
         rows.append(row)
@@ -279,8 +279,8 @@ def sweep(scenario: str, vary: str, stacks: str | None, log: bool, plot: Path | 
           currency: str, settings: tuple[str, ...], prices: tuple[str, ...], fmt: str, output: Path | None,
           pricing_dir: Path | None, scenarios_dir: Path | None) -> None:
     """Cost per call of each stack as one input varies; --plot draws the chart with break-evens marked."""
-    from costmodel.sweep import parse_field, sweep_values
-    from costmodel.sweep import sweep as run_sweep
+    from costmodel.analyses.sweep import parse_field, sweep_values
+    from costmodel.analyses.sweep import sweep as run_sweep
 
     plot_format = _plot_format(plot)
     name, start, stop, step = _parse_vary(vary)
@@ -297,8 +297,8 @@ def sweep(scenario: str, vary: str, stacks: str | None, log: bool, plot: Path | 
     result = run_sweep(catalog, scenario, target, values, split_ids(stacks), **options)
     charts: list[tuple[Path, bytes]] = []
     if plot is not None and plot_format is not None:
-        from costmodel.breakeven import sweep_breakevens
-        from costmodel.plots import sweep_figure
+        from costmodel.analyses.breakeven import sweep_breakevens
+        from costmodel.views.charts import sweep_figure
 
         dense = result
         if step is None and target.name != "turns":
@@ -315,15 +315,15 @@ def sweep(scenario: str, vary: str, stacks: str | None, log: bool, plot: Path | 
 
 
 def _quantity(value: Any) -> str:
-    from costmodel.render import quantity_text
-    from costmodel.span import Span
+    from costmodel.core.interval import Span
+    from costmodel.views.formatting import quantity_text
 
     return quantity_text(Span.of(value))
 
 
 def sensitivity_document(result: Any) -> dict[str, Any]:
     """The JSON shape of `sensitivity`: every value an exact {low, high} pair, a point or a range alike."""
-    from costmodel.span import Span
+    from costmodel.core.interval import Span
 
     return {
         "command": "sensitivity",
@@ -389,8 +389,8 @@ def sensitivity(scenario: str, stack: str, by: str, plot: Path | None, as_of: da
                 settings: tuple[str, ...], prices: tuple[str, ...], fmt: str, output: Path | None,
                 pricing_dir: Path | None, scenarios_dir: Path | None) -> None:
     """Which inputs and prices move one stack's per-call cost most: each moved ±X% alone, largest first."""
-    from costmodel.sensitivity import parse_step
-    from costmodel.sensitivity import sensitivity as run
+    from costmodel.analyses.sensitivity import parse_step
+    from costmodel.analyses.sensitivity import sensitivity as run
 
     plot_format = _plot_format(plot)
     step = parse_step(by)
@@ -400,7 +400,7 @@ def sensitivity(scenario: str, stack: str, by: str, plot: Path | None, as_of: da
     result = run(catalog, scenario, stack, step, as_of=on, currency=currency, settings=overrides, price_changes=changes)
     charts: list[tuple[Path, bytes]] = []
     if plot is not None and plot_format is not None:
-        from costmodel.plots import tornado_figure
+        from costmodel.views.charts import tornado_figure
 
         charts.append(_plot_bytes(tornado_figure(result), plot, plot_format))
     text = dump_json(sensitivity_document(result)) if fmt == "json" else sensitivity_text(result, fmt)

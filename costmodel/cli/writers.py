@@ -21,8 +21,8 @@ from costmodel.cli.common import (
     parse_date,
     split_ids,
 )
-from costmodel.render import PER_CALL_PLACES, Column, dump_json, money, span_text, table
 from costmodel.safe_text import for_format
+from costmodel.views.formatting import PER_CALL_PLACES, Column, dump_json, money, span_text, table
 
 # ---------------------------------------------------------------- prices diff
 
@@ -45,7 +45,7 @@ def _change_text(change: Any) -> str:
 def _price_value(value: Any) -> str:
     if value is None:
         return "–"
-    from costmodel.span import Span
+    from costmodel.core.interval import Span
 
     return str(Span.of(value))
 
@@ -84,7 +84,7 @@ def diff_document(result: Any) -> dict[str, Any]:
 
 
 def _json_price(value: Any) -> Any:
-    from costmodel.schema import Range
+    from costmodel.data.models import Range
 
     if value is None:
         return None
@@ -108,7 +108,7 @@ def _cost_change(row: Any) -> str:
 
 
 def diff_text(result: Any, fmt: str, show_all: bool) -> str:
-    from costmodel.whatif import PRICE_ALIASES
+    from costmodel.core.whatif import PRICE_ALIASES
 
     short = {name: alias for alias, name in PRICE_ALIASES.items()}
     moved = [r for r in result.prices if r.status in {"changed", "added", "removed"}]
@@ -201,7 +201,7 @@ def prices_diff(from_date: date | None, to_date: date | None, from_pricing: Path
     Examples: `costmodel prices diff --from 2024-06-01 --to 2025-06-01`;
     `costmodel prices diff --from-pricing old-release/pricing` (old release vs bundled, both today).
     """
-    from costmodel.history import price_diff
+    from costmodel.analyses.price_diff import price_diff
 
     if from_date is None and to_date is None and from_pricing is None and to_pricing is None:
         raise click.UsageError("give --from DATE (and --to DATE), or --from-pricing DIR (and --to-pricing DIR)")
@@ -221,7 +221,7 @@ def prices_diff(from_date: date | None, to_date: date | None, from_pricing: Path
 
 def _joined(old: Any, new: Any) -> Any:
     """Both catalogs' files, so -o can never overwrite an input of either side."""
-    from costmodel.catalog import Catalog
+    from costmodel.data.catalog import Catalog
 
     return Catalog(files=[*old.files, *new.files])
 
@@ -242,7 +242,7 @@ def render(template: Path, as_of: date | None, output: Path | None, pricing_dir:
     audio_tokens_per_minute, as_of; arguments are literals only. Rounding follows the README
     ("Writers"): per call 5 places, component 6, monthly 2, ratios 1, prices as written; half-up.
     """
-    from costmodel.template import read_markdown, render_template
+    from costmodel.writers.template import read_markdown, render_template
 
     catalog = catalog_for(pricing_dir, scenarios_dir)
     check_outputs(output, catalog=catalog, inputs=[template])
@@ -255,7 +255,7 @@ def render(template: Path, as_of: date | None, output: Path | None, pricing_dir:
 
 def audit_document(report: Any) -> dict[str, Any]:
     """The JSON shape of `audit`: exact figures, one entry per claim."""
-    from costmodel.audit import printed_text
+    from costmodel.writers.audit import printed_text
 
     def figure(f: Any) -> Any:
         return None if f is None else {"value": f.value, "shown": f.render(), "kind": f.kind}
@@ -282,7 +282,7 @@ def audit_document(report: Any) -> dict[str, Any]:
 
 
 def audit_text(report: Any, fmt: str) -> str:
-    from costmodel.audit import printed_text
+    from costmodel.writers.audit import printed_text
 
     def shown(figure: Any) -> str:
         return "unpriced" if figure is None else figure.render()
@@ -335,7 +335,7 @@ def audit(article: Path, claims_path: Path | None, as_of: date | None, fmt: str,
     Each claim in the claims file quotes the article, states the printed figure and how to compute it
     (template functions); see the README section "Writers: refresh → audit → publish".
     """
-    from costmodel.audit import audit as run_audit
+    from costmodel.writers.audit import audit as run_audit
 
     claims_path = claims_path or article.with_name(article.stem + ".claims.yaml")
     catalog = catalog_for(pricing_dir, scenarios_dir)

@@ -1,6 +1,6 @@
 """The report's tables and summary as display strings, shared by the HTML and Markdown documents.
 
-Every money string comes from costmodel.render (span_text, multiple_text and its rounding constants), so a
+Every money string comes from costmodel.views.formatting (span_text, multiple_text and its rounding constants), so a
 report cell reads exactly like the same cell of `compare` or `breakdown`. Money cells also keep the exact
 Span, which the HTML writes into data-low/data-high attributes for anyone re-checking the rounding.
 """
@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from costmodel.engine import Estimate
-from costmodel.render import (
+from costmodel.analyses.estimate import Estimate
+from costmodel.core.interval import Span
+from costmodel.data.models import Range
+from costmodel.views.formatting import (
     LINE_PLACES,
     MONTHLY_PLACES,
     MULTIPLE_PLACES,
@@ -20,9 +22,7 @@ from costmodel.render import (
     quantity_text,
     span_text,
 )
-from costmodel.report import Report
-from costmodel.schema import Range
-from costmodel.span import Span
+from costmodel.views.report.build import Report
 
 
 @dataclass(frozen=True)

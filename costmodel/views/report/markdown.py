@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from costmodel.render import Column, table
-from costmodel.report import Report
-from costmodel.report_rows import (
+from costmodel.safe_text import markdown, markdown_code, markdown_fence
+from costmodel.views.formatting import Column, table
+from costmodel.views.report.build import Report
+from costmodel.views.report.rows import (
     Table,
     assumptions_table,
     breakdown_table,
@@ -21,7 +22,6 @@ from costmodel.report_rows import (
     rounding_note,
     summary_lines,
 )
-from costmodel.safe_text import markdown, markdown_code, markdown_fence
 
 
 def _table(t: Table) -> str:

@@ -1,7 +1,7 @@
 """The report's two break-even charts (per-call cost against calls per month and against caller audio length).
 
-Curves come from costmodel.sweep (the engine's usage formulas on the vector backend) and crossings from
-costmodel.breakeven; nothing here prices anything. Charts are SVG strings with glyphs drawn as paths (no
+Curves come from costmodel.analyses.sweep (the engine's usage formulas on the vector backend) and crossings from
+costmodel.analyses.breakeven; nothing here prices anything. Charts are SVG strings with glyphs drawn as paths (no
 fonts, no external references) and fixed ids and no date, so the same inputs give the same bytes.
 """
 
@@ -11,17 +11,26 @@ import io
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from costmodel.catalog import Catalog
-from costmodel.comparison import Comparison
-from costmodel.report import Chart
-from costmodel.schema import Range, Scenario
-from costmodel.whatif import PriceChange
+from costmodel.analyses.compare import Comparison
+from costmodel.core.whatif import PriceChange
+from costmodel.data.catalog import Catalog
+from costmodel.data.models import Range, Scenario
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from costmodel.breakeven import BreakEven
-    from costmodel.sweep import SweepResult
+    from costmodel.analyses.breakeven import BreakEven
+    from costmodel.analyses.sweep import SweepResult
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A break-even chart: `svg` is a complete inline <svg> element (no external resources)."""
+
+    key: str
+    title: str
+    caption: str
+    svg: str
 
 MAX_STACKS = 6
 """Stacks drawn per chart (the cheapest first): more lines and bands than this stop being readable."""
@@ -70,8 +79,8 @@ def _values(axis: Axis) -> Any:
 
 
 def _figure(result: SweepResult, axis: Axis, breakevens: list[BreakEven]) -> Figure:
-    """costmodel.plots.sweep_figure (ranges shaded, GPU floors dashed, break-evens marked) plus this scenario's mark."""
-    from costmodel.plots import sweep_figure
+    """costmodel.views.charts.sweep_figure (ranges shaded, GPU floors dashed, break-evens marked) plus this scenario's mark."""
+    from costmodel.views.charts import sweep_figure
 
     figure = sweep_figure(result, breakevens, log=axis.log, title=axis.title)
     ax = figure.axes[0]
@@ -103,7 +112,7 @@ def _fmt(value: float, axis: Axis) -> str:
 def break_evens(catalog: Catalog, comparison: Comparison, axis: Axis, stacks: list[str], settings: dict[str, Any] | None,
                 price_changes: list[PriceChange] | tuple[PriceChange, ...]) -> list[BreakEven]:
     """The cheapest stack against each other drawn stack, along the axis's range."""
-    from costmodel.breakeven import breakeven
+    from costmodel.analyses.breakeven import breakeven
 
     return [
         breakeven(catalog, comparison.scenario, stacks[0], other, axis.field, (axis.low, axis.high),
@@ -144,7 +153,7 @@ def break_even_charts(
     price_changes: list[PriceChange] | tuple[PriceChange, ...] = (),
 ) -> list[Chart]:
     """The volume and call-length charts for the cheapest stacks of a comparison, with break-even captions."""
-    from costmodel.sweep import sweep
+    from costmodel.analyses.sweep import sweep
 
     ranked = [row for row in comparison.rows if row.rank is not None]
     stacks = [row.stack for row in ranked][:MAX_STACKS]

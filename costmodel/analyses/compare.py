@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from costmodel.catalog import Catalog
-from costmodel.engine import Estimate, FxUsed, estimate
+from costmodel.analyses.estimate import Estimate, FxUsed, estimate
+from costmodel.core.interval import Span
+from costmodel.core.whatif import PriceChange
+from costmodel.data.catalog import Catalog
 from costmodel.errors import NoPriceError
-from costmodel.span import Span
-from costmodel.whatif import PriceChange
 
 if TYPE_CHECKING:
     import pandas

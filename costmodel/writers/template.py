@@ -4,10 +4,10 @@ A placeholder is ONE call to a named function with literal arguments. It is pars
 and the tree is checked node by node before anything runs: attribute access, subscripts, operators,
 lambdas, comprehensions, names other than the functions below, and calls as arguments are refused with
 `TEMPLATE:line: ...`. Nothing is ever passed to eval or exec; the functions are looked up in FUNCTIONS.
-The same expressions are what an audit claim's `compute` field holds (costmodel.audit), so a writer learns
+The same expressions are what an audit claim's `compute` field holds (costmodel.writers.audit), so a writer learns
 one language.
 
-Rounding (README "Writers"): costmodel.render's rules, half-up — per-call costs 5 places, component costs 6,
+Rounding (README "Writers"): costmodel.views.formatting's rules, half-up — per-call costs 5 places, component costs 6,
 monthly costs 2 with thousands separators, ratios 1 place with "×", prices exactly as the price sheet
 writes them; a range shows once its ends differ after rounding (`$0.60–1.50`). `places=N` overrides.
 """
@@ -24,11 +24,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
-from costmodel.catalog import Catalog
-from costmodel.engine import Estimate, audio_tokens_per_minute, estimate
+from costmodel.analyses.estimate import Estimate, audio_tokens_per_minute, estimate
+from costmodel.core.interval import Span
+from costmodel.core.whatif import PRICE_ALIASES
+from costmodel.data.catalog import Catalog
+from costmodel.data.models import PRICE_FIELDS
+from costmodel.data.reader import read_input
 from costmodel.errors import InputError, NoPriceError
-from costmodel.load import read_input
-from costmodel.render import (
+from costmodel.views.formatting import (
     LINE_PLACES,
     MONTHLY_PLACES,
     MULTIPLE_PLACES,
@@ -36,9 +39,6 @@ from costmodel.render import (
     quantity_text,
     span_text,
 )
-from costmodel.schema import PRICE_FIELDS
-from costmodel.span import Span
-from costmodel.whatif import PRICE_ALIASES
 
 MAX_EXPRESSION_CHARS = 400
 """Longer placeholders are refused before parsing (no parser stress from a template)."""

@@ -18,15 +18,16 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import Decimal
 from enum import Enum
 from pathlib import PurePath
 from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from costmodel.core.interval import Span
+from costmodel.core.rounding import round_half_up
 from costmodel.safe_text import csv_cell, json_text, markdown, one_line
-from costmodel.span import Span
 
 FORMATS = ("table", "markdown", "csv", "json")
 Format = Literal["table", "markdown", "csv", "json"]
@@ -35,15 +36,6 @@ PER_CALL_PLACES = 5
 LINE_PLACES = 6
 MONTHLY_PLACES = 2
 MULTIPLE_PLACES = 1
-
-
-def round_half_up(value: Decimal, places: int) -> Decimal:
-    # quantize signals InvalidOperation when the result needs more digits than the context's 28; numbers
-    # within the range rule multiply to far more (1e30 calls x 1e30 tokens), so give it the digits it needs.
-    digits = max(value.adjusted(), 0) + places + 2 if value.is_finite() else 0
-    with localcontext() as context:
-        context.prec = max(context.prec, digits)
-        return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 def plain(value: Decimal) -> str:

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic
 
+from costmodel.core.backends import Ops
+from costmodel.core.interval import M, Span
+from costmodel.data.models import PricePeriod, Scenario, Sku, StackComponent
 from costmodel.errors import InputError
-from costmodel.schema import PricePeriod, Scenario, Sku, StackComponent
-from costmodel.span import Ops, Span
-
-T = TypeVar("T")
 
 METERS: dict[str, tuple[str, Decimal]] = {
     "usd_per_million_input_tokens": ("text input tokens", Decimal(1_000_000)),
@@ -36,80 +35,86 @@ DURATION_FIELDS = ("usd_per_audio_minute", "usd_per_audio_second")
 
 
 @dataclass
-class Profile(Generic[T]):
+class Profile(Generic[M]):
     """A scenario reduced to per-call totals, including what integrated models re-read as history."""
 
-    calls_per_month: T
-    turns: T
-    caller_seconds: T
-    caller_history_seconds: T
+    calls_per_month: Span[M]
+    turns: Span[M]
+    caller_seconds: Span[M]
+    caller_history_seconds: Span[M]
     """Sum over turns of the caller audio already heard before that turn (re-sent as context)."""
-    caller_seconds_per_request: T
-    agent_seconds: T
-    agent_history_seconds: T
-    agent_seconds_per_request: T
-    agent_text_tokens: T
-    agent_text_history_tokens: T
-    caller_transcript_tokens: T
-    caller_transcript_history_tokens: T
-    system_prompt_tokens: T
-    system_prompt_history_tokens: T
+    caller_seconds_per_request: Span[M]
+    agent_seconds: Span[M]
+    agent_history_seconds: Span[M]
+    agent_seconds_per_request: Span[M]
+    agent_text_tokens: Span[M]
+    agent_text_history_tokens: Span[M]
+    caller_transcript_tokens: Span[M]
+    caller_transcript_history_tokens: Span[M]
+    system_prompt_tokens: Span[M]
+    system_prompt_history_tokens: Span[M]
     """System prompt tokens sent on turns 2..N, the part a prompt cache can serve."""
-    cache_hit_fraction: T
-    reply_characters: T
-    call_duration_seconds: T
-    peak_concurrent_calls: T
+    cache_hit_fraction: Span[M]
+    reply_characters: Span[M]
+    call_duration_seconds: Span[M]
+    peak_concurrent_calls: Span[M]
 
 
-def _split(total: Any, per_turn: Any, turns: T, ops: Ops[T]) -> tuple[T, T, T]:
+def _split(
+    total: Span[M] | None, per_turn: Span[M] | None, turns: Span[M], ops: Ops[M]
+) -> tuple[Span[M], Span[M], Span[M]]:
     """(whole-call total, sum of what earlier turns contributed by each turn, amount per turn)."""
     if per_turn is not None:
-        each = ops.const(per_turn) if not _is_array(per_turn) else per_turn
-        return each * turns, each * turns * (turns - 1) / 2, each
-    value = ops.const(total if total is not None else 0) if not _is_array(total) else total
+        return per_turn * turns, per_turn * turns * (turns - 1) / 2, per_turn
+    value = total if total is not None else ops.const(0)
     return value, value * (turns - 1) / 2, value / turns
 
 
-def _is_array(value: Any) -> bool:
+def _value(values: dict[str, Any], name: str, ops: Ops[M]) -> Span[M] | None:
     # Overrides may arrive ready-made in the backend's own type (a Span of numpy arrays for sweeps).
-    return isinstance(value, Span)
-
-
-def _value(values: dict[str, Any], name: str, ops: Ops[T]) -> Any:
     value = values.get(name)
-    if value is None:
-        return None
-    return value if _is_array(value) else ops.const(value)
+    if value is None or isinstance(value, Span):
+        return value
+    return ops.const(value)
 
 
-def profile(scenario: Scenario, ops: Ops[T], overrides: dict[str, Any] | None = None) -> Profile[T]:
+def profile(scenario: Scenario, ops: Ops[M], overrides: dict[str, Any] | None = None) -> Profile[M]:
     """Reduce a scenario to per-call totals; `overrides` replaces fields with backend values (arrays for sweeps)."""
     values: dict[str, Any] = dict(scenario)
     if overrides:
         values.update(overrides)
-    v = lambda name: _value(values, name, ops)  # noqa: E731
+
+    def optional(name: str) -> Span[M] | None:
+        return _value(values, name, ops)
+
+    def v(name: str) -> Span[M]:
+        value = _value(values, name, ops)
+        if value is None:  # the model gives these fields defaults, so only a broken override lands here
+            raise InputError(f"scenario field {name} has no value")
+        return value
+
     turns = v("turns")
     words_per_second = v("speaking_rate_words_per_minute") / 60
     tokens_per_word = v("tokens_per_word")
     caller, caller_hist, caller_each = _split(
-        values.get("caller_audio_seconds"), values.get("caller_audio_seconds_per_turn"), turns, ops
+        optional("caller_audio_seconds"), optional("caller_audio_seconds_per_turn"), turns, ops
     )
     agent, agent_hist, agent_each = _split(
-        values.get("agent_audio_seconds"), values.get("agent_audio_seconds_per_turn"), turns, ops
+        optional("agent_audio_seconds"), optional("agent_audio_seconds_per_turn"), turns, ops
     )
     if values.get("agent_text_tokens") is None and values.get("agent_text_tokens_per_turn") is None:
         text, text_hist = agent * words_per_second * tokens_per_word, agent_hist * words_per_second * tokens_per_word
     else:
-        text, text_hist, _ = _split(values.get("agent_text_tokens"), values.get("agent_text_tokens_per_turn"), turns, ops)
+        text, text_hist, _ = _split(optional("agent_text_tokens"), optional("agent_text_tokens_per_turn"), turns, ops)
     system = v("system_prompt_tokens")
-    characters = v("agent_reply_characters")
+    characters = optional("agent_reply_characters")
     if characters is None:
         characters = agent * words_per_second * v("characters_per_word")
-    duration = v("call_duration_seconds")
+    duration = optional("call_duration_seconds")
     if duration is None:
         duration = caller + agent
     calls = v("calls_per_month")
-    peak = v("peak_concurrent_calls")
+    peak = optional("peak_concurrent_calls")
     if peak is None:
         peak = calls * duration / (v("operating_hours_per_month") * 3600) * v("peak_to_average_ratio")
     return Profile(
@@ -134,7 +139,7 @@ def profile(scenario: Scenario, ops: Ops[T], overrides: dict[str, Any] | None = 
     )
 
 
-Meters = list[tuple[str, Any]]
+Meters = list[tuple[str, Span[M]]]
 """(price field, quantity) pairs; quantities per call, except self-hosted GPU-hours, which are per month."""
 
 
@@ -143,15 +148,17 @@ def _duration_field(period: PricePeriod) -> str | None:
 
 
 def _billed_seconds(
-    seconds: T, per_request: T, component: StackComponent, period: PricePeriod, p: Profile[T], ops: Ops[T]
-) -> T:
+    seconds: Span[M], per_request: Span[M], component: StackComponent, period: PricePeriod, p: Profile[M], ops: Ops[M]
+) -> Span[M]:
     increment, minimum = period.billing_increment_seconds, period.minimum_billed_seconds
     if component.billed_per == "turn":
         return ops.bill(per_request, increment, minimum) * p.turns
     return ops.bill(seconds, increment, minimum)
 
 
-def _cached_split(cacheable: T, always_new: T, p: Profile[T], has_cached_price: bool, ops: Ops[T]) -> tuple[T, T]:
+def _cached_split(
+    cacheable: Span[M], always_new: Span[M], p: Profile[M], has_cached_price: bool, ops: Ops[M]
+) -> tuple[Span[M], Span[M]]:
     """(uncached, cached) tokens: a share of the re-sent prefix hits the cache where the SKU prices it."""
     if not has_cached_price:
         return always_new + cacheable, cacheable * 0
@@ -170,7 +177,7 @@ def _output_rate(sku: Sku, out_rate: Decimal | None) -> Decimal:
     return out_rate
 
 
-def asr_usage(component: StackComponent, sku: Sku, period: PricePeriod, p: Profile[T], ops: Ops[T]) -> Meters:
+def asr_usage(component: StackComponent, sku: Sku, period: PricePeriod, p: Profile[M], ops: Ops[M]) -> Meters[M]:
     duration = _duration_field(period)
     if duration:
         return [(duration, _billed_seconds(p.caller_seconds, p.caller_seconds_per_request, component, period, p, ops))]
@@ -181,23 +188,23 @@ def asr_usage(component: StackComponent, sku: Sku, period: PricePeriod, p: Profi
     ]
 
 
-def llm_usage(component: StackComponent, sku: Sku, period: PricePeriod, p: Profile[T], ops: Ops[T]) -> Meters:
+def llm_usage(component: StackComponent, sku: Sku, period: PricePeriod, p: Profile[M], ops: Ops[M]) -> Meters[M]:
     # Turn k sends the system prompt, the transcript of turns 1..k-1 and the caller's new words.
     cacheable = p.system_prompt_history_tokens + p.caller_transcript_history_tokens + p.agent_text_history_tokens
     always_new = p.system_prompt_tokens + p.caller_transcript_tokens
     uncached, cached = _cached_split(
         cacheable, always_new, p, period.usd_per_million_cached_input_tokens is not None, ops
     )
-    meters: Meters = [("usd_per_million_input_tokens", uncached)]
+    meters: Meters[M] = [("usd_per_million_input_tokens", uncached)]
     if period.usd_per_million_cached_input_tokens is not None:
         meters.append(("usd_per_million_cached_input_tokens", cached))
     meters.append(("usd_per_million_output_tokens", p.agent_text_tokens))
     return meters
 
 
-def audio_llm_usage(component: StackComponent, sku: Sku, period: PricePeriod, p: Profile[T], ops: Ops[T]) -> Meters:
+def audio_llm_usage(component: StackComponent, sku: Sku, period: PricePeriod, p: Profile[M], ops: Ops[M]) -> Meters[M]:
     duration = _duration_field(period)
-    meters: Meters = []
+    meters: Meters[M] = []
     if duration:
         increment, minimum = period.billing_increment_seconds, period.minimum_billed_seconds
         meters.append((duration, ops.bill(p.call_duration_seconds, increment, minimum)))
@@ -228,7 +235,7 @@ def audio_llm_usage(component: StackComponent, sku: Sku, period: PricePeriod, p:
     return meters
 
 
-def tts_usage(component: StackComponent, sku: Sku, period: PricePeriod, p: Profile[T], ops: Ops[T]) -> Meters:
+def tts_usage(component: StackComponent, sku: Sku, period: PricePeriod, p: Profile[M], ops: Ops[M]) -> Meters[M]:
     if period.usd_per_million_characters is not None:
         return [("usd_per_million_characters", p.reply_characters)]
     duration = _duration_field(period)
@@ -241,24 +248,24 @@ def tts_usage(component: StackComponent, sku: Sku, period: PricePeriod, p: Profi
     ]
 
 
-def telephony_usage(component: StackComponent, sku: Sku, period: PricePeriod, p: Profile[T], ops: Ops[T]) -> Meters:
+def telephony_usage(component: StackComponent, sku: Sku, period: PricePeriod, p: Profile[M], ops: Ops[M]) -> Meters[M]:
     billed = ops.bill(p.call_duration_seconds, period.billing_increment_seconds, period.minimum_billed_seconds)
     return [("usd_per_telephony_minute", billed / 60 * ops.const(component.legs))]
 
 
 @dataclass
-class GpuSizing(Generic[T]):
+class GpuSizing(Generic[M]):
     """How many GPUs a self-hosted component needs for a month, and why."""
 
-    gpus: T
-    gpus_for_work: T
-    gpus_for_concurrency: T
-    min_gpus: T
-    gpu_hours_per_month: T
-    work_gpu_hours_per_month: T
+    gpus: Span[M]
+    gpus_for_work: Span[M]
+    gpus_for_concurrency: Span[M]
+    min_gpus: Span[M]
+    gpu_hours_per_month: Span[M]
+    work_gpu_hours_per_month: Span[M]
 
 
-def gpu_sizing(component: StackComponent, sku: Sku, p: Profile[T], ops: Ops[T]) -> GpuSizing[T]:
+def gpu_sizing(component: StackComponent, sku: Sku, p: Profile[M], ops: Ops[M]) -> GpuSizing[M]:
     entry = next(e for e in sku.throughput if e.workload == component.workload)
     if entry.real_time_factor is not None:
         work_seconds_per_call = p.caller_seconds * ops.const(entry.real_time_factor)
@@ -274,7 +281,7 @@ def gpu_sizing(component: StackComponent, sku: Sku, p: Profile[T], ops: Ops[T]) 
     return GpuSizing(gpus, for_work, for_concurrency, floor, hours, work_hours)
 
 
-def self_hosted_usage(component: StackComponent, sku: Sku, period: PricePeriod, p: Profile[T], ops: Ops[T]) -> Meters:
+def self_hosted_usage(component: StackComponent, sku: Sku, period: PricePeriod, p: Profile[M], ops: Ops[M]) -> Meters[M]:
     sizing = gpu_sizing(component, sku, p, ops)
     return [("usd_per_gpu_hour", sizing.gpus * sizing.gpu_hours_per_month)]
 
@@ -291,7 +298,7 @@ USAGE = {
 """Usage function for each stack role."""
 
 
-def component_usage(component: StackComponent, sku: Sku, period: PricePeriod, p: Profile[T], ops: Ops[T]) -> Meters:
+def component_usage(component: StackComponent, sku: Sku, period: PricePeriod, p: Profile[M], ops: Ops[M]) -> Meters[M]:
     """The meters one stack component runs up: per call, or per month for self-hosted GPUs."""
     return USAGE[component.role](component, sku, period, p, ops)
 

@@ -1,9 +1,9 @@
 """Procurement report: one self-contained document per decision, built from the same Comparison as `compare`.
 
 `build_report` gathers plain data (the comparison with every stack's itemised Estimate, the assumptions, every
-price used with its source, the input-file fingerprint, the charts); `costmodel.report_html` and
-`costmodel.report_markdown` turn it into a document. No figure is computed here: money comes from
-`costmodel.comparison.compare` and is formatted by `costmodel.render`, exactly as `compare` shows it.
+price used with its source, the input-file fingerprint, the charts); `costmodel.views.report.html` and
+`costmodel.views.report.markdown` turn it into a document. No figure is computed here: money comes from
+`costmodel.analyses.compare.compare` and is formatted by `costmodel.views.formatting`, exactly as `compare` shows it.
 
 Reproducibility (README "Procurement report"):
 - fingerprint = sha256 of the manifest text: one line `SHA256  NAME` per input file the catalog read, sorted by
@@ -25,14 +25,16 @@ from pathlib import Path
 from typing import Any
 
 from costmodel import __version__
-from costmodel.catalog import Catalog
-from costmodel.comparison import Comparison, ComparisonRow, compare
-from costmodel.engine import FxUsed
-from costmodel.load import read_bytes
-from costmodel.render import to_json
-from costmodel.schema import PRICE_FIELDS, SCENARIO_FIELDS, Range, Scenario
-from costmodel.span import Span
-from costmodel.whatif import TWIN_FIELDS, PriceChange, apply_settings
+from costmodel.analyses.compare import Comparison, ComparisonRow, compare
+from costmodel.analyses.estimate import FxUsed
+from costmodel.core.interval import Span
+from costmodel.core.whatif import TWIN_FIELDS, PriceChange, apply_settings
+from costmodel.data.catalog import Catalog
+from costmodel.data.field_docs import field_docs
+from costmodel.data.models import PRICE_FIELDS, SCENARIO_FIELDS, Range, Scenario
+from costmodel.data.reader import read_bytes
+from costmodel.views.formatting import to_json
+from costmodel.views.report.charts import Chart
 
 SCENARIO_UNITS: dict[str, str] = {
     "calls_per_month": "calls per month",
@@ -98,16 +100,6 @@ class PriceUsed:
 class InputFile:
     name: str
     sha256: str
-
-
-@dataclass(frozen=True)
-class Chart:
-    """A break-even chart: `svg` is a complete inline <svg> element (no external resources)."""
-
-    key: str
-    title: str
-    caption: str
-    svg: str
 
 
 @dataclass(frozen=True)
@@ -211,7 +203,7 @@ def assumptions(scenario: Scenario, file_scenario: Scenario, settings: dict[str,
             origin = "scenario file"
         else:
             origin = "default"
-        description = Scenario.model_fields[name].description or ""
+        description = field_docs(Scenario).get(name, "")
         rows.append(Assumption(name, value, SCENARIO_UNITS.get(name, ""), description, origin))
     return rows
 
@@ -274,7 +266,7 @@ def build_report(
     manifest = manifest_text(files, record)
     drawn: list[Chart] = []
     if charts:
-        from costmodel.report_charts import break_even_charts
+        from costmodel.views.report.charts import break_even_charts
 
         drawn = break_even_charts(catalog, result, priced_scenario, settings=settings, price_changes=price_changes)
     return Report(
@@ -292,14 +284,3 @@ def build_report(
         settings=record,
         charts=drawn,
     )
-
-
-def render_report(report: Report, kind: str, image_stem: str = "report") -> dict[str, str]:
-    """The document's files by name: {"": html} for HTML; {"": markdown, "STEM-KEY.svg": svg, ...} for Markdown."""
-    if kind == "html":
-        from costmodel.report_html import render_html
-
-        return {"": render_html(report)}
-    from costmodel.report_markdown import render_markdown
-
-    return render_markdown(report, image_stem)

@@ -7,12 +7,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
-from costmodel.catalog import Catalog
+from costmodel.core.backends import EXACT
+from costmodel.core.interval import Span
+from costmodel.core.usage import DURATION_FIELDS, METERS, Profile, component_usage, gpu_sizing, is_monthly, profile
+from costmodel.core.whatif import PriceChange, apply_price_changes, apply_settings
+from costmodel.data.catalog import Catalog
+from costmodel.data.models import PRICE_FIELDS, PricePeriod, Scenario, Sku, Stack, StackComponent
 from costmodel.errors import InputError, NoPriceError
-from costmodel.schema import PRICE_FIELDS, PricePeriod, Scenario, Sku, Stack, StackComponent
-from costmodel.span import EXACT, Span
-from costmodel.usage import DURATION_FIELDS, METERS, Profile, component_usage, gpu_sizing, is_monthly, profile
-from costmodel.whatif import PriceChange, apply_price_changes, apply_settings
 
 
 @dataclass(frozen=True)

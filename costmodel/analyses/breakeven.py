@@ -22,12 +22,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-from costmodel.catalog import Catalog
+from costmodel.analyses.sweep import POSITIVE_FIELDS, Field, Prepared, SweepResult, evaluate, parse_field, prepare
+from costmodel.core.backends import VectorOps
+from costmodel.core.whatif import PriceChange
+from costmodel.data.catalog import Catalog
+from costmodel.data.models import Scenario, quantity_high
 from costmodel.errors import InputError, NoPriceError
-from costmodel.schema import Scenario, quantity_high
-from costmodel.span import VectorOps
-from costmodel.sweep import POSITIVE_FIELDS, Field, Prepared, SweepResult, evaluate, parse_field, prepare
-from costmodel.whatif import PriceChange
 
 End = Literal["point", "low", "high", "both"]
 MAX_BREAKPOINTS = 2_000_000

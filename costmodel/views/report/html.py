@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import re
 
-from costmodel.render import plain
-from costmodel.report import Report
-from costmodel.report_rows import (
+from costmodel.safe_text import html as escape  # html.escape after removing control characters
+from costmodel.safe_text import strip_controls
+from costmodel.views.formatting import plain
+from costmodel.views.report.build import Report
+from costmodel.views.report.rows import (
     Cell,
     Table,
     assumptions_table,
@@ -24,8 +26,6 @@ from costmodel.report_rows import (
     rounding_note,
     summary_lines,
 )
-from costmodel.safe_text import html as escape  # html.escape after removing control characters
-from costmodel.safe_text import strip_controls
 
 CSS = """
 :root { color-scheme: light dark; --fg: #1b1f24; --muted: #57606a; --bg: #ffffff; --line: #d0d7de;

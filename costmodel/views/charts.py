@@ -8,11 +8,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from costmodel.breakeven import BreakEven
+from costmodel.analyses.breakeven import BreakEven
+from costmodel.analyses.sensitivity import SensitivityResult
+from costmodel.analyses.sweep import SweepResult
 from costmodel.errors import InputError
 from costmodel.safe_text import chart
-from costmodel.sensitivity import SensitivityResult
-from costmodel.sweep import SweepResult
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

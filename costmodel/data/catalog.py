@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from costmodel.data.models import FxPeriod, FxSheet, PricePeriod, PriceSheet, Scenario, Sku, Stack
+from costmodel.data.reader import load_model, locate, read_text
 from costmodel.errors import InputError, NoPriceError, UnknownIdError
-from costmodel.load import load_model, locate, read_text
-from costmodel.schema import FxPeriod, FxSheet, PricePeriod, PriceSheet, Scenario, Sku, Stack
 
 PRICING_ENV = "COSTMODEL_PRICING"
 SCENARIOS_ENV = "COSTMODEL_SCENARIOS"
@@ -28,7 +29,7 @@ ROLE_KINDS = {
 
 def bundled_dir(name: str) -> Path:
     """A bundled data folder: inside the installed wheel, or at the top of a source checkout."""
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent  # costmodel/, two levels above this file
     inside = package / "_data" / name
     return inside if inside.is_dir() else package.parent / name
 
@@ -211,9 +212,59 @@ def check_references(catalog: Catalog) -> None:
 
 
 def load_catalog(pricing: str | Path | None = None, scenarios: str | Path | None = None) -> Catalog:
-    """Load and cross-check the bundled data, or the folders given (or named by the environment)."""
-    catalog = Catalog()
-    load_pricing(pricing_dir(pricing), catalog)
-    load_scenarios(scenarios_dir(scenarios), catalog)
-    check_references(catalog)
-    return catalog
+    """Load and cross-check the bundled data, or the folders given (or named by the environment).
+
+    A warm start reads the files only to check they are unchanged, and takes the loaded library from the
+    cache (data/cache.py); COSTMODEL_CACHE=off always loads from the files.
+    """
+    from costmodel.data import cache
+
+    pricing_folder, scenarios_folder = pricing_dir(pricing), scenarios_dir(scenarios)
+    if not cache.enabled():
+        return _load(pricing_folder, scenarios_folder)
+    files = _data_files(pricing_folder, scenarios_folder)
+
+    def build() -> Catalog:
+        catalog = _load(pricing_folder, scenarios_folder)
+        # Cache only what was loaded from the bytes the key was made of (a file edited meanwhile: next time).
+        if _data_files(pricing_folder, scenarios_folder) != files:
+            raise _Changed(catalog)
+        return catalog
+
+    try:
+        return cache.cached([pricing_folder, scenarios_folder], files, build, Catalog)
+    except _Changed as changed:
+        return changed.catalog
+
+
+class _Changed(Exception):
+    """A data file changed while the library was loading: use what was loaded, cache nothing."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        super().__init__("changed while loading")
+        self.catalog = catalog
+
+
+def _data_files(pricing: Path, scenarios: Path) -> list[tuple[Path, bytes]]:
+    """Every file the library is loaded from, with its bytes, in loading order."""
+    paths = [*_yaml_files(pricing)]
+    if (pricing / "stacks").is_dir():
+        paths += _yaml_files(pricing / "stacks")
+    paths += _yaml_files(scenarios)
+    return [(path, read_text(path).encode("utf-8")) for path in paths]
+
+
+def _load(pricing: Path, scenarios: Path) -> Catalog:
+    # Loading allocates many small objects and frees few; the cyclic collector would run over and over
+    # for nothing (most of a 10,000-SKU load), so it is paused for the load and run once at most afterwards.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        catalog = Catalog()
+        load_pricing(pricing, catalog)
+        load_scenarios(scenarios, catalog)
+        check_references(catalog)
+        return catalog
+    finally:
+        if collecting:
+            gc.enable()

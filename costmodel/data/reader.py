@@ -14,9 +14,9 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from costmodel import schema
+from costmodel.data import models as schema
+from costmodel.data.models import MAX_EXPONENT, RANGE_RULE, out_of_range, range_message
 from costmodel.errors import InputError, suggest
-from costmodel.schema import MAX_EXPONENT, RANGE_RULE, out_of_range, range_message
 
 __all__ = ["MAX_EXPONENT", "RANGE_RULE", "out_of_range"]  # the range rule lives in schema; re-exported for callers
 

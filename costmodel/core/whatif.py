@@ -9,8 +9,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from costmodel.data.models import PRICE_FIELDS, SCENARIO_FIELDS, PricePeriod, Range, Scenario, out_of_range, range_message
 from costmodel.errors import InputError, UnknownIdError
-from costmodel.schema import PRICE_FIELDS, SCENARIO_FIELDS, PricePeriod, Range, Scenario, out_of_range, range_message
 
 PRICE_ALIASES: dict[str, str] = {
     name.removeprefix("usd_per_").removeprefix("million_").removesuffix("_tokens"): name for name in PRICE_FIELDS

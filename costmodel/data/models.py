@@ -29,7 +29,9 @@ class Model(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
         frozen=True,
-        use_attribute_docstrings=True,
+        # Validators are built on first use, not at import: a warm start that loads the library from its
+        # cache never builds them. Field docstrings are read only where shown (data/field_docs.py).
+        defer_build=True,
         validate_default=True,
     )
 

@@ -12,12 +12,13 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from costmodel.catalog import Catalog
+from costmodel.core.backends import VectorOps
+from costmodel.core.interval import Span
+from costmodel.core.usage import METERS, component_usage, gpu_sizing, is_monthly, profile
+from costmodel.core.whatif import PRICE_ALIASES, TWIN_FIELDS, PriceChange, apply_price_changes, apply_settings
+from costmodel.data.catalog import Catalog
+from costmodel.data.models import PRICE_FIELDS, SCENARIO_FIELDS, PricePeriod, Scenario, Sku, Stack, StackComponent
 from costmodel.errors import InputError, NoPriceError, UnknownIdError
-from costmodel.schema import PRICE_FIELDS, SCENARIO_FIELDS, PricePeriod, Scenario, Sku, Stack, StackComponent
-from costmodel.span import Span, VectorOps
-from costmodel.usage import METERS, component_usage, gpu_sizing, is_monthly, profile
-from costmodel.whatif import PRICE_ALIASES, TWIN_FIELDS, PriceChange, apply_price_changes, apply_settings
 
 if TYPE_CHECKING:
     import numpy
@@ -262,7 +263,7 @@ def sweep_values(start: float, stop: float, step: float | None = None, log: bool
         count = int(numpy.floor((stop - start) / step + 1e-9)) + 1
         if count > MAX_SWEEP_POINTS:
             raise InputError(f"sweep of {count:,} points is over the limit of {MAX_SWEEP_POINTS:,}; use a larger STEP "
-                             "(or call costmodel.sweep.sweep from Python, which takes any number of values)",
+                             "(or call costmodel.analyses.sweep.sweep from Python, which takes any number of values)",
                              field="--vary")
         return start + step * numpy.arange(count)
     return numpy.linspace(start, stop, points)

@@ -13,13 +13,13 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
-from costmodel.catalog import Catalog
-from costmodel.engine import estimate
+from costmodel.analyses.estimate import estimate
+from costmodel.core.interval import Span, float_ends
+from costmodel.core.rounding import round_half_up
+from costmodel.core.whatif import PriceChange, apply_settings, parse_number
+from costmodel.data.catalog import Catalog
+from costmodel.data.models import NUMBER_CEILING, NUMBER_FLOOR, SCENARIO_FIELDS, Range, Scenario
 from costmodel.errors import InputError
-from costmodel.render import round_half_up
-from costmodel.schema import NUMBER_CEILING, NUMBER_FLOOR, SCENARIO_FIELDS, Range, Scenario
-from costmodel.span import Span, float_ends
-from costmodel.whatif import PriceChange, apply_settings, parse_number
 
 if TYPE_CHECKING:
     import pandas
@@ -91,7 +91,7 @@ def _scaled(value: Decimal | Range, factor: Decimal, name: str) -> Decimal | Ran
     def one(v: Decimal) -> Decimal:
         moved = v * factor
         if name == "turns":
-            moved = max(Decimal(1), round_half_up(moved, 0))  # render's rounding cannot signal on 1e30 turns
+            moved = max(Decimal(1), round_half_up(moved, 0))  # the one rounding rule; cannot signal on 1e30 turns
         if name in SHARE_FIELDS:
             moved = min(Decimal(1), moved)
         # A value at the edge of the range rule is nudged only as far as the rule allows, not refused.

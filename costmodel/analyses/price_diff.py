@@ -13,11 +13,11 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
-from costmodel.catalog import Catalog, price_in_force
-from costmodel.engine import estimate
+from costmodel.analyses.estimate import estimate
+from costmodel.core.interval import Span, float_ends
+from costmodel.data.catalog import Catalog, price_in_force
+from costmodel.data.models import PRICE_FIELDS, PricePeriod, Range
 from costmodel.errors import NoPriceError
-from costmodel.schema import PRICE_FIELDS, PricePeriod, Range
-from costmodel.span import Span, float_ends
 
 if TYPE_CHECKING:
     import pandas

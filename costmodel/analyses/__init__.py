@@ -1,0 +1,1 @@
+"""Analyses over the catalog: estimate, compare, sweep, break-even, sensitivity and the price diff."""

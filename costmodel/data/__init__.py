@@ -1,0 +1,1 @@
+"""File formats and the catalog: safe YAML reading, the pydantic models, JSON Schema, the loaded library."""

@@ -1,0 +1,60 @@
+"""JSON Schema for each file format, generated from the pydantic models (the committed schemas/ are this output)."""
+
+from __future__ import annotations
+
+import json
+
+from costmodel.data.field_docs import field_docs
+from costmodel.data.models import SCHEMAS, Model
+
+FORMATS: tuple[str, ...] = tuple(sorted([*SCHEMAS, "claims"]))
+"""Every YAML format costmodel reads: the data formats, and the audit's claims files."""
+
+
+def format_model(name: str) -> type[Model]:
+    """The pydantic model of a format (the claims format is imported only when asked for)."""
+    if name == "claims":
+        from costmodel.data.claims import ClaimsFile
+
+        return ClaimsFile
+    return SCHEMAS[name]
+
+
+def _documented(model: type[Model]) -> type[Model]:
+    """The model with every field's docstring as its description, nested models first, validators rebuilt."""
+    seen: list[type[Model]] = []
+
+    def collect(cls: type[Model]) -> None:
+        if cls in seen:
+            return
+        for field in cls.model_fields.values():
+            for inner in _model_types(field.annotation):
+                collect(inner)
+        seen.append(cls)
+
+    collect(model)
+    for cls in seen:
+        docs = field_docs(cls)
+        for name, field in cls.model_fields.items():
+            if field.description is None and name in docs:
+                field.description = docs[name]
+        cls.model_rebuild(force=True)
+    return model
+
+
+def _model_types(annotation: object) -> list[type[Model]]:
+    """The Model classes an annotation names (inside unions, lists, Annotated...)."""
+    if isinstance(annotation, type) and issubclass(annotation, Model):
+        return [annotation]
+    return [inner for arg in getattr(annotation, "__args__", ()) for inner in _model_types(arg)]
+
+
+def schema_json(name: str) -> str:
+    """The JSON Schema document of one format, as committed under schemas/<name>.schema.json."""
+    document = _documented(format_model(name)).model_json_schema(mode="validation")
+    document = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"https://costmodel.invalid/schemas/{name}.schema.json",
+        **document,
+    }
+    return json.dumps(document, indent=2, sort_keys=False) + "\n"

@@ -1,0 +1,1 @@
+"""The writers' tools: computed Markdown templates and the audit of a published article's figures."""

@@ -1,0 +1,40 @@
+"""The command line starts lean: --help lists every command without importing any command's module."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import click
+
+from costmodel.cli import COMMANDS, cli
+
+
+def test_help_imports_no_command_module_nor_pydantic() -> None:
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from costmodel.cli import cli\n"
+        "result = CliRunner().invoke(cli, ['--help'])\n"
+        "assert result.exit_code == 0, result.output\n"
+        "loaded = sorted(m for m in sys.modules if m.startswith(('costmodel.', 'pydantic', 'yaml', 'numpy')))\n"
+        "print('\\n'.join(loaded))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
+    # The CLI's own package (group, lazy loader, signals) and the foundation (exceptions, safe text), nothing more.
+    allowed = {"costmodel.cli", "costmodel.cli.lazy", "costmodel.cli.signals", "costmodel.errors", "costmodel.safe_text"}
+    assert set(done.stdout.split()) <= allowed
+
+
+def test_every_listed_command_resolves_and_has_a_help_line_that_fits() -> None:
+    context = click.Context(cli)
+    for name, (_target, line) in COMMANDS.items():
+        command = cli.get_command(context, name)
+        assert command is not None, name
+        # One sentence that fits beside the name in an 80-column listing without wrapping.
+        assert command.help, name
+        assert line.endswith(".") and len(line) <= 62, (name, line)
+
+
+def test_unknown_command_is_not_listed() -> None:
+    assert cli.get_command(click.Context(cli), "no-such-command") is None
