@@ -61,7 +61,20 @@ class UnknownIdError(InputError):
 
 
 class NoPriceError(InputError):
-    """No price period is in force for a SKU on the requested date; never treated as $0."""
+    """No price period is in force for a SKU on the requested date; never treated as $0.
+
+    `reason` says what is missing; `stack`, when known, names the stack that needed it, and the message
+    then reads `stack ID: reason`.
+    """
+
+    def __init__(self, reason: str, *, stack: str | None = None, **where: object) -> None:
+        self.reason = reason
+        self.stack = stack
+        super().__init__(f"stack {stack}: {reason}" if stack else reason, **where)  # type: ignore[arg-type]
+
+    def for_stack(self, stack: str) -> NoPriceError:
+        """The same error, naming the stack that needed the price."""
+        return NoPriceError(self.reason, stack=stack, path=self.path, line=self.line, field=self.field)
 
 
 def suggest(name: str, known: Iterable[str]) -> list[str]:

@@ -105,7 +105,7 @@ def compare(
             unpriced.append(
                 ComparisonRow(
                     None, stack_id, stack.title, stack.architecture, None, None, None, None, False,
-                    exc.message.removeprefix(f"stack {stack_id}: "),
+                    exc.reason,
                 )
             )
     if not priced:

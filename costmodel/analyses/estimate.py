@@ -8,11 +8,13 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from costmodel.core.backends import EXACT
+from costmodel.core.bill import BillLine, bill_component
 from costmodel.core.interval import Span
-from costmodel.core.usage import DURATION_FIELDS, METERS, Profile, component_usage, gpu_sizing, is_monthly, profile
+from costmodel.core.usage import Profile, profile
 from costmodel.core.whatif import PriceChange, apply_price_changes, apply_settings
 from costmodel.data.catalog import Catalog
-from costmodel.data.models import PRICE_FIELDS, PricePeriod, Scenario, Sku, Stack, StackComponent
+from costmodel.data.meters import DURATION_FIELDS, PRICE_FIELDS
+from costmodel.data.models import PricePeriod, Scenario, Sku, Stack, StackComponent
 from costmodel.errors import InputError, NoPriceError
 
 
@@ -94,7 +96,7 @@ class Estimate:
 
 
 def _price_unit(price_field: str, currency: str) -> str:
-    return f"{currency} per {PRICE_FIELDS[price_field]}"
+    return f"{currency} per {PRICE_FIELDS[price_field].unit}"
 
 
 def _sources(sku: Sku, period: PricePeriod, component: StackComponent) -> tuple[bool, list[str]]:
@@ -114,56 +116,50 @@ def _sources(sku: Sku, period: PricePeriod, component: StackComponent) -> tuple[
 
 
 def _line_items(
-    component: StackComponent, sku: Sku, period: PricePeriod, p: Profile[Span], rate: Decimal, currency: str
+    component: StackComponent, sku: Sku, period: PricePeriod, p: Profile[Decimal], rate: Decimal, currency: str
 ) -> list[LineItem]:
     estimate, _ = _sources(sku, period, component)
-    monthly = is_monthly(component)
+
+    def price_of(name: str) -> Span[Decimal] | None:
+        price = period.price(name)
+        return None if price is None else Span.of(price)
+
     items = []
-    meters = component_usage(component, sku, period, p, EXACT)
-    if monthly:
-        # Split GPU-hours into the always-on floor and what volume adds, so the fixed part is visible.
-        sizing = gpu_sizing(component, sku, p, EXACT)
-        floor_hours = sizing.min_gpus * sizing.gpu_hours_per_month
-        meters = [("usd_per_gpu_hour", floor_hours), ("usd_per_gpu_hour", meters[0][1] - floor_hours)]
-    for index, (price_field, quantity) in enumerate(meters):
-        price = getattr(period, price_field)
-        if price is None:
-            if quantity == Span(Decimal(0), Decimal(0)):
-                continue
-            raise NoPriceError(
-                f"{sku.id} has no {price_field} in its price period from {period.effective_from}, "
-                f"but the {component.role} role needs it for {METERS[price_field][0]}"
-            )
-        meter, divisor = METERS[price_field]
-        unit_price = Span.of(price) * rate
-        cost = quantity * unit_price / divisor
-        fixed = monthly and index == 0
-        if monthly:
-            meter = "GPU-hours, always-on floor" if fixed else "GPU-hours, added for volume"
+
+    def item(line: BillLine[Decimal], meter: str, quantity: Span[Decimal], cost: Span[Decimal], fixed: bool) -> LineItem:
+        if line.monthly:
             per_month, per_call = cost, cost / p.calls_per_month
         else:
             per_call, per_month = cost, cost * p.calls_per_month
-        items.append(
-            LineItem(
-                role=component.role,
-                sku=sku.id,
-                sku_name=sku.name,
-                price_field=price_field,
-                meter=meter,
-                quantity=quantity,
-                per="month" if monthly else "call",
-                unit_price=unit_price,
-                price_unit=_price_unit(price_field, currency),
-                cost_per_call=per_call,
-                cost_per_month=per_month,
-                fixed=fixed,
-                effective_from=period.effective_from,
-                source=period.source,
-                checked=period.checked,
-                estimate=estimate,
-                note=period.note,
-            )
+        return LineItem(
+            role=component.role,
+            sku=sku.id,
+            sku_name=sku.name,
+            price_field=line.price_field,
+            meter=meter,
+            quantity=quantity,
+            per="month" if line.monthly else "call",
+            unit_price=line.unit_price,
+            price_unit=_price_unit(line.price_field, currency),
+            cost_per_call=per_call,
+            cost_per_month=per_month,
+            fixed=fixed,
+            effective_from=period.effective_from,
+            source=period.source,
+            checked=period.checked,
+            estimate=estimate,
+            note=period.note,
         )
+
+    for line in bill_component(component, sku, period, p, EXACT, price_of, Span.of(rate)):
+        if line.floor is None or line.floor_cost is None:
+            items.append(item(line, line.meter, line.quantity, line.cost, fixed=False))
+            continue
+        # Shown as two lines, the always-on floor and what volume adds, so the fixed part is visible.
+        added = line.quantity - line.floor
+        per_unit = PRICE_FIELDS[line.price_field].quantity_per_unit
+        items.append(item(line, "GPU-hours, always-on floor", line.floor, line.floor_cost, fixed=True))
+        items.append(item(line, "GPU-hours, added for volume", added, added * line.unit_price / per_unit, fixed=False))
     return items
 
 
@@ -183,7 +179,7 @@ def turn_series(
     if component.role not in {"llm", "audio-llm"} or not p.turns.is_point or p.turns.low > MAX_ITEMISED_TURNS:
         return []
     # Billed by duration (even at a price of 0, which is a price): no token series to itemise.
-    if component.role == "audio-llm" and any(getattr(period, name) is not None for name in DURATION_FIELDS):
+    if component.role == "audio-llm" and any(period.price(name) is not None for name in DURATION_FIELDS):
         return []
     if any(not getattr(p, name).is_point for name in vars(p)):
         return []
@@ -220,7 +216,10 @@ def turn_series(
                 if "usd_per_million_cached_input_tokens" in prices:
                     q["usd_per_million_cached_input_tokens"] = text_cached
         q["usd_per_million_output_tokens"] = text_each
-        cost = sum((qty * prices.get(name, Decimal(0)) / METERS[name][1] for name, qty in q.items()), Decimal(0))
+        cost = sum(
+            (qty * prices.get(name, Decimal(0)) / PRICE_FIELDS[name].quantity_per_unit for name, qty in q.items()),
+            Decimal(0),
+        )
         rows.append(TurnRow(turn=k, role=component.role, sku=sku.id, quantities=q, cost=cost))
     return rows
 
@@ -263,7 +262,7 @@ def estimate(
         try:
             period = catalog.price(component.sku, as_of)
         except NoPriceError as exc:
-            raise NoPriceError(f"stack {stack_id}: {exc.message}") from None
+            raise exc.for_stack(stack_id) from None
         period = apply_price_changes(sku.id, period, price_changes)
         is_estimate, component_notes = _sources(sku, period, component)
         any_estimate = any_estimate or is_estimate

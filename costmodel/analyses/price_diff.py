@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any, Literal
 from costmodel.analyses.estimate import estimate
 from costmodel.core.interval import Span, float_ends
 from costmodel.data.catalog import Catalog, price_in_force
-from costmodel.data.models import PRICE_FIELDS, PricePeriod, Range
+from costmodel.data.meters import PRICE_FIELDS
+from costmodel.data.models import PricePeriod, Range
 from costmodel.errors import NoPriceError
 
 if TYPE_CHECKING:
@@ -158,7 +159,7 @@ def price_diff_rows(old: Catalog, old_date: date, new: Catalog, new_date: date) 
                 PriceDiffRow(
                     sku=sku_id,
                     price_field=name,
-                    unit=PRICE_FIELDS[name],
+                    unit=PRICE_FIELDS[name].unit,
                     status=status,
                     old=a,
                     new=b,

@@ -1,7 +1,7 @@
 """Sweeps: the cost of each stack along one input (a scenario field or a price), vectorized with numpy.
 
 The cost formula is the engine's own: `usage.profile` and `usage.component_usage` run on the VectorOps
-backend (Spans whose ends are numpy arrays) and each meter costs quantity × price / METERS divisor, with
+backend (Spans whose ends are numpy arrays) and each meter is priced by the one bill kernel (core/bill.py), with
 self-hosted monthly GPU bills divided by calls_per_month. Sweeps use float64; `compare` is exact (Decimal).
 """
 
@@ -13,16 +13,20 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from costmodel.core.backends import VectorOps
+from costmodel.core.bill import bill_component
 from costmodel.core.interval import Span
-from costmodel.core.usage import METERS, component_usage, gpu_sizing, is_monthly, profile
-from costmodel.core.whatif import PRICE_ALIASES, TWIN_FIELDS, PriceChange, apply_price_changes, apply_settings
+from costmodel.core.usage import profile
+from costmodel.core.whatif import TWIN_FIELDS, PriceChange, apply_price_changes, apply_settings
 from costmodel.data.catalog import Catalog
-from costmodel.data.models import PRICE_FIELDS, SCENARIO_FIELDS, PricePeriod, Scenario, Sku, Stack, StackComponent
+from costmodel.data.meters import PRICE_ALIASES, PRICE_FIELDS
+from costmodel.data.models import SCENARIO_FIELDS, PricePeriod, Scenario, Sku, Stack, StackComponent
 from costmodel.errors import InputError, NoPriceError, UnknownIdError
 
 if TYPE_CHECKING:
     import numpy
     import pandas
+
+    from costmodel.core.interval import FloatArray
 
 POSITIVE_FIELDS = ("calls_per_month", "speaking_rate_words_per_minute", "tokens_per_word", "characters_per_word",
                    "operating_hours_per_month", "peak_to_average_ratio")
@@ -52,7 +56,7 @@ class Field:
     def label(self) -> str:
         """Axis label with the unit."""
         if self.price_field is not None:
-            return f"{self.sku} price (USD per {PRICE_FIELDS[self.price_field]})"
+            return f"{self.sku} price (USD per {PRICE_FIELDS[self.price_field].unit})"
         units = {"calls_per_month": "calls per month", "turns": "turns per call"}
         if self.name in units:
             return units[self.name]
@@ -144,7 +148,8 @@ class Prepared:
 
     scenario: Scenario
     stacks: dict[str, tuple[Stack, list[tuple[StackComponent, Sku, PricePeriod]]]]
-    rate: float
+    rate: Decimal
+    """Units of the output currency per USD."""
     unpriced: dict[str, str]
 
 
@@ -162,7 +167,7 @@ def prepare(
     if settings:
         model = apply_settings(model, settings)
     fx = catalog.fx_rate(currency, as_of)
-    rate = float(fx.per_usd) if fx else 1.0
+    rate = fx.per_usd if fx else Decimal(1)
     ids = stacks if stacks else sorted(catalog.stacks)
     ready: dict[str, tuple[Stack, list[tuple[StackComponent, Sku, PricePeriod]]]] = {}
     unpriced: dict[str, str] = {}
@@ -202,41 +207,39 @@ def evaluate(prepared: Prepared, field: Field, values: Any, ops: VectorOps | Non
 
 
 def _evaluate(
-    prepared: Prepared, field: Field, x: Any, ops: VectorOps, overrides: dict[str, Any]
-) -> dict[str, tuple[Span, Span, Span]]:
+    prepared: Prepared, field: Field, x: FloatArray, ops: VectorOps, overrides: dict[str, Any]
+) -> dict[str, tuple[Span[FloatArray], Span[FloatArray], Span[FloatArray]]]:
     import numpy
 
     p = profile(prepared.scenario, ops, overrides)
-    out: dict[str, tuple[Span, Span, Span]] = {}
-    zero = Span(numpy.zeros_like(x), numpy.zeros_like(x))
+    rate = ops.const(prepared.rate)
+    out: dict[str, tuple[Span[FloatArray], Span[FloatArray], Span[FloatArray]]] = {}
+    zero: Span[FloatArray] = Span(numpy.zeros_like(x), numpy.zeros_like(x))
     for stack_id, (_, parts) in prepared.stacks.items():
         per_call, fixed = zero, zero
         for component, sku, period in parts:
-            monthly = is_monthly(component)
-            for price_field, quantity in component_usage(component, sku, period, p, ops):
-                price = _price(period, price_field, field, component.sku, x, ops)
-                if price is None:
-                    if numpy.all(numpy.asarray(quantity.high) == 0):
-                        continue
-                    raise NoPriceError(
-                        f"stack {stack_id}: {sku.id} has no {price_field} in its price period from "
-                        f"{period.effective_from}, but the {component.role} role needs it for {METERS[price_field][0]}"
-                    )
-                cost = quantity * price * prepared.rate / float(METERS[price_field][1])
-                per_call = per_call + (cost / p.calls_per_month if monthly else cost)
-            if monthly:
-                sizing = gpu_sizing(component, sku, p, ops)
-                floor_price = _price(period, "usd_per_gpu_hour", field, component.sku, x, ops)
-                assert floor_price is not None
-                fixed = fixed + sizing.min_gpus * sizing.gpu_hours_per_month * floor_price * prepared.rate
+
+            def price_of(name: str, period: PricePeriod = period, sku_id: str = component.sku) -> Span[FloatArray] | None:
+                return _price(period, name, field, sku_id, x, ops)
+
+            try:
+                lines = bill_component(component, sku, period, p, ops, price_of, rate)
+            except NoPriceError as exc:
+                raise exc.for_stack(stack_id) from None
+            for line in lines:
+                per_call = per_call + (line.cost / p.calls_per_month if line.monthly else line.cost)
+                if line.floor_cost is not None:
+                    fixed = fixed + line.floor_cost
         out[stack_id] = (_broadcast(per_call, x), _broadcast(fixed, x), _broadcast(p.calls_per_month, x))
     return out
 
 
-def _price(period: PricePeriod, price_field: str, field: Field, sku: str, x: Any, ops: VectorOps) -> Span | None:
+def _price(
+    period: PricePeriod, price_field: str, field: Field, sku: str, x: FloatArray, ops: VectorOps
+) -> Span[FloatArray] | None:
     if field.is_price and field.sku == sku and field.price_field == price_field:
         return Span(x, x)
-    value = getattr(period, price_field)
+    value = period.price(price_field)
     return None if value is None else ops.const(value)
 
 

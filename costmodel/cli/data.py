@@ -29,7 +29,8 @@ from costmodel.data.catalog import (
 from costmodel.data.catalog import pricing_dir as _pricing_folder
 from costmodel.data.catalog import scenarios_dir as _scenarios_folder
 from costmodel.data.json_schema import FORMATS
-from costmodel.data.models import PRICE_FIELDS, FxSheet, PriceSheet, Range, Scenario, Stack
+from costmodel.data.meters import PRICE_FIELDS
+from costmodel.data.models import FxSheet, PriceSheet, Range, Scenario, Stack
 from costmodel.data.reader import parse_yaml, read_text
 from costmodel.data.reader import validate as validate_model
 from costmodel.errors import InputError, NoPriceError
@@ -228,7 +229,7 @@ def prices(ctx: click.Context, provider: str | None, kind: str | None, as_of: da
                     "sku": sku.id,
                     "kind": sku.kind,
                     "price": str(Span.of(value)),
-                    "unit": f"USD per {PRICE_FIELDS[name]}",
+                    "unit": f"USD per {PRICE_FIELDS[name].unit}",
                     "from": period.effective_from.isoformat(),
                     "estimate": "estimate" if period.estimate else "",
                     "source": period.source,

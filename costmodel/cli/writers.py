@@ -108,7 +108,7 @@ def _cost_change(row: Any) -> str:
 
 
 def diff_text(result: Any, fmt: str, show_all: bool) -> str:
-    from costmodel.core.whatif import PRICE_ALIASES
+    from costmodel.data.meters import PRICE_ALIASES
 
     short = {name: alias for alias, name in PRICE_ALIASES.items()}
     moved = [r for r in result.prices if r.status in {"changed", "added", "removed"}]

@@ -13,25 +13,9 @@ from typing import Any, Generic
 
 from costmodel.core.backends import Ops
 from costmodel.core.interval import M, Span
+from costmodel.data.meters import DURATION_FIELDS
 from costmodel.data.models import PricePeriod, Scenario, Sku, StackComponent
 from costmodel.errors import InputError
-
-METERS: dict[str, tuple[str, Decimal]] = {
-    "usd_per_million_input_tokens": ("text input tokens", Decimal(1_000_000)),
-    "usd_per_million_cached_input_tokens": ("cached text input tokens", Decimal(1_000_000)),
-    "usd_per_million_output_tokens": ("text output tokens", Decimal(1_000_000)),
-    "usd_per_million_audio_input_tokens": ("audio input tokens", Decimal(1_000_000)),
-    "usd_per_million_cached_audio_input_tokens": ("cached audio input tokens", Decimal(1_000_000)),
-    "usd_per_million_audio_output_tokens": ("audio output tokens", Decimal(1_000_000)),
-    "usd_per_audio_minute": ("billed audio seconds", Decimal(60)),
-    "usd_per_audio_second": ("billed audio seconds", Decimal(1)),
-    "usd_per_million_characters": ("characters", Decimal(1_000_000)),
-    "usd_per_gpu_hour": ("GPU-hours", Decimal(1)),
-    "usd_per_telephony_minute": ("billed minutes", Decimal(1)),
-}
-"""For each price field: what its quantity counts, and what to divide the quantity by before multiplying."""
-
-DURATION_FIELDS = ("usd_per_audio_minute", "usd_per_audio_second")
 
 
 @dataclass
@@ -144,7 +128,7 @@ Meters = list[tuple[str, Span[M]]]
 
 
 def _duration_field(period: PricePeriod) -> str | None:
-    return next((name for name in DURATION_FIELDS if getattr(period, name) is not None), None)
+    return next((name for name in DURATION_FIELDS if period.price(name) is not None), None)
 
 
 def _billed_seconds(
@@ -193,10 +177,10 @@ def llm_usage(component: StackComponent, sku: Sku, period: PricePeriod, p: Profi
     cacheable = p.system_prompt_history_tokens + p.caller_transcript_history_tokens + p.agent_text_history_tokens
     always_new = p.system_prompt_tokens + p.caller_transcript_tokens
     uncached, cached = _cached_split(
-        cacheable, always_new, p, period.usd_per_million_cached_input_tokens is not None, ops
+        cacheable, always_new, p, period.price("usd_per_million_cached_input_tokens") is not None, ops
     )
     meters: Meters[M] = [("usd_per_million_input_tokens", uncached)]
-    if period.usd_per_million_cached_input_tokens is not None:
+    if period.price("usd_per_million_cached_input_tokens") is not None:
         meters.append(("usd_per_million_cached_input_tokens", cached))
     meters.append(("usd_per_million_output_tokens", p.agent_text_tokens))
     return meters
@@ -213,30 +197,30 @@ def audio_llm_usage(component: StackComponent, sku: Sku, period: PricePeriod, p:
         tokens_in, tokens_out = ops.const(in_rate), ops.const(_output_rate(sku, out_rate))
         # History re-sends the caller's audio at the input rate and the agent's own audio at the rate it was spoken.
         history = p.caller_history_seconds * tokens_in + p.agent_history_seconds * tokens_out
-        has_cached = period.usd_per_million_cached_audio_input_tokens is not None
+        has_cached = period.price("usd_per_million_cached_audio_input_tokens") is not None
         uncached, cached = _cached_split(history, p.caller_seconds * tokens_in, p, has_cached, ops)
         meters.append(("usd_per_million_audio_input_tokens", uncached))
         if has_cached:
             meters.append(("usd_per_million_cached_audio_input_tokens", cached))
         meters.append(("usd_per_million_audio_output_tokens", p.agent_seconds * tokens_out))
-    if period.usd_per_million_input_tokens is not None:
+    if period.price("usd_per_million_input_tokens") is not None:
         # The agent's transcript is re-sent as text alongside its audio (OpenAI realtime cost guide).
         cacheable = p.system_prompt_history_tokens + p.agent_text_history_tokens
         uncached, cached = _cached_split(
-            cacheable, p.system_prompt_tokens, p, period.usd_per_million_cached_input_tokens is not None, ops
+            cacheable, p.system_prompt_tokens, p, period.price("usd_per_million_cached_input_tokens") is not None, ops
         )
         meters.append(("usd_per_million_input_tokens", uncached))
-        if period.usd_per_million_cached_input_tokens is not None:
+        if period.price("usd_per_million_cached_input_tokens") is not None:
             meters.append(("usd_per_million_cached_input_tokens", cached))
     # A per-minute product's price covers the text it writes unless it prices text separately; a token-billed
     # model always needs an output price (missing, it is reported unpriced, never $0).
-    if not duration or period.usd_per_million_output_tokens is not None:
+    if not duration or period.price("usd_per_million_output_tokens") is not None:
         meters.append(("usd_per_million_output_tokens", p.agent_text_tokens))
     return meters
 
 
 def tts_usage(component: StackComponent, sku: Sku, period: PricePeriod, p: Profile[M], ops: Ops[M]) -> Meters[M]:
-    if period.usd_per_million_characters is not None:
+    if period.price("usd_per_million_characters") is not None:
         return [("usd_per_million_characters", p.reply_characters)]
     duration = _duration_field(period)
     if duration:

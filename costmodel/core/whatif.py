@@ -9,13 +9,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from costmodel.data.models import PRICE_FIELDS, SCENARIO_FIELDS, PricePeriod, Range, Scenario, out_of_range, range_message
+from costmodel.data.meters import PRICE_ALIASES, PRICE_FIELDS
+from costmodel.data.models import SCENARIO_FIELDS, PricePeriod, Range, Scenario, out_of_range, range_message
 from costmodel.errors import InputError, UnknownIdError
-
-PRICE_ALIASES: dict[str, str] = {
-    name.removeprefix("usd_per_").removeprefix("million_").removesuffix("_tokens"): name for name in PRICE_FIELDS
-}
-"""Short names accepted by --price: input, cached_input, output, audio_input, audio_minute, gpu_hour, ..."""
 
 TWIN_FIELDS = {
     "caller_audio_seconds": "caller_audio_seconds_per_turn",

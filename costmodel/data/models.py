@@ -6,9 +6,11 @@ import itertools
 import re
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, create_model, field_validator, model_validator
+
+from costmodel.data.meters import DURATION_FIELDS, PRICE_FIELDS
 
 SCHEMA_VERSION = 1
 
@@ -16,11 +18,6 @@ SKU_ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*/[a-z0-9][a-z0-9._-]*$"
 NAME_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
 CURRENCY_PATTERN = r"^[A-Z]{3}$"
 
-# A price above these is almost certainly a unit mistake (per token instead of per 1M tokens,
-# per cent instead of per dollar); see README "Validation limits".
-MAX_USD_PER_MILLION = Decimal(1_000_000)
-MAX_USD_PER_GPU_HOUR = Decimal(1000)
-MAX_USD_PER_MINUTE = Decimal(100)
 
 
 class Model(BaseModel):
@@ -133,71 +130,24 @@ class Sourced(Model):
         return self
 
 
-PRICE_FIELDS: dict[str, str] = {
-    "usd_per_million_input_tokens": "1M input tokens",
-    "usd_per_million_cached_input_tokens": "1M cached input tokens",
-    "usd_per_million_output_tokens": "1M output tokens",
-    "usd_per_million_audio_input_tokens": "1M audio input tokens",
-    "usd_per_million_cached_audio_input_tokens": "1M cached audio input tokens",
-    "usd_per_million_audio_output_tokens": "1M audio output tokens",
-    "usd_per_audio_minute": "audio minute",
-    "usd_per_audio_second": "audio second",
-    "usd_per_million_characters": "1M characters",
-    "usd_per_gpu_hour": "GPU-hour",
-    "usd_per_telephony_minute": "telephony minute",
-}
-"""Every price field a period may carry, with the unit it prices (shown in tables)."""
-
-
-class PricePeriod(Sourced):
-    """Prices in force from `effective_from` until the next period of the same SKU."""
+class _PricePeriodRules(Sourced):
+    """What every price period has besides its prices, and the rules its prices obey."""
 
     effective_from: date
     """First day these prices apply."""
     currency: Literal["USD"]
     """Currency of every price in this period; field names say USD, so only USD is accepted."""
-    usd_per_million_input_tokens: Quantity | None = None
-    """USD per 1M text input tokens."""
-    usd_per_million_cached_input_tokens: Quantity | None = None
-    """USD per 1M cached text input tokens."""
-    usd_per_million_output_tokens: Quantity | None = None
-    """USD per 1M text output tokens."""
-    usd_per_million_audio_input_tokens: Quantity | None = None
-    """USD per 1M audio input tokens."""
-    usd_per_million_cached_audio_input_tokens: Quantity | None = None
-    """USD per 1M cached audio input tokens."""
-    usd_per_million_audio_output_tokens: Quantity | None = None
-    """USD per 1M audio output tokens."""
-    usd_per_audio_minute: Quantity | None = None
-    """USD per minute of audio, billed per request after rounding (see billing_increment_seconds)."""
-    usd_per_audio_second: Quantity | None = None
-    """USD per second of audio, billed per request after rounding (see billing_increment_seconds)."""
-    billing_increment_seconds: PositiveNumber = Decimal(1)
-    """Duration billing rounds each request up to a multiple of this many seconds."""
-    minimum_billed_seconds: NonNegativeNumber = Decimal(0)
-    """Shortest duration billed for one request, in seconds."""
-    usd_per_million_characters: Quantity | None = None
-    """USD per 1M characters of text spoken (TTS)."""
-    usd_per_gpu_hour: Quantity | None = None
-    """USD per hour of one GPU, on demand."""
-    usd_per_telephony_minute: Quantity | None = None
-    """USD per minute of a phone call leg, after rounding (see billing_increment_seconds)."""
 
     @model_validator(mode="after")
-    def _prices_make_sense(self) -> PricePeriod:
-        priced = {name: getattr(self, name) for name in PRICE_FIELDS if getattr(self, name) is not None}
+    def _prices_make_sense(self) -> _PricePeriodRules:
+        priced = self.prices()
         if not priced:
             raise ValueError("a period needs at least one price field, e.g. usd_per_million_input_tokens")
-        if self.usd_per_audio_minute is not None and self.usd_per_audio_second is not None:
-            raise ValueError("give usd_per_audio_minute or usd_per_audio_second, not both")
+        durations = [name for name in DURATION_FIELDS if name in priced]
+        if len(durations) > 1:
+            raise ValueError(f"give {' or '.join(durations)}, not both")
         for name, value in priced.items():
-            ceiling = (
-                MAX_USD_PER_GPU_HOUR
-                if name == "usd_per_gpu_hour"
-                else MAX_USD_PER_MILLION
-                if "per_million" in name
-                else MAX_USD_PER_MINUTE
-            )
+            ceiling = PRICE_FIELDS[name].usd_ceiling
             if quantity_high(value) > ceiling:
                 raise ValueError(
                     f"{name} = {quantity_high(value)} is above the sanity limit {ceiling}; "
@@ -205,9 +155,48 @@ class PricePeriod(Sourced):
                 )
         return self
 
+    def price(self, name: str) -> Decimal | Range | None:
+        """The price of one field (data/meters.py), or None when this period does not set it."""
+        value: Decimal | Range | None = getattr(self, name)
+        return value
+
     def prices(self) -> dict[str, Decimal | Range]:
-        """The price fields set on this period, by field name."""
-        return {name: getattr(self, name) for name in PRICE_FIELDS if getattr(self, name) is not None}
+        """The price fields set on this period, by field name, in registry order."""
+        return {name: value for name in PRICE_FIELDS if (value := getattr(self, name)) is not None}
+
+
+def _price_period_model() -> type[_PricePeriodRules]:
+    """PricePeriod with one optional field per registry row; duration billing rules follow the duration prices."""
+    fields: dict[str, Any] = {}
+    for row in PRICE_FIELDS.values():
+        fields[row.name] = (Quantity | None, Field(default=None, description=row.description))
+        if row.name == DURATION_FIELDS[-1]:
+            fields["billing_increment_seconds"] = (PositiveNumber, Field(
+                default=Decimal(1),
+                description="Duration billing rounds each request up to a multiple of this many seconds.",
+            ))
+            fields["minimum_billed_seconds"] = (NonNegativeNumber, Field(
+                default=Decimal(0), description="Shortest duration billed for one request, in seconds."
+            ))
+    return create_model(  # type: ignore[call-overload, no-any-return]  # pydantic types create_model per field
+        "PricePeriod",
+        __base__=_PricePeriodRules,
+        __module__=__name__,
+        __doc__="Prices in force from `effective_from` until the next period of the same SKU.",
+        **fields,
+    )
+
+
+if TYPE_CHECKING:
+
+    class PricePeriod(_PricePeriodRules):
+        """What type checkers see: the rules, and the billing fields usage reads by name."""
+
+        billing_increment_seconds: Decimal
+        minimum_billed_seconds: Decimal
+
+else:
+    PricePeriod = _price_period_model()
 
 
 class AudioTokenRates(Sourced):

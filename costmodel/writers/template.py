@@ -26,9 +26,8 @@ from typing import Any, Literal
 
 from costmodel.analyses.estimate import Estimate, audio_tokens_per_minute, estimate
 from costmodel.core.interval import Span
-from costmodel.core.whatif import PRICE_ALIASES
 from costmodel.data.catalog import Catalog
-from costmodel.data.models import PRICE_FIELDS
+from costmodel.data.meters import PRICE_ALIASES, PRICE_FIELDS
 from costmodel.data.reader import read_input
 from costmodel.errors import InputError, NoPriceError
 from costmodel.views.formatting import (
@@ -136,7 +135,7 @@ class Functions:
         name = price_field(field)
         value = getattr(self.catalog.price(sku, self.on), name)
         if value is None:
-            raise InputError(f"{sku} has no {field} price ({PRICE_FIELDS[name]}) in force on {self.on}")
+            raise InputError(f"{sku} has no {field} price ({PRICE_FIELDS[name].unit}) in force on {self.on}")
         return Figure("price", Span.of(value), None if places is None else _places(places, 0))
 
     def price_source(self, sku: str) -> Figure:

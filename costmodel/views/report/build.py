@@ -31,7 +31,8 @@ from costmodel.core.interval import Span
 from costmodel.core.whatif import TWIN_FIELDS, PriceChange, apply_settings
 from costmodel.data.catalog import Catalog
 from costmodel.data.field_docs import field_docs
-from costmodel.data.models import PRICE_FIELDS, SCENARIO_FIELDS, Range, Scenario
+from costmodel.data.meters import PRICE_FIELDS
+from costmodel.data.models import SCENARIO_FIELDS, Range, Scenario
 from costmodel.data.reader import read_bytes
 from costmodel.views.formatting import to_json
 from costmodel.views.report.charts import Chart
@@ -224,7 +225,7 @@ def prices_used(
                 period = catalog.price(line.sku, comparison.as_of)
                 found[key] = PriceUsed(
                     sku=line.sku, sku_name=line.sku_name, price_field=line.price_field,
-                    unit=PRICE_FIELDS[line.price_field], sheet_usd=getattr(period, line.price_field),
+                    unit=PRICE_FIELDS[line.price_field].unit, sheet_usd=period.price(line.price_field),
                     used=line.unit_price, effective_from=line.effective_from, checked=line.checked,
                     source=line.source, estimate=line.estimate, note=line.note,
                     what_if=(line.sku, line.price_field) in changed,
