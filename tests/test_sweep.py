@@ -96,7 +96,11 @@ def test_cli_sweep_csv_and_json(tmp_path: Path, runner) -> None:
 
 
 @pytest.mark.parametrize(("vary", "message"), [
-    ("turns=1.5:3", "turns takes whole numbers only"),
+    # The model's own rule for turns: 1.5 is the first value that is not whole.
+    ("turns=1.5:3", "turns must be a whole number of turns, got 1.5; use a whole START and STEP"),
+    ("turns=0:3", "turns must be at least 1"),
+    ("cache_hit_fraction=0:2", "cache_hit_fraction must be a share between 0 and 1"),
+    ("calls_per_month=0:10", "calls_per_month must be above 0"),
     ("calls_per_month", "expected FIELD=START:STOP[:STEP]"),
     ("calls_per_month=10:1", "START ≤ STOP"),
 ])

@@ -22,11 +22,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-from costmodel.analyses.sweep import POSITIVE_FIELDS, Field, Prepared, SweepResult, evaluate, parse_field, prepare
+from costmodel.analyses.sweep import Field, Prepared, SweepResult, decimal_of, evaluate, parse_field, prepare
 from costmodel.core.backends import VectorOps
 from costmodel.core.whatif import PriceChange
 from costmodel.data.catalog import Catalog
-from costmodel.data.models import Scenario, quantity_high
+from costmodel.data.models import Scenario, quantity_high, scenario_bounds
 from costmodel.errors import InputError, NoPriceError
 
 End = Literal["point", "low", "high", "both"]
@@ -99,8 +99,9 @@ def default_between(catalog: Catalog, prepared: Prepared, target: Field, as_of: 
         return 1.0, 10_000_000.0
     if target.name == "turns":
         return 1.0, 50.0
-    if target.name == "cache_hit_fraction":
-        return 0.0, 1.0
+    bounds = None if target.is_price else scenario_bounds(target.name)
+    if bounds is not None and bounds.at_most is not None:
+        return 0.0, float(bounds.at_most)
     if target.is_price:
         assert target.sku is not None and target.price_field is not None
         current = getattr(catalog.price(target.sku, as_of), target.price_field)
@@ -108,7 +109,7 @@ def default_between(catalog: Catalog, prepared: Prepared, target: Field, as_of: 
         current = getattr(prepared.scenario, target.name)
     high = float(quantity_high(current)) * 10 if current is not None else 0.0
     high = high if high > 0 else 10.0
-    return (high / 100, high) if target.name in POSITIVE_FIELDS else (0.0, high)
+    return (high / 100, high) if bounds is not None and bounds.above is not None else (0.0, high)
 
 
 def _differences(prepared: Prepared, target: Field, a: str, b: str, x: Any, ops: VectorOps | None = None) -> dict[str, Any]:
@@ -345,12 +346,14 @@ def _check_between(target: Field, lo: float, hi: float) -> None:
 
     if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo or lo < 0:
         raise InputError(f"--between {lo}:{hi}: give LOW:HIGH with 0 ≤ LOW < HIGH", field="--between")
-    if target.name in POSITIVE_FIELDS and lo <= 0:
-        raise InputError(f"--between: {target.name} must stay above 0", field="--between")
-    if target.name == "turns" and lo < 1:
-        raise InputError("--between: turns start at 1", field="--between")
-    if target.name == "cache_hit_fraction" and hi > 1:
-        raise InputError("--between: cache_hit_fraction is a share between 0 and 1", field="--between")
+    if target.is_price:
+        return
+    bounds = scenario_bounds(target.name)
+    # Whole-number fields are searched between whole numbers too (a crossing may fall between two turns).
+    for end in (lo, hi):
+        problem = bounds.problem(decimal_of(end).to_integral_value() if bounds.whole else decimal_of(end))
+        if problem is not None:
+            raise InputError(f"{target.name} {problem}", field="--between")
 
 
 def sweep_breakevens(

@@ -18,13 +18,12 @@ from costmodel.core.interval import Span, float_ends
 from costmodel.core.rounding import round_half_up
 from costmodel.core.whatif import PriceChange, apply_settings, parse_number
 from costmodel.data.catalog import Catalog
-from costmodel.data.models import NUMBER_CEILING, NUMBER_FLOOR, SCENARIO_FIELDS, Range, Scenario
+from costmodel.data.models import NUMBER_CEILING, NUMBER_FLOOR, SCENARIO_FIELDS, Range, Scenario, scenario_bounds
 from costmodel.errors import InputError
 
 if TYPE_CHECKING:
     import pandas
 
-SHARE_FIELDS = ("cache_hit_fraction",)
 
 
 @dataclass(frozen=True)
@@ -90,10 +89,15 @@ def _mid(span: Span) -> Decimal:
 def _scaled(value: Decimal | Range, factor: Decimal, name: str) -> Decimal | Range:
     def one(v: Decimal) -> Decimal:
         moved = v * factor
-        if name == "turns":
-            moved = max(Decimal(1), round_half_up(moved, 0))  # the one rounding rule; cannot signal on 1e30 turns
-        if name in SHARE_FIELDS:
-            moved = min(Decimal(1), moved)
+        # Kept within the field's own rule: whole fields rounded (the one rounding rule, safe on 1e30 turns)
+        # and not below their least value, shares not above their most.
+        bounds = scenario_bounds(name) if name in SCENARIO_FIELDS else None
+        if bounds is not None and bounds.whole is not None:
+            moved = round_half_up(moved, 0)
+        if bounds is not None and bounds.at_least is not None:
+            moved = max(bounds.at_least, moved)
+        if bounds is not None and bounds.at_most is not None:
+            moved = min(bounds.at_most, moved)
         # A value at the edge of the range rule is nudged only as far as the rule allows, not refused.
         if moved != 0:
             moved = min(max(moved, NUMBER_FLOOR), NUMBER_CEILING)

@@ -19,7 +19,7 @@ from costmodel.core.usage import profile
 from costmodel.core.whatif import TWIN_FIELDS, PriceChange, apply_price_changes, apply_settings
 from costmodel.data.catalog import Catalog
 from costmodel.data.meters import PRICE_ALIASES, PRICE_FIELDS
-from costmodel.data.models import SCENARIO_FIELDS, PricePeriod, Scenario, Sku, Stack, StackComponent
+from costmodel.data.models import SCENARIO_FIELDS, PricePeriod, Scenario, Sku, Stack, StackComponent, scenario_bounds
 from costmodel.errors import InputError, NoPriceError, UnknownIdError
 
 if TYPE_CHECKING:
@@ -28,17 +28,11 @@ if TYPE_CHECKING:
 
     from costmodel.core.interval import FloatArray
 
-POSITIVE_FIELDS = ("calls_per_month", "speaking_rate_words_per_minute", "tokens_per_word", "characters_per_word",
-                   "operating_hours_per_month", "peak_to_average_ratio")
-"""Scenario fields that must stay above zero (the formulas divide by some of them)."""
-INTEGER_FIELDS = ("turns",)
-"""Scenario fields that only take whole values; sweeps round their points, break-evens say where they fall."""
 MAX_SWEEP_POINTS = 20_000
 """Most points START:STOP:STEP may give. Measured on 12 stacks: the numbers cost about 0.5 KB a point, but
 every point becomes a row of the table, CSV or JSON, about 5 KB and 0.1-0.3 ms each (table slowest): 20,000
 points take about 5 s and 150 MB, where the former 50,000,000 would have needed some 250 GB (1,000,000 already
 took 5 GB and 400 s). The Python `sweep()` takes any number of values; only the command is bounded."""
-
 
 @dataclass(frozen=True)
 class Field:
@@ -315,14 +309,16 @@ def _check_values(target: Field, x: Any) -> None:
         raise InputError(f"no values to sweep {target.name} over")
     if not numpy.all(numpy.isfinite(x)) or numpy.any(x < 0):
         raise InputError(f"{target.name}: sweep values must be finite and not negative")
-    if target.name in INTEGER_FIELDS and numpy.any(x != numpy.round(x)):
-        raise InputError(f"{target.name} takes whole numbers only; use a whole START and STEP")
-    if target.name == "turns" and numpy.any(x < 1):
-        raise InputError("turns must be at least 1")
-    if target.name in POSITIVE_FIELDS and numpy.any(x <= 0):
-        raise InputError(f"{target.name} must be above 0")
-    if target.name == "cache_hit_fraction" and numpy.any(x > 1):
-        raise InputError("cache_hit_fraction is a share between 0 and 1")
+    if target.is_price:
+        return
+    bounds = scenario_bounds(target.name)
+    # The model's own rule, checked on the extremes and, for whole-number fields, on the first value that is not.
+    fractional = x[x != numpy.round(x)] if bounds.whole else x[:0]
+    for value in (float(x.min()), float(x.max()), *fractional[:1].tolist()):
+        problem = bounds.problem(decimal_of(value))
+        if problem is not None:
+            hint = "; use a whole START and STEP" if bounds.whole and "whole" in problem else ""
+            raise InputError(f"{target.name} {problem}{hint}")
 
 
 def decimal_of(value: float) -> Decimal:

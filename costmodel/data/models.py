@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any, Literal
@@ -338,6 +339,50 @@ class FxSheet(Model):
     """One entry per currency."""
 
 
+@dataclass(frozen=True, slots=True)
+class Bounds:
+    """The values a scenario field may take, stated once: the model's validators, sweeps, break-evens and
+    sensitivity all read it (a value here is a number; a {low, high} range must keep both ends inside)."""
+
+    above: Decimal | None = None
+    """Values must be greater than this."""
+    at_least: Decimal | None = None
+    """Values must be at least this."""
+    at_most: Decimal | None = None
+    """Values must be at most this."""
+    whole: str | None = None
+    """Values must be whole numbers of this (turns)."""
+
+    def problem(self, value: Decimal) -> str | None:
+        """What is wrong with one value, in the words errors use, or None."""
+        if self.above is not None and value <= self.above:
+            return f"must be above {self.above}"
+        if self.at_least is not None and value < self.at_least:
+            return f"must be at least {self.at_least}"
+        if self.at_most is not None and value > self.at_most:
+            return f"must be a share between 0 and {self.at_most}, e.g. 0.3"
+        if self.whole is not None and value != value.to_integral_value():
+            return f"must be a whole number of {self.whole}, got {value}"
+        return None
+
+
+_CUSTOM_BOUNDS: dict[str, Bounds] = {
+    "calls_per_month": Bounds(above=Decimal(0)),
+    "turns": Bounds(at_least=Decimal(1), whole="turns"),
+    "cache_hit_fraction": Bounds(at_most=Decimal(1)),
+}
+"""Rules of scenario fields beyond their number type (PositiveNumber fields are above 0 by their type)."""
+
+
+def _check_bounds(name: str, value: Decimal | Range) -> Decimal | Range:
+    bounds = _CUSTOM_BOUNDS[name]
+    for end in (quantity_low(value), quantity_high(value)):
+        problem = bounds.problem(end)
+        if problem is not None:
+            raise ValueError(problem)
+    return value
+
+
 def _per_call_or_turn(total: object, per_turn: object, name: str) -> None:
     if total is not None and per_turn is not None:
         raise ValueError(f"give {name} or {name}_per_turn, not both")
@@ -400,29 +445,10 @@ class Scenario(Model):
         _per_call_or_turn(info.data.get(name), per_turn, name)
         return per_turn
 
-    @field_validator("turns")
+    @field_validator(*_CUSTOM_BOUNDS)
     @classmethod
-    def _whole_turns(cls, turns: Decimal | Range) -> Decimal | Range:
-        if quantity_low(turns) < 1:
-            raise ValueError("must be at least 1")
-        for bound in (quantity_low(turns), quantity_high(turns)):
-            if bound != bound.to_integral_value():
-                raise ValueError(f"must be a whole number of turns, got {bound}")
-        return turns
-
-    @field_validator("cache_hit_fraction")
-    @classmethod
-    def _share(cls, fraction: Decimal | Range) -> Decimal | Range:
-        if quantity_high(fraction) > 1:
-            raise ValueError("must be a share between 0 and 1, e.g. 0.3")
-        return fraction
-
-    @field_validator("calls_per_month")
-    @classmethod
-    def _some_calls(cls, calls: Decimal | Range) -> Decimal | Range:
-        if quantity_low(calls) <= 0:
-            raise ValueError("must be above 0")
-        return calls
+    def _within_bounds(cls, value: Decimal | Range, info: ValidationInfo) -> Decimal | Range:
+        return _check_bounds(str(info.field_name), value)
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
@@ -435,6 +461,15 @@ SCENARIO_FIELDS: tuple[str, ...] = tuple(
     name for name in Scenario.model_fields if name not in {"schema_version", "title", "description", "source"}
 )
 """Scenario fields a user may override with --set or sweep over."""
+
+
+def scenario_bounds(name: str) -> Bounds:
+    """The values a scenario field may take: its own rule, or its number type's (PositiveNumber: above 0)."""
+    if name in _CUSTOM_BOUNDS:
+        return _CUSTOM_BOUNDS[name]
+    field = Scenario.model_fields[name]
+    positive = any(getattr(rule, "gt", None) == 0 for rule in field.metadata)
+    return Bounds(above=Decimal(0)) if positive else Bounds(at_least=Decimal(0))
 
 
 class StackComponent(Model):
