@@ -17,8 +17,9 @@ Break-evens are computed in float64 on the sweep formula; `compare --set FIELD=V
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
@@ -66,11 +67,11 @@ class BreakEven:
     as_of: date
     currency: str
     crossings: list[Crossing]
-    cheaper_at_low: dict[str, str]
+    cheaper_at_low: dict[End, str]
     """For each end computed ('point' or 'low'/'high'): the cheaper stack at the range's low value."""
-    cheaper_at_high: dict[str, str]
+    cheaper_at_high: dict[End, str]
     is_range: bool = False
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = dataclasses.field(default_factory=list)
 
     @property
     def band(self) -> tuple[float, float] | None:
@@ -162,7 +163,8 @@ def _tolerance(cost_a: Any, cost_b: Any, weight: Any) -> float:
     return max(scale, 1e-300) * 1e-11
 
 
-def _polynomial_roots(prepared: Prepared, target: Field, a: str, b: str, edges: Any, end: str) -> tuple[list, list, list] | None:
+def _polynomial_roots(prepared: Prepared, target: Field, a: str, b: str, edges: Any, end: str
+                      ) -> tuple[list[float], list[str], list[float]] | None:
     """Closed-form roots of the per-segment quadratic fits, and sign switches at breakpoints; None if a fit fails."""
     import numpy
 
@@ -206,7 +208,8 @@ def _polynomial_roots(prepared: Prepared, target: Field, a: str, b: str, edges: 
     return roots, methods, [float(edges[i + 1]) for i in jumps]
 
 
-def _bisection_roots(prepared: Prepared, target: Field, a: str, b: str, lo: float, hi: float, end: str) -> tuple[list, list]:
+def _bisection_roots(prepared: Prepared, target: Field, a: str, b: str, lo: float, hi: float, end: str
+                     ) -> tuple[list[float], list[float]]:
     """Sign changes on a dense grid, each narrowed by bisection; returns (equal-cost roots, step switches)."""
     import numpy
 
@@ -274,7 +277,7 @@ def breakeven(
     is_range = any(not numpy.array_equal(probe["low"][i], probe["high"][i]) for i in (0, 1))
     ends: list[tuple[End, str]] = [("low", "low"), ("high", "high")] if is_range else [("point", "low")]
     breakpoints = _breakpoints(prepared, target, stack_a, stack_b, lo, hi)
-    notes = []
+    notes: list[str] = []
     crossings: list[Crossing] = []
     for end, key in ends:
         fitted = None
@@ -312,8 +315,8 @@ def _merge_ends(crossings: list[Crossing]) -> list[Crossing]:
     return merged
 
 
-def _describe(prepared: Prepared, target: Field, a: str, b: str, end: End, key: str, roots: list, methods: list,
-              steps: list, lo: float, hi: float) -> list[Crossing]:
+def _describe(prepared: Prepared, target: Field, a: str, b: str, end: End, key: str, roots: list[float],
+              methods: list[str], steps: list[float], lo: float, hi: float) -> list[Crossing]:
     import numpy
 
     found = sorted([(float(r), "equal", m) for r, m in zip(roots, methods, strict=True)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from costmodel.analyses.estimate import Estimate, FxUsed, estimate
@@ -27,10 +28,10 @@ class ComparisonRow:
     stack: str
     title: str
     architecture: str
-    per_call: Span | None
-    per_month: Span | None
-    fixed_per_month: Span | None
-    multiple_of_cheapest: Span | None
+    per_call: Span[Decimal] | None
+    per_month: Span[Decimal] | None
+    fixed_per_month: Span[Decimal] | None
+    multiple_of_cheapest: Span[Decimal] | None
     estimate: bool
     unpriced: str | None = None
 
@@ -44,7 +45,7 @@ class Comparison:
     as_of: date
     currency: str
     fx: FxUsed | None
-    calls_per_month: Span
+    calls_per_month: Span[Decimal]
     rows: list[ComparisonRow]
     estimates: dict[str, Estimate] = field(default_factory=dict)
 
@@ -65,7 +66,7 @@ class Comparison:
         return pandas.DataFrame.from_records(records).set_index("stack")
 
 
-def _multiple(value: Span, cheapest: Span) -> Span | None:
+def _multiple(value: Span[Decimal], cheapest: Span[Decimal]) -> Span[Decimal] | None:
     # End-wise: the low end against the cheapest's low end, the high end against its high end; the two
     # ratios are then ordered, since either can be the larger (a stack whose range is narrower than the cheapest's).
     if cheapest.low <= 0 or cheapest.high <= 0:

@@ -27,12 +27,12 @@ class LineItem:
     sku_name: str
     price_field: str
     meter: str
-    quantity: Span
+    quantity: Span[Decimal]
     per: Literal["call", "month"]
-    unit_price: Span
+    unit_price: Span[Decimal]
     price_unit: str
-    cost_per_call: Span
-    cost_per_month: Span
+    cost_per_call: Span[Decimal]
+    cost_per_month: Span[Decimal]
     fixed: bool
     effective_from: date
     source: str
@@ -84,10 +84,10 @@ class Estimate:
     as_of: date
     currency: str
     fx: FxUsed | None
-    calls_per_month: Span
-    per_call: Span
-    per_month: Span
-    fixed_per_month: Span
+    calls_per_month: Span[Decimal]
+    per_call: Span[Decimal]
+    per_month: Span[Decimal]
+    fixed_per_month: Span[Decimal]
     lines: list[LineItem]
     turns: list[TurnRow] = field(default_factory=list)
     estimate: bool = False

@@ -39,7 +39,7 @@ class EndpointChange:
     """None when the old end was 0 (no percentage of nothing)."""
 
 
-def endpoint_change(old: Span, new: Span) -> EndpointChange:
+def endpoint_change(old: Span[Decimal], new: Span[Decimal]) -> EndpointChange:
     def percent(before: Decimal, after: Decimal) -> Decimal | None:
         return None if before == 0 else (after - before) / before * 100
 
@@ -76,8 +76,8 @@ class CostDiffRow:
 
     scenario: str
     stack: str
-    old_per_call: Span | None
-    new_per_call: Span | None
+    old_per_call: Span[Decimal] | None
+    new_per_call: Span[Decimal] | None
     change: EndpointChange | None
     changed: bool
     old_unpriced: str | None
@@ -174,7 +174,7 @@ def price_diff_rows(old: Catalog, old_date: date, new: Catalog, new_date: date) 
     return rows
 
 
-def _per_call(catalog: Catalog, scenario: str, stack: str, on: date) -> tuple[Span | None, str | None]:
+def _per_call(catalog: Catalog, scenario: str, stack: str, on: date) -> tuple[Span[Decimal] | None, str | None]:
     if stack not in catalog.stacks:
         return None, f"stack {stack} is not in this pricing folder"
     if scenario not in catalog.scenarios:

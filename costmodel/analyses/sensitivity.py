@@ -36,8 +36,8 @@ class SensitivityRow:
     base_value: Decimal | Range
     down_value: Decimal | Range
     up_value: Decimal | Range
-    per_call_down: Span
-    per_call_up: Span
+    per_call_down: Span[Decimal]
+    per_call_up: Span[Decimal]
     swing: Decimal
     """Largest move of the middle of the per-call cost from the base, either way (currency per call)."""
 
@@ -50,7 +50,7 @@ class SensitivityResult:
     """The step as a fraction (0.2 for ±20%)."""
     as_of: date
     currency: str
-    per_call: Span
+    per_call: Span[Decimal]
     rows: list[SensitivityRow]
     """Inputs that move the cost, largest swing first."""
     no_effect: list[str] = field(default_factory=list)
@@ -82,7 +82,7 @@ def parse_step(text: str) -> Decimal:
     return value
 
 
-def _mid(span: Span) -> Decimal:
+def _mid(span: Span[Decimal]) -> Decimal:
     return (span.low + span.high) / 2
 
 
@@ -131,7 +131,7 @@ def sensitivity(
         model = apply_settings(model, settings)
     name = scenario if isinstance(scenario, str) else "custom"
 
-    def run(model_: Scenario, changes: list[PriceChange]) -> Span:
+    def run(model_: Scenario, changes: list[PriceChange]) -> Span[Decimal]:
         return estimate(catalog, model_, stack, as_of=as_of, currency=currency, price_changes=changes,
                         scenario_id=name).per_call
 
@@ -167,8 +167,8 @@ def sensitivity(
 
 
 def _add(rows: list[SensitivityRow], no_effect: list[str], name: str, kind: Literal["scenario", "price"],
-         value: Decimal | Range, low_value: Decimal | Range, high_value: Decimal | Range, low: Span, high: Span,
-         base: Span) -> None:
+         value: Decimal | Range, low_value: Decimal | Range, high_value: Decimal | Range, low: Span[Decimal], high: Span[Decimal],
+         base: Span[Decimal]) -> None:
     swing = max(abs(_mid(low) - _mid(base)), abs(_mid(high) - _mid(base)))
     if swing == 0:
         no_effect.append(name)

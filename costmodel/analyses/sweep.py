@@ -7,7 +7,8 @@ self-hosted monthly GPU bills divided by calls_per_month. Sweeps use float64; `c
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -103,7 +104,7 @@ class SweepResult:
     currency: str
     calls_per_month_low: numpy.ndarray
     calls_per_month_high: numpy.ndarray
-    unpriced: dict[str, str] = field(default_factory=dict)
+    unpriced: dict[str, str] = dataclasses.field(default_factory=dict)
     """Stacks left out, with the reason (no price in force)."""
 
     @property
@@ -182,7 +183,9 @@ def prepare(
     return Prepared(model, ready, rate, unpriced)
 
 
-def evaluate(prepared: Prepared, field: Field, values: Any, ops: VectorOps | None = None) -> dict[str, tuple[Span, Span, Span]]:
+def evaluate(
+    prepared: Prepared, field: Field, values: Any, ops: VectorOps | None = None
+) -> dict[str, tuple[Span[FloatArray], Span[FloatArray], Span[FloatArray]]]:
     """(per-call cost, fixed monthly floor, calls per month) Spans of arrays for each stack at each value.
 
     This is the one vectorized cost formula: sweeps, break-evens and the benchmark all go through it.
@@ -237,7 +240,7 @@ def _price(
     return None if value is None else ops.const(value)
 
 
-def _broadcast(span: Span, x: Any) -> Span:
+def _broadcast(span: Span[FloatArray], x: FloatArray) -> Span[FloatArray]:
     import numpy
 
     return Span(numpy.broadcast_to(numpy.asarray(span.low, dtype=float), x.shape),

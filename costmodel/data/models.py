@@ -179,7 +179,7 @@ def _price_period_model() -> type[_PricePeriodRules]:
             fields["minimum_billed_seconds"] = (NonNegativeNumber, Field(
                 default=Decimal(0), description="Shortest duration billed for one request, in seconds."
             ))
-    return create_model(  # type: ignore[call-overload, no-any-return]  # pydantic types create_model per field
+    return create_model(
         "PricePeriod",
         __base__=_PricePeriodRules,
         __module__=__name__,
