@@ -55,7 +55,7 @@ def money(value: Decimal, places: int, grouping: bool = False) -> str:
     return f"{rounded:,.{places}f}" if grouping else f"{rounded:.{places}f}"
 
 
-def span_text(value: Span | None, places: int, grouping: bool = False, unpriced: str = "unpriced") -> str:
+def span_text(value: Span[Decimal] | None, places: int, grouping: bool = False, unpriced: str = "unpriced") -> str:
     """A span for people: one figure for a point, LOW–HIGH for a range."""
     if value is None:
         return unpriced
@@ -64,14 +64,14 @@ def span_text(value: Span | None, places: int, grouping: bool = False, unpriced:
     return low if low == high else f"{low}–{high}"
 
 
-def multiple_text(value: Span | None) -> str:
+def multiple_text(value: Span[Decimal] | None) -> str:
     if value is None:
         return "–"
     low, high = money(value.low, MULTIPLE_PLACES), money(value.high, MULTIPLE_PLACES)
     return f"{low}×" if low == high else f"{low}–{high}×"
 
 
-def quantity_text(value: Span) -> str:
+def quantity_text(value: Span[Decimal]) -> str:
     def one(d: Decimal) -> str:
         rounded = round_half_up(d, 3)
         return f"{rounded.normalize():,f}" if rounded != rounded.to_integral_value() else f"{int(rounded):,}"
@@ -79,7 +79,7 @@ def quantity_text(value: Span) -> str:
     return one(value.low) if value.is_point else f"{one(value.low)}–{one(value.high)}"
 
 
-def span_json(value: Span | None) -> dict[str, str] | None:
+def span_json(value: Span[Decimal] | None) -> dict[str, str] | None:
     return None if value is None else {"low": plain(value.low), "high": plain(value.high)}
 
 
@@ -151,7 +151,7 @@ class Figure:
     """A money cell: the rounded text people read and the exact span it was rounded from (for the report)."""
 
     text: str
-    exact: Span | None
+    exact: Span[Decimal] | None
 
     def __str__(self) -> str:
         return self.text
@@ -174,7 +174,7 @@ class Rows:
         return [by_key[key] for key in keys]
 
 
-def figure(value: Span | None, places: int, grouping: bool = False) -> Figure:
+def figure(value: Span[Decimal] | None, places: int, grouping: bool = False) -> Figure:
     return Figure(span_text(value, places, grouping), value)
 
 
@@ -183,3 +183,17 @@ def fx_line(fx: FxUsed | None, fmt: str) -> str:
     if fx is None:
         return ""
     return f"; 1 USD = {fx.per_usd} {fx.currency} (rate of {fx.effective_from}, {for_format(fx.source, fmt)})"
+
+
+def float_text(value: float) -> str:
+    """A float input value for people: 12,000 or 1,234.57 from a thousand up, six significant digits below."""
+    if abs(value) >= 1000 and value == int(value):
+        return f"{int(value):,}"
+    if abs(value) >= 1000:
+        return f"{value:,.2f}"
+    return f"{value:.6g}"
+
+
+def float_exact(value: float) -> str:
+    """A float from the vector path as its shortest round-trip decimal, for JSON and CSV (nothing rounded)."""
+    return plain(Decimal(repr(float(value))))
