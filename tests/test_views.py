@@ -137,3 +137,19 @@ def test_the_public_price_diff_text_is_the_views_one() -> None:
     from costmodel.views.price_diff import price_diff_text
 
     assert costmodel.price_diff_text is price_diff_text
+
+
+def test_no_cli_module_builds_a_table_or_a_document() -> None:
+    """The CLI picks a view; rows, columns and JSON shapes are built in views/ (and writers/ for the audit)."""
+    import ast
+    from pathlib import Path
+
+    cli = Path(costmodel.__file__).parent / "cli"
+    built = []
+    for path in sorted(cli.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef) and node.name.endswith(("_document", "_text", "_rows")):
+                built.append(f"{path.name}: def {node.name}")
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "Column":
+                built.append(f"{path.name}:{node.lineno}: Column(...)")
+    assert built == []
