@@ -54,7 +54,7 @@ _EXPORTS: dict[str, str] = {
     "MONTHLY_PLACES": "costmodel.views.formatting:MONTHLY_PLACES",
     "sweep_figure": "costmodel.views.charts:sweep_figure",
     "tornado_figure": "costmodel.views.charts:tornado_figure",
-    "price_diff_text": "costmodel.cli.writers:diff_text",
+    "price_diff_text": "costmodel.views.price_diff:price_diff_text",
     # The writers' tools.
     "render_template": "costmodel.writers.template:render_template",
     "audit": "costmodel.writers.audit:audit",
@@ -136,7 +136,6 @@ if TYPE_CHECKING:
     from costmodel.analyses.price_diff import PriceDiff, price_diff
     from costmodel.analyses.sensitivity import SensitivityResult, sensitivity
     from costmodel.analyses.sweep import SweepResult, decimal_of, sweep, sweep_values
-    from costmodel.cli.writers import diff_text as price_diff_text
     from costmodel.core.interval import Span
     from costmodel.core.whatif import PriceChange, parse_price_change, parse_settings
     from costmodel.data.catalog import Catalog
@@ -146,5 +145,6 @@ if TYPE_CHECKING:
     from costmodel.views.charts import sweep_figure, tornado_figure
     from costmodel.views.formatting import MONTHLY_PLACES, PER_CALL_PLACES, quantity_text
     from costmodel.views.formatting import span_text as money_text
+    from costmodel.views.price_diff import price_diff_text
     from costmodel.writers.audit import AuditReport, audit
     from costmodel.writers.template import render_template

@@ -30,7 +30,6 @@ class LineItem:
     quantity: Span[Decimal]
     per: Literal["call", "month"]
     unit_price: Span[Decimal]
-    price_unit: str
     cost_per_call: Span[Decimal]
     cost_per_month: Span[Decimal]
     fixed: bool
@@ -95,10 +94,6 @@ class Estimate:
     audio_tokens: list[AudioTokenView] = field(default_factory=list)
 
 
-def _price_unit(price_field: str, currency: str) -> str:
-    return f"{currency} per {PRICE_FIELDS[price_field].unit}"
-
-
 def _sources(sku: Sku, period: PricePeriod, component: StackComponent) -> tuple[bool, list[str]]:
     estimate = period.estimate
     notes = []
@@ -140,7 +135,6 @@ def _line_items(
             quantity=quantity,
             per="month" if line.monthly else "call",
             unit_price=line.unit_price,
-            price_unit=_price_unit(line.price_field, currency),
             cost_per_call=per_call,
             cost_per_month=per_month,
             fixed=fixed,

@@ -64,7 +64,7 @@ def format_option(fn: F) -> F:
     )(fn)
 
 
-class OutputPath(click.ParamType):
+class OutputPath(click.ParamType):  # type: ignore[type-arg]  # generic from click 8.2 on; [...] fails on 8.1
     """An output file name, refused at parse time (before any work) unless it is new or a regular file.
 
     `-` means standard output where `allow_stdout`; a file really named `-` is written `./-`.

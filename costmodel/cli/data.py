@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import os
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, ClassVar
 
 import click
 
-from costmodel import __version__
 from costmodel.cli.common import as_of_option, catalog_for, data_options, emit, format_option, output_option
 from costmodel.cli.lazy import LazyGroup
-from costmodel.core.interval import Span
 from costmodel.data.catalog import (
     Catalog,
     add_fx,
@@ -29,13 +25,14 @@ from costmodel.data.catalog import (
 from costmodel.data.catalog import pricing_dir as _pricing_folder
 from costmodel.data.catalog import scenarios_dir as _scenarios_folder
 from costmodel.data.json_schema import FORMATS
-from costmodel.data.meters import PRICE_FIELDS
-from costmodel.data.models import FxSheet, PriceSheet, Range, Scenario, Stack
+from costmodel.data.models import FxSheet, PriceSheet, Scenario, Stack
 from costmodel.data.reader import parse_yaml, read_text
 from costmodel.data.reader import validate as validate_model
 from costmodel.errors import InputError, NoPriceError
 from costmodel.safe_text import error_line, terminal
-from costmodel.views.formatting import Column, dump_json, quantity_text, table
+from costmodel.views.formatting import Rows, dump_json, table
+from costmodel.views.listings import listing_document, scenario_rows, stack_rows
+from costmodel.views.prices import PricedSku, price_list_document, price_list_text
 
 FILE_KINDS = {"skus": PriceSheet, "components": Stack, "rates": FxSheet}
 """A top-level key that identifies a file's format; anything else is read as a scenario."""
@@ -139,26 +136,19 @@ class PricesGroup(LazyGroup):
     }
 
 
-def _price_json(value: Decimal | Range) -> str | dict[str, str]:
-    """Prices exactly as the sheet writes them (5.00 stays 5.00)."""
-    if isinstance(value, Range):
-        return {"low": format(value.low, "f"), "high": format(value.high, "f")}
-    return format(value, "f")
-
-
-def _price_rows(catalog: Catalog, on: date, provider: str | None, kind: str | None) -> tuple[list[dict[str, Any]], int]:
-    rows, missing = [], 0
+def _priced_skus(catalog: Catalog, on: date, provider: str | None, kind: str | None) -> tuple[list[PricedSku], int]:
+    """The SKUs to list with their price period in force on the date, and how many had none."""
+    priced: list[PricedSku] = []
+    missing = 0
     for sku_id in sorted(catalog.skus):
         sku = catalog.skus[sku_id]
         if (provider and sku_id.split("/")[0] != provider) or (kind and sku.kind != kind):
             continue
         try:
-            period = price_in_force(sku, on)
+            priced.append((sku, price_in_force(sku, on)))
         except NoPriceError:
             missing += 1
-            continue
-        rows.append({"sku": sku, "period": period})
-    return rows, missing
+    return priced, missing
 
 
 @click.group(cls=PricesGroup, invoke_without_command=True)
@@ -188,64 +178,11 @@ def prices(ctx: click.Context, provider: str | None, kind: str | None, as_of: da
         from costmodel.errors import UnknownIdError
 
         raise UnknownIdError("provider", provider, {s.split("/")[0] for s in catalog.skus}, field="--provider")
-    rows, missing = _price_rows(catalog, on, provider, kind)
+    priced, missing = _priced_skus(catalog, on, provider, kind)
     if fmt == "json":
-        document = {
-            "command": "prices",
-            "costmodel_version": __version__,
-            "as_of": on,
-            "currency": "USD",
-            "skus": [
-                {
-                    "id": r["sku"].id,
-                    "kind": r["sku"].kind,
-                    "name": r["sku"].name,
-                    "effective_from": r["period"].effective_from,
-                    "prices": {
-                        name: _price_json(value) for name, value in r["period"].prices().items()
-                    },
-                    "billing_increment_seconds": format(r["period"].billing_increment_seconds, "f"),
-                    "minimum_billed_seconds": format(r["period"].minimum_billed_seconds, "f"),
-                    "estimate": r["period"].estimate,
-                    "source": r["period"].source,
-                    "checked": r["period"].checked,
-                    "note": r["period"].note,
-                    "audio_tokens": (
-                        json.loads(r["sku"].audio_tokens.model_dump_json()) if r["sku"].audio_tokens else None
-                    ),
-                }
-                for r in rows
-            ],
-            "without_price_in_force": missing,
-        }
-        emit(dump_json(document), output, catalog)
-        return
-    display = []
-    for r in rows:
-        sku, period = r["sku"], r["period"]
-        for name, value in period.prices().items():
-            display.append(
-                {
-                    "sku": sku.id,
-                    "kind": sku.kind,
-                    "price": str(Span.of(value)),
-                    "unit": f"USD per {PRICE_FIELDS[name].unit}",
-                    "from": period.effective_from.isoformat(),
-                    "estimate": "estimate" if period.estimate else "",
-                    "source": period.source,
-                    "checked": period.checked.isoformat(),
-                }
-            )
-    columns = [
-        Column("sku", "SKU"), Column("kind", "kind"), Column("price", "price", "right"), Column("unit", "unit"),
-        Column("from", "in force from"), Column("estimate", "estimate"), Column("checked", "checked"),
-        Column("source", "source"),
-    ]
-    text = table(display, columns, fmt)  # type: ignore[arg-type]
-    if fmt == "table":
-        text = f"Prices in force on {on} (USD)\n\n{text}"
-        if missing:
-            text += f"\n{missing} SKU(s) had no price in force on {on} (not yet launched, or withdrawn).\n"
+        text = dump_json(price_list_document(priced, on, missing))
+    else:
+        text = price_list_text(priced, on, missing, fmt)
     emit(text, output, catalog)
 
 
@@ -279,24 +216,7 @@ def scenarios(fmt: str, pricing_dir: Path | None, scenarios_dir: Path | None) ->
 
     catalog = Catalog()
     load_scenarios(folder(scenarios_dir), catalog)
-    rows = []
-    for scenario_id, s in sorted(catalog.scenarios.items()):
-        caller = s.caller_audio_seconds if s.caller_audio_seconds is not None else s.caller_audio_seconds_per_turn
-        rows.append(
-            {
-                "id": scenario_id,
-                "title": s.title,
-                "calls_per_month": quantity_text(Span.of(s.calls_per_month)),
-                "turns": quantity_text(Span.of(s.turns)),
-                "caller": quantity_text(Span.of(caller)) + (" per turn" if s.caller_audio_seconds is None else ""),
-            }
-        )
-    if fmt == "json":
-        click.echo(dump_json({"scenarios": rows}), nl=False)
-        return
-    columns = [Column("id", "scenario"), Column("title", "title"), Column("calls_per_month", "calls/month", "right"),
-               Column("turns", "turns", "right"), Column("caller", "caller audio (s)", "right")]
-    click.echo(terminal(table(rows, columns, fmt)), nl=False)  # type: ignore[arg-type]
+    _list(scenario_rows(catalog.scenarios), "scenarios", fmt)
 
 
 @click.command()
@@ -307,19 +227,12 @@ def stacks(fmt: str, pricing_dir: Path | None, scenarios_dir: Path | None) -> No
     catalog = Catalog()
     load_pricing(_pricing_folder(pricing_dir), catalog)
     check_references(catalog)
-    rows = [
-        {
-            "id": stack_id,
-            "title": stack.title,
-            "architecture": stack.architecture,
-            "components": ", ".join(f"{c.role}: {c.sku}" for c in stack.components),
-        }
-        for stack_id, stack in sorted(catalog.stacks.items())
-    ]
-    if fmt == "json":
-        click.echo(dump_json({"stacks": rows}), nl=False)
-        return
-    columns = [Column("id", "stack"), Column("architecture", "architecture"), Column("title", "title"),
-               Column("components", "components")]
-    click.echo(terminal(table(rows, columns, fmt)), nl=False)  # type: ignore[arg-type]
+    _list(stack_rows(catalog.stacks), "stacks", fmt)
 
+
+def _list(view: Rows, key: str, fmt: str) -> None:
+    """A listing to standard output; listings take no -o (they describe the data rather than cost it)."""
+    if fmt == "json":
+        click.echo(dump_json(listing_document(key, view)), nl=False)
+        return
+    click.echo(terminal(table(view.rows, view.columns, fmt)), nl=False)

@@ -100,8 +100,9 @@ def check_targets(paths: Sequence[str | Path], protected: Iterable[str | Path] =
             key: tuple[object, ...] = ("stdout",)
             target = Target(given, None)
         else:
-            target = Target(given, _check_file(Path(given), inputs))
-            key = _output_key(target.resolved)  # type: ignore[arg-type]
+            resolved = _check_file(Path(given), inputs)
+            target = Target(given, resolved)
+            key = _output_key(resolved)
         if key in seen:
             other = seen[key]
             if str(other) == str(given):
@@ -298,9 +299,5 @@ def _roll_back(done: list[_Staged]) -> None:
 def _to_stdout(data: str | bytes) -> None:
     import click
 
-    if isinstance(data, bytes):
-        stream = click.get_binary_stream("stdout")
-        stream.write(data)
-        stream.flush()
-    else:
-        click.echo(data, nl=False)
+    # click.echo writes bytes to the binary stream under standard output (get_binary_stream is deprecated).
+    click.echo(data, nl=False)

@@ -15,19 +15,23 @@ import dataclasses
 import io
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import Enum
 from pathlib import PurePath
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel
 
 from costmodel.core.interval import Span
 from costmodel.core.rounding import round_half_up
-from costmodel.safe_text import csv_cell, json_text, markdown, one_line
+from costmodel.safe_text import csv_cell, for_format, json_text, markdown, one_line
+from costmodel.views.text_table import Align, layout
+
+if TYPE_CHECKING:  # only for the annotation: listing commands never load the engine
+    from costmodel.analyses.estimate import FxUsed
 
 FORMATS = ("table", "markdown", "csv", "json")
 Format = Literal["table", "markdown", "csv", "json"]
@@ -51,7 +55,7 @@ def money(value: Decimal, places: int, grouping: bool = False) -> str:
     return f"{rounded:,.{places}f}" if grouping else f"{rounded:.{places}f}"
 
 
-def span_text(value: Span | None, places: int, grouping: bool = False, unpriced: str = "unpriced") -> str:
+def span_text(value: Span[Decimal] | None, places: int, grouping: bool = False, unpriced: str = "unpriced") -> str:
     """A span for people: one figure for a point, LOW–HIGH for a range."""
     if value is None:
         return unpriced
@@ -60,14 +64,14 @@ def span_text(value: Span | None, places: int, grouping: bool = False, unpriced:
     return low if low == high else f"{low}–{high}"
 
 
-def multiple_text(value: Span | None) -> str:
+def multiple_text(value: Span[Decimal] | None) -> str:
     if value is None:
         return "–"
     low, high = money(value.low, MULTIPLE_PLACES), money(value.high, MULTIPLE_PLACES)
     return f"{low}×" if low == high else f"{low}–{high}×"
 
 
-def quantity_text(value: Span) -> str:
+def quantity_text(value: Span[Decimal]) -> str:
     def one(d: Decimal) -> str:
         rounded = round_half_up(d, 3)
         return f"{rounded.normalize():,f}" if rounded != rounded.to_integral_value() else f"{int(rounded):,}"
@@ -75,7 +79,7 @@ def quantity_text(value: Span) -> str:
     return one(value.low) if value.is_point else f"{one(value.low)}–{one(value.high)}"
 
 
-def span_json(value: Span | None) -> dict[str, str] | None:
+def span_json(value: Span[Decimal] | None) -> dict[str, str] | None:
     return None if value is None else {"low": plain(value.low), "high": plain(value.high)}
 
 
@@ -121,10 +125,10 @@ def dump_json(document: dict[str, Any]) -> str:
 class Column:
     key: str
     header: str
-    align: str = "left"
+    align: Align = "left"
 
 
-def table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], fmt: Format) -> str:
+def table(rows: Sequence[Mapping[str, object]], columns: Sequence[Column], fmt: str) -> str:
     """Render display rows (already formatted strings) as a plain table, Markdown or CSV.
 
     Cells and headers are made safe for the format here, so no caller can forget one: the strings come from
@@ -139,8 +143,57 @@ def table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], fmt: Format
         writer.writerow(headers)
         writer.writerows(body)
         return buffer.getvalue()
-    from tabulate import tabulate
+    return layout(headers, body, [c.align for c in columns], markdown=fmt == "markdown") + "\n"
 
-    aligns = [c.align for c in columns]
-    style = "github" if fmt == "markdown" else "simple"
-    return tabulate(body, headers=headers, tablefmt=style, colalign=aligns, disable_numparse=True) + "\n"
+
+@dataclass(frozen=True)
+class Figure:
+    """A money cell: the rounded text people read and the exact span it was rounded from (for the report)."""
+
+    text: str
+    exact: Span[Decimal] | None
+
+    def __str__(self) -> str:
+        return self.text
+
+
+Row = dict[str, "str | Figure"]
+"""One display row: column key → its text (a Figure when the cell is money that the report keeps exact)."""
+
+
+@dataclass(frozen=True)
+class Rows:
+    """A result's table: every row it has and every column it can show; each format picks its columns."""
+
+    rows: list[Row]
+    columns: list[Column]
+
+    def shown(self, *keys: str) -> list[Column]:
+        """The columns with these keys, in the order given."""
+        by_key = {c.key: c for c in self.columns}
+        return [by_key[key] for key in keys]
+
+
+def figure(value: Span[Decimal] | None, places: int, grouping: bool = False) -> Figure:
+    return Figure(span_text(value, places, grouping), value)
+
+
+def fx_line(fx: FxUsed | None, fmt: str) -> str:
+    """The exchange rate a costing used, cited with its date and source, for the line under a title."""
+    if fx is None:
+        return ""
+    return f"; 1 USD = {fx.per_usd} {fx.currency} (rate of {fx.effective_from}, {for_format(fx.source, fmt)})"
+
+
+def float_text(value: float) -> str:
+    """A float input value for people: 12,000 or 1,234.57 from a thousand up, six significant digits below."""
+    if abs(value) >= 1000 and value == int(value):
+        return f"{int(value):,}"
+    if abs(value) >= 1000:
+        return f"{value:,.2f}"
+    return f"{value:.6g}"
+
+
+def float_exact(value: float) -> str:
+    """A float from the vector path as its shortest round-trip decimal, for JSON and CSV (nothing rounded)."""
+    return plain(Decimal(repr(float(value))))

@@ -29,6 +29,7 @@ import yaml
 from costmodel.core.interval import Span
 from costmodel.data.catalog import Catalog
 from costmodel.data.claims import Claim, ClaimsFile, Relation, Status
+from costmodel.data.models import Range
 from costmodel.data.reader import parse_yaml, read_text, validate
 from costmodel.errors import InputError, NoPriceError
 from costmodel.writers.template import Call, Figure, Functions, evaluate, parse_expression, read_markdown
@@ -41,7 +42,7 @@ class ClaimResult:
     article_line: int
     compute: str
     relation: Relation
-    printed: Span
+    printed: Span[Decimal]
     printed_places: int
     kind: str
     """money, multiple, price or count (how the figure is shown)."""
@@ -147,7 +148,8 @@ def _claim_lines(text: str) -> list[dict[str, int]]:
     key: str | None = None
     try:
         for event in yaml.parse(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
-            line = event.start_mark.line + 1
+            # The parser marks every event; the stubs allow None for hand-made events only.
+            line = (event.start_mark.line if event.start_mark is not None else 0) + 1
             path = [frame[2] for frame in stack]
             if isinstance(event, yaml.ScalarEvent | yaml.CollectionStartEvent | yaml.AliasEvent):
                 top = stack[-1] if stack else None
@@ -173,7 +175,7 @@ def _claim_lines(text: str) -> list[dict[str, int]]:
     return lines
 
 
-def _tolerances(claim: Claim, printed: Span, computed: Span | None) -> tuple[Decimal, Decimal, str]:
+def _tolerances(claim: Claim, printed: Span[Decimal], computed: Span[Decimal] | None) -> tuple[Decimal, Decimal, str]:
     if claim.tolerance_percent is not None:
         base = computed or printed
         pct = claim.tolerance_percent
@@ -186,14 +188,13 @@ def _tolerances(claim: Claim, printed: Span, computed: Span | None) -> tuple[Dec
     return half, half, f"±{half} (as printed)"
 
 
-def _places_of(value: Decimal | object) -> int:
+def _places_of(value: Decimal | Range) -> int:
     if isinstance(value, Decimal):
         return _places(value)
-    low, high = value.low, value.high  # type: ignore[attr-defined]
-    return max(_places(low), _places(high))
+    return max(_places(value.low), _places(value.high))
 
 
-def matches(printed: Span, computed: Span, relation: Relation, tol_low: Decimal, tol_high: Decimal) -> bool:
+def matches(printed: Span[Decimal], computed: Span[Decimal], relation: Relation, tol_low: Decimal, tol_high: Decimal) -> bool:
     """Does the computed figure bear out the printed one? Ranges compare end to end."""
     if relation == "at_most":
         return computed.high <= printed.high + tol_high
@@ -245,12 +246,15 @@ def audit(article_path: Path, claims_path: Path, catalog: Catalog, as_of: date |
         computed, why_not_today = _compute(call, today, claims_path, line_of("compute"))
         earlier, why_not_then = _compute(call, then, claims_path, line_of("compute"))
         tol_low, tol_high, tol_text = _tolerances(claim, printed, computed.value if computed else None)
-        ok_today = computed is not None and matches(printed, computed.value, claim.relation, tol_low, tol_high)  # type: ignore[arg-type]
+        # _compute returns only numeric figures, so a figure here always has a value.
+        ok_today = (computed is not None and computed.value is not None
+                    and matches(printed, computed.value, claim.relation, tol_low, tol_high))
         if earlier is not None and claim.tolerance_percent is not None:
             then_low, then_high, _ = _tolerances(claim, printed, earlier.value)
         else:
             then_low, then_high = tol_low, tol_high
-        ok_then = earlier is not None and matches(printed, earlier.value, claim.relation, then_low, then_high)  # type: ignore[arg-type]
+        ok_then = (earlier is not None and earlier.value is not None
+                   and matches(printed, earlier.value, claim.relation, then_low, then_high))
         status: Status = "ok" if ok_today else "stale" if ok_then else "wrong"
         # The claim's own note (why it is computed this way) comes first; then why a side has no figure.
         notes = [" ".join(claim.note.split())] if claim.note and claim.note.strip() else []
@@ -258,7 +262,8 @@ def audit(article_path: Path, claims_path: Path, catalog: Catalog, as_of: date |
             notes.append(f"no price in force on {on}: {why_not_today}")
         if why_not_then:
             notes.append(f"no price in force on the article's date {claims.article_date}: {why_not_then}")
-        kind = (computed or earlier).kind if (computed or earlier) else "money"  # type: ignore[union-attr]
+        shown = computed or earlier
+        kind = shown.kind if shown else "money"
         results.append(
             ClaimResult(
                 id=claim.id, quote=" ".join(claim.quote.split()), article_line=article_line, compute=claim.compute,

@@ -52,7 +52,7 @@ class Figure:
     """What a placeholder computes: an exact value (or text) and how to show it."""
 
     kind: Kind
-    value: Span | None = None
+    value: Span[Decimal] | None = None
     places: int | None = None
     """Decimal places to show; None for prices, which show as the sheet writes them."""
     currency: str = "USD"
@@ -210,8 +210,9 @@ class Call:
 
 
 def _literal(node: ast.expr, where: dict[str, Any]) -> str | int:
-    if isinstance(node, ast.Constant) and type(node.value) in {str, int}:
-        return node.value  # type: ignore[no-any-return]
+    # bool is an int subclass, but `True` is not a whole number a template may pass.
+    if isinstance(node, ast.Constant) and isinstance(node.value, str | int) and not isinstance(node.value, bool):
+        return node.value
     if isinstance(node, ast.Constant):
         raise InputError(f"arguments must be strings or whole numbers, not {node.value!r}", **where)
     if isinstance(node, ast.Call):

@@ -86,7 +86,7 @@ class PriceUsed:
     unit: str
     sheet_usd: Decimal | Range | None
     """The price as the sheet states it (USD); None when a --price what-if set a field the sheet lacks."""
-    used: Span
+    used: Span[Decimal]
     """The unit price the figures used, in the report currency, after any --price what-if."""
     effective_from: date
     checked: date
@@ -169,7 +169,7 @@ def settings_record(
     settings: dict[str, Any] | None, price_changes: list[PriceChange] | tuple[PriceChange, ...],
 ) -> dict[str, Any]:
     """The choices that, with the input files, determine every figure (exact decimals as strings)."""
-    return to_json({
+    record: dict[str, Any] = to_json({
         "scenario": scenario,
         "stacks": list(stacks) if stacks else None,
         "as_of": as_of,
@@ -181,6 +181,7 @@ def settings_record(
             for c in price_changes
         ],
     })
+    return record
 
 
 def manifest_text(files: list[InputFile], record: dict[str, Any]) -> str:

@@ -8,15 +8,20 @@ Span, which the HTML writes into data-low/data-high attributes for anyone re-che
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from costmodel.analyses.estimate import Estimate
 from costmodel.core.interval import Span
 from costmodel.data.models import Range
+from costmodel.views.breakdown import breakdown_rows
+from costmodel.views.comparison import comparison_rows
 from costmodel.views.formatting import (
     LINE_PLACES,
     MONTHLY_PLACES,
     MULTIPLE_PLACES,
     PER_CALL_PLACES,
+    Figure,
+    Rows,
     multiple_text,
     plain,
     quantity_text,
@@ -30,7 +35,7 @@ class Cell:
     """One table cell: the text people read, and for money the exact value it was rounded from."""
 
     text: str
-    exact: Span | None = None
+    exact: Span[Decimal] | None = None
     numeric: bool = False
     link: bool = False
     """The text is a source: the HTML links it when it is an http(s) URL."""
@@ -46,11 +51,11 @@ class Table:
     numeric_columns: frozenset[int] = frozenset()
 
 
-def money(value: Span | None, places: int, grouping: bool = False) -> Cell:
+def money(value: Span[Decimal] | None, places: int, grouping: bool = False) -> Cell:
     return Cell(span_text(value, places, grouping), value, numeric=True)
 
 
-def exact_text(value: object) -> str:
+def exact_text(value: Decimal | Range | Span[Decimal] | None) -> str:
     """A scenario value or sheet price exactly as written: 20–60 for a range, plain decimals."""
     if value is None:
         return "–"
@@ -58,7 +63,7 @@ def exact_text(value: object) -> str:
         return f"{plain(value.low)}–{plain(value.high)}"
     if isinstance(value, Span):
         return plain(value.low) if value.low == value.high else f"{plain(value.low)}–{plain(value.high)}"
-    return plain(value)  # type: ignore[arg-type]
+    return plain(value)
 
 
 def summary_lines(report: Report) -> list[str]:
@@ -91,46 +96,38 @@ def summary_lines(report: Report) -> list[str]:
     return lines
 
 
-def comparison_table(report: Report) -> Table:
-    cur = report.comparison.currency
-    rows = [
+def _cells(view: Rows, keys: tuple[str, ...]) -> list[list[Cell]]:
+    """A view's rows as report cells: right-aligned columns are numeric, money keeps its exact span."""
+    columns = view.shown(*keys)
+    return [
         [
-            Cell(str(row.rank) if row.rank else "–", numeric=True),
-            Cell(row.stack + (" *" if row.estimate else "")),
-            Cell(row.architecture),
-            money(row.per_call, PER_CALL_PLACES),
-            money(row.per_month, MONTHLY_PLACES, grouping=True),
-            money(row.fixed_per_month, MONTHLY_PLACES, grouping=True)
-            if row.fixed_per_month and row.fixed_per_month.high > 0 else Cell("–", numeric=True),
-            Cell(multiple_text(row.multiple_of_cheapest), row.multiple_of_cheapest, numeric=True),
-            Cell(row.unpriced or ""),
+            Cell(value.text, value.exact, numeric=True) if isinstance(value, Figure)
+            else Cell(value, numeric=column.align == "right")
+            for column in columns
+            for value in (row.get(column.key, ""),)
         ]
-        for row in report.comparison.rows
+        for row in view.rows
     ]
-    headers = ["#", "stack", "architecture", f"per call ({cur})", f"per month ({cur})",
-               f"GPU floor ({cur}/month)", "× cheapest", "note"]
-    return Table("comparison", headers, rows, frozenset({0, 3, 4, 5, 6}))
+
+
+def comparison_table(report: Report) -> Table:
+    """The comparison rows of `compare`, with the GPU floor and the note always shown."""
+    view = comparison_rows(report.comparison)
+    keys = ("rank", "stack", "architecture", "per_call", "per_month", "fixed_per_month", "multiple", "note")
+    headers = [column.header for column in view.shown(*keys)]
+    return Table("comparison", headers, _cells(view, keys), frozenset({0, 3, 4, 5, 6}))
 
 
 def breakdown_table(result: Estimate) -> Table:
-    cur = result.currency
-    rows = [
-        [
-            Cell(line.role),
-            Cell(line.sku + (" *" if line.estimate else "")),
-            Cell(line.meter),
-            Cell(quantity_text(line.quantity) + (" /month" if line.per == "month" else ""), numeric=True),
-            Cell(f"{line.unit_price} per {line.price_unit.split(' per ', 1)[1]}", numeric=True),
-            money(line.cost_per_call, LINE_PLACES),
-            money(line.cost_per_month, MONTHLY_PLACES, grouping=True),
-        ]
-        for line in result.lines
-    ]
+    """The bill rows of `breakdown` (without dates and sources: the prices table cites them), and a total row."""
+    view = breakdown_rows(result)
+    keys = ("component", "sku", "meter", "quantity", "unit_price", "per_call", "per_month")
+    rows = _cells(view, keys)
     rows.append([
         Cell("total"), Cell(""), Cell(""), Cell(""), Cell(""),
         money(result.per_call, PER_CALL_PLACES), money(result.per_month, MONTHLY_PLACES, grouping=True),
     ])
-    headers = ["component", "SKU", "meter", "quantity", f"unit price ({cur})", f"per call ({cur})", f"per month ({cur})"]
+    headers = [column.header for column in view.shown(*keys)]
     return Table(f"breakdown-{result.stack}", headers, rows, frozenset({3, 4, 5, 6}))
 
 

@@ -1,0 +1,192 @@
+"""`breakdown`'s result shown: the itemised bill and per-turn tables (text, Markdown, CSV, the report) and JSON."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from costmodel.analyses.estimate import Estimate, LineItem
+from costmodel.core.interval import Span
+from costmodel.data.meters import PRICE_FIELDS
+from costmodel.safe_text import for_format
+from costmodel.views.comparison import costing_header
+from costmodel.views.formatting import (
+    LINE_PLACES,
+    MONTHLY_PLACES,
+    PER_CALL_PLACES,
+    Column,
+    Row,
+    Rows,
+    figure,
+    fx_line,
+    quantity_text,
+    span_text,
+    table,
+)
+
+TURN_QUANTITIES = {
+    "audio_in": ("audio in", "usd_per_million_audio_input_tokens"),
+    "audio_cached": ("audio cached", "usd_per_million_cached_audio_input_tokens"),
+    "text_in": ("text in", "usd_per_million_input_tokens"),
+    "text_cached": ("text cached", "usd_per_million_cached_input_tokens"),
+    "audio_out": ("audio out", "usd_per_million_audio_output_tokens"),
+    "text_out": ("text out", "usd_per_million_output_tokens"),
+}
+"""Per-turn table column → (header, the price field whose token count it shows)."""
+
+
+def price_unit(line: LineItem, currency: str) -> str:
+    """`GBP per 1M input tokens`: the unit of a line's price, from its price field and the bill's currency."""
+    return f"{currency} per {PRICE_FIELDS[line.price_field].unit}"
+
+
+def citation(line: LineItem) -> str:
+    """A line's source as the bill lists it once below the table."""
+    return f"{line.source} (checked {line.checked}, price from {line.effective_from})"
+
+
+def breakdown_rows(result: Estimate) -> Rows:
+    """One row per priced meter, in the stack's component order."""
+    cur = result.currency
+    # Sources are long; tables cite them by number and list them once below.
+    sources = list(dict.fromkeys(citation(line) for line in result.lines))
+    rows: list[Row] = [
+        {
+            "component": line.role,
+            "sku": line.sku + (" *" if line.estimate else ""),
+            "meter": line.meter,
+            "quantity": quantity_text(line.quantity) + (" /month" if line.per == "month" else ""),
+            "unit_price": f"{line.unit_price} per {PRICE_FIELDS[line.price_field].unit}",
+            "per_call": figure(line.cost_per_call, LINE_PLACES),
+            "per_month": figure(line.cost_per_month, MONTHLY_PLACES, grouping=True),
+            "from": line.effective_from.isoformat(),
+            "source": line.source,
+            "ref": f"[{sources.index(citation(line)) + 1}]",
+        }
+        for line in result.lines
+    ]
+    columns = [
+        Column("component", "component"), Column("sku", "SKU"), Column("meter", "meter"),
+        Column("quantity", "quantity", "right"), Column("unit_price", f"unit price ({cur})", "right"),
+        Column("per_call", f"per call ({cur})", "right"), Column("per_month", f"per month ({cur})", "right"),
+        Column("from", "price from"), Column("source", "source"), Column("ref", "source"),
+    ]
+    return Rows(rows, columns)
+
+
+def _token_count(value: Decimal | None) -> str:
+    return "" if value is None else quantity_text(Span.of(value))
+
+
+def turn_rows(result: Estimate) -> Rows:
+    """What each turn of a multi-turn call sends and costs, per component (empty for a single-turn call)."""
+    rows: list[Row] = []
+    for row in result.turns:
+        cells: Row = {"turn": str(row.turn), "sku": row.sku}
+        for key, (_, price_field) in TURN_QUANTITIES.items():
+            cells[key] = _token_count(row.quantities.get(price_field))
+        cells["cost"] = span_text(Span.of(row.cost), LINE_PLACES)
+        rows.append(cells)
+    columns = [
+        Column("turn", "turn", "right"), Column("sku", "SKU"),
+        *(Column(key, header, "right") for key, (header, _) in TURN_QUANTITIES.items()),
+        Column("cost", f"cost ({result.currency})", "right"),
+    ]
+    return Rows(rows, columns)
+
+
+def breakdown_document(result: Estimate) -> dict[str, Any]:
+    """The documented JSON shape of `breakdown` (README "JSON output")."""
+    return {
+        **costing_header("breakdown", result),
+        "stack": result.stack,
+        "stack_title": result.stack_title,
+        "architecture": result.architecture,
+        "per_call": result.per_call,
+        "per_month": result.per_month,
+        "fixed_per_month": result.fixed_per_month,
+        "estimate": result.estimate,
+        "lines": [
+            {
+                "role": line.role,
+                "sku": line.sku,
+                "meter": line.meter,
+                "price_field": line.price_field,
+                "quantity": line.quantity,
+                "per": line.per,
+                "unit_price": line.unit_price,
+                "price_unit": price_unit(line, result.currency),
+                "cost_per_call": line.cost_per_call,
+                "cost_per_month": line.cost_per_month,
+                "fixed": line.fixed,
+                "effective_from": line.effective_from,
+                "source": line.source,
+                "checked": line.checked,
+                "estimate": line.estimate,
+            }
+            for line in result.lines
+        ],
+        "turns": [
+            {"turn": row.turn, "role": row.role, "sku": row.sku, "quantities": row.quantities, "cost": row.cost}
+            for row in result.turns
+        ],
+        "notes": result.notes,
+        "audio_tokens": [
+            {
+                "sku": view.sku,
+                "input_tokens_per_minute": view.input_tokens_per_minute,
+                "output_tokens_per_minute": view.output_tokens_per_minute,
+                "source": view.source,
+                "checked": view.checked,
+                "estimate": view.estimate,
+            }
+            for view in result.audio_tokens
+        ],
+    }
+
+
+def breakdown_text(result: Estimate, fmt: str) -> str:
+    """`breakdown` as text or Markdown (the bill, per-turn table, totals, sources, notes), or the bill as CSV."""
+    cur = result.currency
+    view = breakdown_rows(result)
+    bill = ("component", "sku", "meter", "quantity", "unit_price", "per_call", "per_month")
+    if fmt == "csv":
+        return table(view.rows, view.shown(*bill, "from", "source"), "csv")
+    # Text and Markdown cite each source by number and list them under the table.
+    keys = (*bill, "ref")
+    out = [
+        f"{for_format(result.scenario, fmt)} on {for_format(result.stack, fmt)}: {for_format(result.stack_title, fmt)}",
+        f"{quantity_text(result.calls_per_month)} calls/month · prices in force on {result.as_of} · {cur}"
+        f"{fx_line(result.fx, fmt)}",
+        "",
+        table(view.rows, view.shown(*keys), fmt),
+    ]
+    if result.turns:
+        turns = turn_rows(result)
+        out += ["Per turn (tokens; each turn re-sends the conversation so far):", "",
+                table(turns.rows, turns.columns, fmt)]
+    total = (
+        f"Total per call: {span_text(result.per_call, PER_CALL_PLACES)} {cur} · "
+        f"per month: {span_text(result.per_month, MONTHLY_PLACES, grouping=True)} {cur}"
+    )
+    if result.fixed_per_month.high > 0:
+        total += f" (of which {span_text(result.fixed_per_month, MONTHLY_PLACES, grouping=True)} is the always-on floor)"
+    out.append(total)
+    for audio in result.audio_tokens:
+        spoken = (f", one minute of its speech {audio.output_tokens_per_minute:,} tokens"
+                  if audio.output_tokens_per_minute else "")
+        out.append(
+            f"Audio tokens: {for_format(audio.sku, fmt)} turns one minute of caller audio into "
+            f"{audio.input_tokens_per_minute:,} tokens{spoken} ({'estimate; ' if audio.estimate else ''}"
+            f"{for_format(audio.source, fmt)}, checked {audio.checked})."
+        )
+    # Sources and notes are prose: whitespace (line breaks included) folds to one space before it is made safe.
+    sources = dict.fromkeys(citation(line) for line in result.lines)
+    out += ["", "Sources:"] + [
+        f"  [{number}] {for_format(' '.join(text.split()), fmt)}" for number, text in enumerate(sources, start=1)
+    ]
+    if result.notes:
+        out += ["", "* Estimates and hypotheticals:"] + [
+            f"  - {for_format(' '.join(note.split()), fmt)}" for note in result.notes
+        ]
+    return "\n".join(out) + "\n"

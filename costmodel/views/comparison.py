@@ -1,0 +1,114 @@
+"""`compare`'s result shown: its table (text, Markdown, CSV and the report) and its JSON document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from costmodel import __version__
+from costmodel.analyses.compare import Comparison
+from costmodel.analyses.estimate import Estimate
+from costmodel.safe_text import for_format
+from costmodel.views.formatting import (
+    MONTHLY_PLACES,
+    PER_CALL_PLACES,
+    Column,
+    Figure,
+    Rows,
+    figure,
+    fx_line,
+    multiple_text,
+    quantity_text,
+    table,
+)
+
+TEXT_COLUMNS = ("rank", "stack", "architecture", "per_call", "per_month", "multiple")
+"""What `compare` shows; the note column is added when a stack is unpriced."""
+
+
+def costing_header(command: str, result: Comparison | Estimate) -> dict[str, Any]:
+    """The fields every costing JSON document starts with."""
+    return {
+        "command": command,
+        "costmodel_version": __version__,
+        "scenario": result.scenario,
+        "as_of": result.as_of,
+        "currency": result.currency,
+        "fx": vars(result.fx) if result.fx else None,
+        "calls_per_month": result.calls_per_month,
+    }
+
+
+def comparison_rows(result: Comparison) -> Rows:
+    """One row per stack, cheapest first, unpriced stacks last."""
+    cur = result.currency
+    rows = [
+        {
+            "rank": str(row.rank) if row.rank else "–",
+            "stack": row.stack + (" *" if row.estimate else ""),
+            "architecture": row.architecture,
+            "per_call": figure(row.per_call, PER_CALL_PLACES),
+            "per_month": figure(row.per_month, MONTHLY_PLACES, grouping=True),
+            # The always-on GPU floor, where a stack has one.
+            "fixed_per_month": figure(row.fixed_per_month, MONTHLY_PLACES, grouping=True)
+            if row.fixed_per_month and row.fixed_per_month.high > 0 else "–",
+            "multiple": Figure(multiple_text(row.multiple_of_cheapest), row.multiple_of_cheapest),
+            "note": row.unpriced or "",
+        }
+        for row in result.rows
+    ]
+    columns = [
+        Column("rank", "#", "right"),
+        Column("stack", "stack"),
+        Column("architecture", "architecture"),
+        Column("per_call", f"per call ({cur})", "right"),
+        Column("per_month", f"per month ({cur})", "right"),
+        Column("fixed_per_month", f"GPU floor ({cur}/month)", "right"),
+        Column("multiple", "× cheapest", "right"),
+        Column("note", "note"),
+    ]
+    return Rows(rows, columns)
+
+
+def comparison_document(result: Comparison) -> dict[str, Any]:
+    """The documented JSON shape of `compare` (README "JSON output")."""
+    return {
+        **costing_header("compare", result),
+        "scenario_title": result.scenario_title,
+        "rows": [
+            {
+                "rank": row.rank,
+                "stack": row.stack,
+                "title": row.title,
+                "architecture": row.architecture,
+                "per_call": row.per_call,
+                "per_month": row.per_month,
+                "fixed_per_month": row.fixed_per_month,
+                "multiple_of_cheapest": row.multiple_of_cheapest,
+                "estimate": row.estimate,
+                "unpriced": row.unpriced,
+            }
+            for row in result.rows
+        ],
+    }
+
+
+def comparison_text(result: Comparison, fmt: str) -> str:
+    """`compare` as a table, Markdown or CSV."""
+    cur = result.currency
+    view = comparison_rows(result)
+    keys = TEXT_COLUMNS + (("note",) if any(row.unpriced for row in result.rows) else ())
+    body = table(view.rows, view.shown(*keys), fmt)
+    if fmt == "csv":
+        return body
+    calls = quantity_text(result.calls_per_month)
+    title = f"{for_format(result.scenario, fmt)}: {for_format(result.scenario_title, fmt)}"
+    facts = f"{calls} calls/month · prices in force on {result.as_of} · {cur}{fx_line(result.fx, fmt)}"
+    header = f"{title}\n{facts}\n\n"
+    if fmt == "markdown":
+        header = f"**{title}**\n\n{facts}\n\n"
+    footer = (
+        f"\nPer-call figures rounded half-up to {PER_CALL_PLACES} places, monthly to cents; ranges are low–high."
+    )
+    if any(row.estimate for row in result.rows):
+        footer += "\n* uses an estimated or hypothetical figure (see `costmodel breakdown SCENARIO STACK`)."
+    return header + body + footer + "\n"

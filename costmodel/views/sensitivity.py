@@ -1,0 +1,85 @@
+"""`sensitivity`'s result shown: each input moved down and up alone (text, Markdown, CSV), and JSON."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from costmodel import __version__
+from costmodel.core.interval import Span
+from costmodel.data.models import Range
+from costmodel.safe_text import for_format
+from costmodel.views.formatting import PER_CALL_PLACES, Column, Row, Rows, money, quantity_text, span_text, table
+
+if TYPE_CHECKING:
+    from costmodel.analyses.sensitivity import SensitivityResult
+
+
+def _quantity(value: Decimal | Range) -> str:
+    return quantity_text(Span.of(value))
+
+
+def _percent(result: SensitivityResult) -> str:
+    return f"{float(result.by) * 100:g}%"
+
+
+def sensitivity_rows(result: SensitivityResult) -> Rows:
+    """One row per input that moves the cost, largest swing first."""
+    cur, percent = result.currency, _percent(result)
+    rows: list[Row] = [
+        {
+            "input": row.name,
+            "base": _quantity(row.base_value),
+            "down": f"{_quantity(row.down_value)} → {span_text(row.per_call_down, PER_CALL_PLACES)}",
+            "up": f"{_quantity(row.up_value)} → {span_text(row.per_call_up, PER_CALL_PLACES)}",
+            "swing": money(row.swing, PER_CALL_PLACES),
+        }
+        for row in result.rows
+    ]
+    columns = [
+        Column("input", "input"), Column("base", "base value", "right"),
+        Column("down", f"−{percent} → {cur}/call", "right"), Column("up", f"+{percent} → {cur}/call", "right"),
+        Column("swing", f"largest move ({cur}/call)", "right"),
+    ]
+    return Rows(rows, columns)
+
+
+def sensitivity_document(result: SensitivityResult) -> dict[str, Any]:
+    """The JSON shape of `sensitivity`: every value an exact {low, high} pair, a point or a range alike."""
+    return {
+        "command": "sensitivity",
+        "costmodel_version": __version__,
+        "scenario": result.scenario,
+        "stack": result.stack,
+        "by": result.by,
+        "as_of": result.as_of,
+        "currency": result.currency,
+        "per_call": result.per_call,
+        "rows": [
+            {
+                # One shape for every row, so a reader need not test whether an input was given as a range.
+                "input": row.name, "kind": row.kind, "base": Span.of(row.base_value), "down": Span.of(row.down_value),
+                "up": Span.of(row.up_value),
+                "per_call_down": row.per_call_down, "per_call_up": row.per_call_up, "swing": row.swing,
+            }
+            for row in result.rows
+        ],
+        "no_effect": result.no_effect,
+    }
+
+
+def sensitivity_text(result: SensitivityResult, fmt: str) -> str:
+    """`sensitivity` as text, Markdown or CSV."""
+    view = sensitivity_rows(result)
+    if fmt == "csv":
+        return table(view.rows, view.columns, "csv")
+    percent = _percent(result)
+    head = (f"{for_format(result.scenario, fmt)} on {for_format(result.stack, fmt)}: what moves cost per call, "
+            f"each input ±{percent} alone")
+    lines = [f"**{head}**" if fmt == "markdown" else head,
+             f"base {span_text(result.per_call, PER_CALL_PLACES)} {result.currency} per call · "
+             f"prices in force on {result.as_of}", "",
+             table(view.rows, view.columns, fmt).rstrip("\n")]
+    if result.no_effect:
+        lines.append(f"No effect: {for_format(', '.join(result.no_effect), fmt)}.")
+    return "\n".join(lines) + "\n"
