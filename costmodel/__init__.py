@@ -26,12 +26,12 @@ _EXPORTS: dict[str, str] = {
     "Range": "costmodel.data.models:Range",
     # Quantities and what-ifs.
     "Span": "costmodel.core.interval:Span",
-    "PriceChange": "costmodel.core.whatif:PriceChange",
-    "parse_price_change": "costmodel.core.whatif:parse_price_change",
-    "parse_settings": "costmodel.core.whatif:parse_settings",
+    "PriceChange": "costmodel.core.overrides:PriceChange",
+    "parse_price_change": "costmodel.core.overrides:parse_price_change",
+    "parse_settings": "costmodel.core.overrides:parse_settings",
     # Analyses and their results.
     "estimate": "costmodel.analyses.estimate:estimate",
-    "Estimate": "costmodel.analyses.estimate:Estimate",
+    "Bill": "costmodel.analyses.estimate:Bill",
     "LineItem": "costmodel.analyses.estimate:LineItem",
     "compare": "costmodel.analyses.compare:compare",
     "Comparison": "costmodel.analyses.compare:Comparison",
@@ -71,13 +71,13 @@ __all__ = [
     "MONTHLY_PLACES",
     "PER_CALL_PLACES",
     "AuditReport",
+    "Bill",
     "BreakEven",
     "Catalog",
     "Comparison",
     "ComparisonRow",
     "CostmodelError",
     "Crossing",
-    "Estimate",
     "InputError",
     "LineItem",
     "NoPriceError",
@@ -132,12 +132,12 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:
     from costmodel.analyses.breakeven import BreakEven, Crossing, breakeven
     from costmodel.analyses.compare import Comparison, ComparisonRow, compare
-    from costmodel.analyses.estimate import Estimate, LineItem, estimate
+    from costmodel.analyses.estimate import Bill, LineItem, estimate
     from costmodel.analyses.price_diff import PriceDiff, price_diff
     from costmodel.analyses.sensitivity import SensitivityResult, sensitivity
     from costmodel.analyses.sweep import SweepResult, decimal_of, sweep, sweep_values
     from costmodel.core.interval import Span
-    from costmodel.core.whatif import PriceChange, parse_price_change, parse_settings
+    from costmodel.core.overrides import PriceChange, parse_price_change, parse_settings
     from costmodel.data.catalog import Catalog
     from costmodel.data.catalog import load_catalog as load_library
     from costmodel.data.models import PricePeriod, Range, Scenario, Sku, Stack

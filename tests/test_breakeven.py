@@ -15,7 +15,7 @@ from costmodel.analyses.breakeven import breakeven
 from costmodel.analyses.estimate import estimate
 from costmodel.analyses.sweep import decimal_of, evaluate, parse_field, prepare
 from costmodel.cli import cli
-from costmodel.core.whatif import PriceChange, parse_price_change
+from costmodel.core.overrides import PriceChange, parse_price_change
 from tests.whatif_catalog import round_catalog, write_round_data
 
 ON = date(2026, 11, 1)

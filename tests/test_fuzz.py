@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from costmodel.analyses.compare import compare
-from costmodel.core.whatif import apply_settings, parse_price_change, parse_settings
+from costmodel.core.overrides import apply_settings, parse_price_change, parse_settings
 from costmodel.data.catalog import bundled_dir, load_catalog
 from costmodel.data.models import SCENARIO_FIELDS, FxSheet, PriceSheet, Scenario, Stack
 from costmodel.data.reader import load_model, parse_yaml, validate

@@ -20,7 +20,7 @@ from click.testing import CliRunner
 
 import costmodel.data.reader
 from costmodel.cli import cli
-from costmodel.core.whatif import parse_number, parse_price_change, parse_quantity
+from costmodel.core.overrides import parse_number, parse_price_change, parse_quantity
 from costmodel.data.models import Range, out_of_range
 from costmodel.data.reader import load_yaml, read_bytes
 from costmodel.errors import InputError

@@ -15,9 +15,9 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from costmodel.analyses.estimate import Estimate, estimate
+from costmodel.analyses.estimate import Bill, estimate
 from costmodel.core.interval import Span
-from costmodel.core.whatif import PriceChange
+from costmodel.core.overrides import PriceChange
 from costmodel.data.catalog import Catalog, bundled_dir, load_catalog
 from costmodel.data.models import PricePeriod, Range, Scenario, Sku, Stack
 from costmodel.errors import NoPriceError
@@ -165,7 +165,7 @@ def worlds(draw: st.DrawFn, api_only: bool = False, ranges: bool = False) -> Wor
     return World(BUNDLED, draw(st.sampled_from(choices)))
 
 
-def cost(world: World, scenario: Scenario, **kwargs: Any) -> Estimate:
+def cost(world: World, scenario: Scenario, **kwargs: Any) -> Bill:
     return estimate(world.catalog, scenario, world.stack, as_of=AS_OF, stack_id=world.stack, **kwargs)
 
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from costmodel.analyses.compare import compare
 from costmodel.analyses.sweep import decimal_of, sweep, sweep_values
 from costmodel.cli import cli
-from costmodel.core.whatif import parse_price_change
+from costmodel.core.overrides import parse_price_change
 from tests.whatif_catalog import round_catalog, write_round_data
 
 ON = date(2026, 11, 1)

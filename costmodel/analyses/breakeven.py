@@ -25,7 +25,7 @@ from typing import Any, Literal
 
 from costmodel.analyses.sweep import Field, Prepared, SweepResult, decimal_of, evaluate, parse_field, prepare
 from costmodel.core.backends import VectorOps
-from costmodel.core.whatif import PriceChange
+from costmodel.core.overrides import PriceChange
 from costmodel.data.catalog import Catalog
 from costmodel.data.models import Scenario, quantity_high, scenario_bounds
 from costmodel.errors import InputError, NoPriceError

@@ -7,9 +7,9 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from costmodel.analyses.estimate import Estimate, FxUsed, estimate
+from costmodel.analyses.estimate import Bill, FxUsed, estimate
 from costmodel.core.interval import Span
-from costmodel.core.whatif import PriceChange
+from costmodel.core.overrides import PriceChange
 from costmodel.data.catalog import Catalog
 from costmodel.errors import NoPriceError
 
@@ -47,7 +47,7 @@ class Comparison:
     fx: FxUsed | None
     calls_per_month: Span[Decimal]
     rows: list[ComparisonRow]
-    estimates: dict[str, Estimate] = field(default_factory=dict)
+    estimates: dict[str, Bill] = field(default_factory=dict)
 
     def to_frame(self) -> pandas.DataFrame:
         """The rows as a pandas DataFrame (floats, for plotting; use the rows for exact figures)."""
@@ -91,7 +91,7 @@ def compare(
     for stack_id in stack_ids:
         catalog.stack(stack_id)
     scenario_model = catalog.scenario(scenario)
-    priced: list[Estimate] = []
+    priced: list[Bill] = []
     unpriced: list[ComparisonRow] = []
     for stack_id in stack_ids:
         try:

@@ -10,8 +10,8 @@ from typing import Any, Literal
 from costmodel.core.backends import EXACT
 from costmodel.core.bill import BillLine, bill_component
 from costmodel.core.interval import Span
+from costmodel.core.overrides import PriceChange, apply_price_changes, apply_settings
 from costmodel.core.usage import Profile, profile
-from costmodel.core.whatif import PriceChange, apply_price_changes, apply_settings
 from costmodel.data.catalog import Catalog
 from costmodel.data.meters import DURATION_FIELDS, PRICE_FIELDS
 from costmodel.data.models import PricePeriod, Scenario, Sku, Stack, StackComponent
@@ -73,7 +73,7 @@ class FxUsed:
 
 
 @dataclass(frozen=True)
-class Estimate:
+class Bill:
     """The bill for one scenario on one stack."""
 
     scenario: str
@@ -229,7 +229,7 @@ def estimate(
     price_changes: list[PriceChange] | tuple[PriceChange, ...] = (),
     scenario_id: str | None = None,
     stack_id: str | None = None,
-) -> Estimate:
+) -> Bill:
     """Itemised cost of one call profile on one stack, with prices in force on `as_of` (default today)."""
     as_of = as_of or date.today()
     scenario_id = scenario_id or (scenario if isinstance(scenario, str) else "custom")
@@ -278,7 +278,7 @@ def estimate(
     per_call = per_call_items + (monthly_items / p.calls_per_month if monthly_items != zero else zero)
     per_month = sum((line.cost_per_month for line in lines), zero)
     fixed = sum((line.cost_per_month for line in lines if line.fixed), zero)
-    return Estimate(
+    return Bill(
         scenario=scenario_id,
         stack=stack_id,
         stack_title=stack_model.title,

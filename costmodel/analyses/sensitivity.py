@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from costmodel.analyses.estimate import estimate
 from costmodel.core.interval import Span, float_ends
+from costmodel.core.overrides import PriceChange, apply_settings, parse_number
 from costmodel.core.rounding import round_half_up
-from costmodel.core.whatif import PriceChange, apply_settings, parse_number
 from costmodel.data.catalog import Catalog
 from costmodel.data.models import NUMBER_CEILING, NUMBER_FLOOR, SCENARIO_FIELDS, Range, Scenario, scenario_bounds
 from costmodel.errors import InputError

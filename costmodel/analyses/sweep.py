@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 from costmodel.core.backends import VectorOps
 from costmodel.core.bill import bill_component
 from costmodel.core.interval import Span
+from costmodel.core.overrides import TWIN_FIELDS, PriceChange, apply_price_changes, apply_settings
 from costmodel.core.usage import profile
-from costmodel.core.whatif import TWIN_FIELDS, PriceChange, apply_price_changes, apply_settings
 from costmodel.data.catalog import Catalog
 from costmodel.data.meters import PRICE_ALIASES, PRICE_FIELDS
 from costmodel.data.models import SCENARIO_FIELDS, PricePeriod, Scenario, Sku, Stack, StackComponent, scenario_bounds

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 import click
 
-from costmodel.core.whatif import PriceChange, parse_price_change, parse_settings
+from costmodel.core.overrides import PriceChange, parse_price_change, parse_settings
 from costmodel.data.catalog import PRICING_ENV, SCENARIOS_ENV, Catalog, load_catalog
 from costmodel.errors import InputError, UnknownIdError
 from costmodel.safe_text import terminal

@@ -22,7 +22,7 @@ from costmodel.cli.common import (
     split_ids,
     whatif_options,
 )
-from costmodel.core.whatif import parse_number
+from costmodel.core.overrides import parse_number
 from costmodel.errors import InputError
 from costmodel.views.breakeven import breakeven_document, breakeven_text
 from costmodel.views.formatting import dump_json

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from costmodel.analyses.estimate import Estimate, LineItem
+from costmodel.analyses.estimate import Bill, LineItem
 from costmodel.core.interval import Span
 from costmodel.data.meters import PRICE_FIELDS
 from costmodel.safe_text import for_format
@@ -45,7 +45,7 @@ def citation(line: LineItem) -> str:
     return f"{line.source} (checked {line.checked}, price from {line.effective_from})"
 
 
-def breakdown_rows(result: Estimate) -> Rows:
+def breakdown_rows(result: Bill) -> Rows:
     """One row per priced meter, in the stack's component order."""
     cur = result.currency
     # Sources are long; tables cite them by number and list them once below.
@@ -78,7 +78,7 @@ def _token_count(value: Decimal | None) -> str:
     return "" if value is None else quantity_text(Span.of(value))
 
 
-def turn_rows(result: Estimate) -> Rows:
+def turn_rows(result: Bill) -> Rows:
     """What each turn of a multi-turn call sends and costs, per component (empty for a single-turn call)."""
     rows: list[Row] = []
     for row in result.turns:
@@ -95,7 +95,7 @@ def turn_rows(result: Estimate) -> Rows:
     return Rows(rows, columns)
 
 
-def breakdown_document(result: Estimate) -> dict[str, Any]:
+def breakdown_document(result: Bill) -> dict[str, Any]:
     """The documented JSON shape of `breakdown` (README "JSON output")."""
     return {
         **costing_header("breakdown", result),
@@ -145,7 +145,7 @@ def breakdown_document(result: Estimate) -> dict[str, Any]:
     }
 
 
-def breakdown_text(result: Estimate, fmt: str) -> str:
+def breakdown_text(result: Bill, fmt: str) -> str:
     """`breakdown` as text or Markdown (the bill, per-turn table, totals, sources, notes), or the bill as CSV."""
     cur = result.currency
     view = breakdown_rows(result)

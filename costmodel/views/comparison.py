@@ -6,7 +6,7 @@ from typing import Any
 
 from costmodel import __version__
 from costmodel.analyses.compare import Comparison
-from costmodel.analyses.estimate import Estimate
+from costmodel.analyses.estimate import Bill
 from costmodel.safe_text import for_format
 from costmodel.views.formatting import (
     MONTHLY_PLACES,
@@ -25,7 +25,7 @@ TEXT_COLUMNS = ("rank", "stack", "architecture", "per_call", "per_month", "multi
 """What `compare` shows; the note column is added when a stack is unpriced."""
 
 
-def costing_header(command: str, result: Comparison | Estimate) -> dict[str, Any]:
+def costing_header(command: str, result: Comparison | Bill) -> dict[str, Any]:
     """The fields every costing JSON document starts with."""
     return {
         "command": command,

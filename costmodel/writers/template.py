@@ -24,7 +24,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
-from costmodel.analyses.estimate import Estimate, audio_tokens_per_minute, estimate
+from costmodel.analyses.estimate import Bill, audio_tokens_per_minute, estimate
 from costmodel.core.interval import Span
 from costmodel.data.catalog import Catalog
 from costmodel.data.meters import PRICE_ALIASES, PRICE_FIELDS
@@ -81,9 +81,9 @@ class Functions:
     def __init__(self, catalog: Catalog, as_of: date) -> None:
         self.catalog = catalog
         self.on = as_of
-        self._estimates: dict[tuple[str, str, str], Estimate] = {}
+        self._estimates: dict[tuple[str, str, str], Bill] = {}
 
-    def _estimate(self, scenario: str, stack: str, currency: str) -> Estimate:
+    def _estimate(self, scenario: str, stack: str, currency: str) -> Bill:
         key = (scenario, stack, currency)
         if key not in self._estimates:
             self._estimates[key] = estimate(self.catalog, scenario, stack, as_of=self.on, currency=currency)

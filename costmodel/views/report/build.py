@@ -1,6 +1,6 @@
 """Procurement report: one self-contained document per decision, built from the same Comparison as `compare`.
 
-`build_report` gathers plain data (the comparison with every stack's itemised Estimate, the assumptions, every
+`build_report` gathers plain data (the comparison with every stack's itemised Bill, the assumptions, every
 price used with its source, the input-file fingerprint, the charts); `costmodel.views.report.html` and
 `costmodel.views.report.markdown` turn it into a document. No figure is computed here: money comes from
 `costmodel.analyses.compare.compare` and is formatted by `costmodel.views.formatting`, exactly as `compare` shows it.
@@ -28,7 +28,7 @@ from costmodel import __version__
 from costmodel.analyses.compare import Comparison, ComparisonRow, compare
 from costmodel.analyses.estimate import FxUsed
 from costmodel.core.interval import Span
-from costmodel.core.whatif import TWIN_FIELDS, PriceChange, apply_settings
+from costmodel.core.overrides import TWIN_FIELDS, PriceChange, apply_settings
 from costmodel.data.catalog import Catalog
 from costmodel.data.field_docs import field_docs
 from costmodel.data.meters import PRICE_FIELDS

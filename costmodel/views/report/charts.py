@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from costmodel.analyses.compare import Comparison
-from costmodel.core.whatif import PriceChange
+from costmodel.core.overrides import PriceChange
 from costmodel.data.catalog import Catalog
 from costmodel.data.models import Range, Scenario
 

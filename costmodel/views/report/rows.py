@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from costmodel.analyses.estimate import Estimate
+from costmodel.analyses.estimate import Bill
 from costmodel.core.interval import Span
 from costmodel.data.models import Range
 from costmodel.views.breakdown import breakdown_rows
@@ -118,7 +118,7 @@ def comparison_table(report: Report) -> Table:
     return Table("comparison", headers, _cells(view, keys), frozenset({0, 3, 4, 5, 6}))
 
 
-def breakdown_table(result: Estimate) -> Table:
+def breakdown_table(result: Bill) -> Table:
     """The bill rows of `breakdown` (without dates and sources: the prices table cites them), and a total row."""
     view = breakdown_rows(result)
     keys = ("component", "sku", "meter", "quantity", "unit_price", "per_call", "per_month")

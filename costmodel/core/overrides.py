@@ -1,4 +1,4 @@
-"""What-ifs: scenario field overrides (--set) and price changes (--price), parsed and applied to the models."""
+"""Overrides: scenario fields (--set) and prices (--price) parsed, checked and applied to the loaded models."""
 
 from __future__ import annotations
 
