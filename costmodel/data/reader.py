@@ -74,6 +74,20 @@ def _int_spelling_problem(text: str) -> str | None:
 class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
     """yaml.safe_load's loader, plus exact decimals, duplicate-key errors and alias accounting."""
 
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.resolved_plain: dict[str, str] = {}
+
+    def resolve(self, kind: type[yaml.Node], value: str | None, implicit: tuple[bool, bool]) -> str:
+        # Resolving a plain scalar tries a list of regular expressions; the same keys and small values recur
+        # thousands of times in a price sheet, and with no path resolvers the tag depends on the text alone.
+        if kind is yaml.ScalarNode and implicit[0] and value is not None:
+            tag = self.resolved_plain.get(value)
+            if tag is None:
+                tag = self.resolved_plain[value] = super().resolve(kind, value, implicit)
+            return tag
+        return str(super().resolve(kind, value, implicit))
+
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         if node in self.constructed_objects:
             return super().construct_object(node, deep)
@@ -150,6 +164,69 @@ for _first in "+-0":
     _Loader.yaml_implicit_resolvers.setdefault(_first, []).insert(
         0, ("tag:yaml.org,2002:int", re.compile(r"^[-+]?0[0-9_]+$"))
     )
+
+
+_STR_TAG = "tag:yaml.org,2002:str"
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+_PLAIN_DOCUMENT_MARKS = ("*", "<<", "!")
+"""A document without aliases, merge keys or explicit tags holds only plain mappings, lists and scalars."""
+
+
+def _construct_plain(loader: _Loader, root: yaml.Node) -> Any:
+    """What loader.construct_document(root) returns, for a document without aliases, merge keys or tags.
+
+    PyYAML builds each node through a chain of generic calls and a generator per collection, most of a large
+    load; this walk does the same work directly and in the same order, so the same problem is found first:
+    collections are filled a generation at a time (a mapping's keys, all before any value, then its scalar
+    values, then the collections it holds, in the order met), as PyYAML's state generators do. Scalars other
+    than text go through the loader itself, so numbers, dates and their errors are exactly the loader's.
+    """
+    pending: list[tuple[dict[Any, Any] | list[Any], yaml.Node]] = []
+
+    def value(node: yaml.Node) -> Any:
+        kind = type(node)
+        if kind is yaml.ScalarNode:
+            return node.value if node.tag == _STR_TAG else loader.construct_object(node)
+        if kind is yaml.MappingNode and node.tag == _MAP_TAG:
+            mapping: dict[Any, Any] = {}
+            pending.append((mapping, node))
+            return mapping
+        if kind is yaml.SequenceNode and node.tag == _SEQ_TAG:
+            items: list[Any] = []
+            pending.append((items, node))
+            return items
+        return loader.construct_object(node)
+
+    def fill_mapping(mapping: dict[Any, Any], node: yaml.MappingNode) -> None:
+        keys: list[Any] = []
+        lines: dict[Any, int] = {}
+        for key_node, _ in node.value:  # every key first, as the duplicate-key check does
+            if type(key_node) is yaml.ScalarNode and key_node.tag == _STR_TAG:
+                key = key_node.value
+            else:
+                key = loader.construct_object(key_node, deep=True)
+                if not isinstance(key, Hashable):
+                    raise _NodeError(key_node, "a mapping key must be a plain value, not a list or mapping")
+            if key in lines:
+                raise _NodeError(
+                    key_node,
+                    f"duplicate key {_shown(str(key))} (first at line {lines[key]}); YAML would silently keep the last, "
+                    "so remove one",
+                )
+            lines[key] = key_node.start_mark.line + 1
+            keys.append(key)
+        mapping.update(zip(keys, [value(value_node) for _, value_node in node.value], strict=True))
+
+    document = value(root)
+    while pending:
+        generation, pending = pending, []
+        for container, node in generation:
+            if isinstance(container, dict):
+                fill_mapping(container, node)
+            else:
+                container.extend([value(item) for item in node.value])
+    return document
 
 
 class _NodeError(Exception):
@@ -286,16 +363,40 @@ def _expanded_size(root: yaml.Node) -> tuple[int, int]:
 
 
 _LINE_PREFIX = re.compile(r"(?:\A|[\r\n\x85\u2028\u2029])([ \t?-]*)")
+_COMMENT = re.compile(r"(?:\A|(?<=[ \t\r\n\x85\u2028\u2029\ufeff]))#[^\r\n\x85\u2028\u2029]*")
+"""A comment: `#` at the start of a line or after a space or tab, to the end of its line."""
+_FLOW_MARK = re.compile(r"[\[\]{}]")
+
+
+def _flow_bound(text: str) -> int:
+    """A cheap upper bound on how deep flow collections ([...] and {...}) nest, without parsing.
+
+    Inside a flow collection a ] or } can only close one, unless it sits in a quoted scalar, a comment or a
+    tag (a plain scalar there cannot hold one, an anchor name is letters and digits): so in a document with
+    no quotes and no tags, opening brackets minus closing ones outside comments, never below zero, is never
+    less than the true depth (outside flow collections the true depth is 0 whatever a bracket in the text
+    does). Any quote or tag, and the bound is every opening bracket in the text.
+    """
+    if '"' in text or "'" in text or "!" in text:
+        return text.count("[") + text.count("{")
+    depth = deepest = 0
+    for mark in _FLOW_MARK.findall(_COMMENT.sub("", text)):
+        if mark in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif depth:
+            depth -= 1
+    return deepest
 
 
 def _nesting_bound(text: str) -> int:
     """A cheap upper bound on how deep the document nests, without parsing it.
 
-    Flow collections each open with [ or {; block collections nest only by indentation or by compact
+    Flow collections add at most _flow_bound levels; block collections nest only by indentation or by compact
     `- `/`? ` prefixes, at most two levels per column (a mapping and its indentless sequence).
     """
-    prefix = max(len(match.group(1)) for match in _LINE_PREFIX.finditer(text))
-    return text.count("[") + text.count("{") + 2 * (prefix + 2)
+    prefix = max(map(len, _LINE_PREFIX.findall(text)))
+    return _flow_bound(text) + 2 * (prefix + 2)
 
 
 def _nesting_depth(text: str) -> tuple[int, int]:
@@ -366,7 +467,10 @@ def parse_yaml(text: str, path: str | Path) -> Any:
                 raise InputError(
                     f"aliases expand to over {what}; write the data out instead", path=path, line=node.start_mark.line + 1
                 )
-        data = loader.construct_document(node)
+        if any(mark in text for mark in _PLAIN_DOCUMENT_MARKS):
+            data = loader.construct_document(node)
+        else:
+            data = _construct_plain(loader, node)
     except _NodeError as exc:
         raise InputError(exc.message, path=path, line=exc.line) from None
     except yaml.MarkedYAMLError as exc:
