@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -154,22 +156,41 @@ def add_fx(catalog: Catalog, fx: FxSheet, path: Path) -> None:
     catalog.files.append(path)
 
 
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector for a load, and resume it only if it was running before.
+
+    Loading allocates many small objects and frees few; the collector would run over and over for nothing
+    (most of the time of a 10,000-SKU load), so it waits until the load is over. Nested pauses are fine.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
 def load_pricing(folder: Path, catalog: Catalog) -> None:
     """Load provider sheets, fx.yaml and stacks/ from a pricing folder into the catalog."""
-    for path in _yaml_files(folder):
-        if path.stem == "fx":
-            add_fx(catalog, load_model(path, FxSheet), path)
-        else:
-            add_sheet(catalog, load_model(path, PriceSheet), path)
-    stacks_folder = folder / "stacks"
-    if stacks_folder.is_dir():
-        for path in _yaml_files(stacks_folder):
-            add_stack(catalog, load_model(path, Stack), path)
+    with collector_paused():
+        for path in _yaml_files(folder):
+            if path.stem == "fx":
+                add_fx(catalog, load_model(path, FxSheet), path)
+            else:
+                add_sheet(catalog, load_model(path, PriceSheet), path)
+        stacks_folder = folder / "stacks"
+        if stacks_folder.is_dir():
+            for path in _yaml_files(stacks_folder):
+                add_stack(catalog, load_model(path, Stack), path)
 
 
 def load_scenarios(folder: Path, catalog: Catalog) -> None:
-    for path in _yaml_files(folder):
-        add_scenario(catalog, load_model(path, Scenario), path)
+    """Load every scenario file of a folder into the catalog."""
+    with collector_paused():
+        for path in _yaml_files(folder):
+            add_scenario(catalog, load_model(path, Scenario), path)
 
 
 def check_references(catalog: Catalog) -> None:
@@ -255,16 +276,9 @@ def _data_files(pricing: Path, scenarios: Path) -> list[tuple[Path, bytes]]:
 
 
 def _load(pricing: Path, scenarios: Path) -> Catalog:
-    # Loading allocates many small objects and frees few; the cyclic collector would run over and over
-    # for nothing (most of a 10,000-SKU load), so it is paused for the load and run once at most afterwards.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         catalog = Catalog()
         load_pricing(pricing, catalog)
         load_scenarios(scenarios, catalog)
         check_references(catalog)
         return catalog
-    finally:
-        if collecting:
-            gc.enable()
