@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TypedDict
 
 from costmodel.data.models import FxPeriod, FxSheet, PricePeriod, PriceSheet, Scenario, Sku, Stack
 from costmodel.data.reader import load_model, locate, read_text
@@ -193,13 +194,21 @@ def load_scenarios(folder: Path, catalog: Catalog) -> None:
             add_scenario(catalog, load_model(path, Scenario), path)
 
 
+class _Where(TypedDict):
+    """Where a stack's problem is, as an error's keyword arguments."""
+
+    path: Path
+    line: int | None
+    field: str
+
+
 def check_references(catalog: Catalog) -> None:
     """Every stack component names a known SKU of the right kind, and self-hosted workloads have throughput."""
     for stack_id, stack in catalog.stacks.items():
         path = catalog.stack_paths[stack_id]
         for index, component in enumerate(stack.components):
 
-            def where(fieldname: str, index: int = index, path: Path = path) -> dict[str, object]:
+            def where(fieldname: str, index: int = index, path: Path = path) -> _Where:
                 loc = ("components", index, fieldname)
                 return {"path": path, "line": locate(read_text(path), loc), "field": f"components[{index}].{fieldname}"}
 
@@ -211,7 +220,7 @@ def check_references(catalog: Catalog) -> None:
                 raise InputError(
                     f"role {component.role} needs a SKU of kind {wanted}, but {sku.id} is {sku.kind}; "
                     f"see costmodel prices --kind {wanted}",
-                    **where("sku"),  # type: ignore[arg-type]
+                    **where("sku"),
                 )
             if component.workload is not None:
                 workloads = [entry.workload for entry in sku.throughput]
@@ -222,7 +231,7 @@ def check_references(catalog: Catalog) -> None:
                 if getattr(entry, needed) is None:
                     raise InputError(
                         f"{component.role} needs {needed} in {sku.id}'s {component.workload} throughput",
-                        **where("workload"),  # type: ignore[arg-type]
+                        **where("workload"),
                     )
             if component.role in {"audio-llm"} and sku.audio_tokens is None:
                 period_fields = {name for p in sku.periods for name in p.prices()}

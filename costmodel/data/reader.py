@@ -9,7 +9,7 @@ import stat
 from collections.abc import Hashable, Sequence
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -17,6 +17,9 @@ from pydantic import BaseModel, ValidationError
 from costmodel.data import models as schema
 from costmodel.data.models import MAX_EXPONENT, RANGE_RULE, out_of_range, range_message
 from costmodel.errors import InputError, suggest
+
+if TYPE_CHECKING:
+    from pydantic_core import ErrorDetails
 
 __all__ = ["MAX_EXPONENT", "RANGE_RULE", "out_of_range"]  # the range rule lives in schema; re-exported for callers
 
@@ -38,7 +41,8 @@ NESTING_MESSAGE = f"nesting is over {MAX_NESTING} levels deep; flatten the struc
 
 M = TypeVar("M", bound=BaseModel)
 
-_BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's loader when PyYAML was built with it, else the pure-Python one (chosen at run time, hence Any)."""
 
 
 def _shown(text: str) -> str:
@@ -71,7 +75,7 @@ def _int_spelling_problem(text: str) -> str | None:
     return None
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+class _Loader(_BaseLoader):  # type: ignore[misc]  # the base is chosen at run time (see _BaseLoader)
     """yaml.safe_load's loader, plus exact decimals, duplicate-key errors and alias accounting."""
 
     def __init__(self, stream: str) -> None:
@@ -118,7 +122,8 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
                         "so remove one",
                     )
                 seen[key] = line
-        return super().construct_mapping(node, deep=deep)
+        mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
+        return mapping
 
     def construct_yaml_decimal(self, node: yaml.ScalarNode) -> Decimal:
         raw = str(self.construct_scalar(node)).strip()
@@ -182,7 +187,7 @@ def _construct_plain(loader: _Loader, root: yaml.Node) -> Any:
     values, then the collections it holds, in the order met), as PyYAML's state generators do. Scalars other
     than text go through the loader itself, so numbers, dates and their errors are exactly the loader's.
     """
-    pending: list[tuple[dict[Any, Any] | list[Any], yaml.Node]] = []
+    pending: list[tuple[dict[Any, Any] | list[Any], yaml.Node]] = []  # collections to fill, in PyYAML's order
 
     def value(node: yaml.Node) -> Any:
         kind = type(node)
@@ -198,7 +203,7 @@ def _construct_plain(loader: _Loader, root: yaml.Node) -> Any:
             return items
         return loader.construct_object(node)
 
-    def fill_mapping(mapping: dict[Any, Any], node: yaml.MappingNode) -> None:
+    def fill_mapping(mapping: dict[Any, Any], node: yaml.Node) -> None:
         keys: list[Any] = []
         lines: dict[Any, int] = {}
         for key_node, _ in node.value:  # every key first, as the duplicate-key check does
@@ -399,6 +404,11 @@ def _nesting_bound(text: str) -> int:
     return _flow_bound(text) + 2 * (prefix + 2)
 
 
+def _event_line(event: yaml.Event) -> int:
+    """The 1-based line an event starts on (libyaml gives every event a mark; 0 if one ever came without)."""
+    return event.start_mark.line + 1 if event.start_mark is not None else 0
+
+
 def _nesting_depth(text: str) -> tuple[int, int]:
     """(deepest nesting, line where it is first reached), from libyaml's events (which do not recurse)."""
     depth = deepest = line = 0
@@ -406,7 +416,7 @@ def _nesting_depth(text: str) -> tuple[int, int]:
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > deepest:
-                deepest, line = depth, event.start_mark.line + 1
+                deepest, line = depth, _event_line(event)
                 if deepest > MAX_NESTING:
                     break
         elif isinstance(event, yaml.CollectionEndEvent):
@@ -431,7 +441,7 @@ def _count_values(text: str) -> tuple[int, int]:
         if isinstance(event, yaml.NodeEvent):
             count += 1
             if count > MAX_VALUES:
-                line = event.start_mark.line + 1
+                line = _event_line(event)
                 break
     return count, line
 
@@ -561,7 +571,7 @@ def _got(value: object) -> str:
     return shown if len(shown) <= 60 else shown[:40] + "…"
 
 
-def _message(error: dict[str, Any]) -> str:
+def _message(error: ErrorDetails) -> str:
     kind = error["type"]
     loc = error["loc"]
     if kind == "extra_forbidden":
@@ -593,7 +603,7 @@ def _message(error: dict[str, Any]) -> str:
     return message.replace("Input should be", "must be")
 
 
-def _is_other_branch(error: dict[str, Any]) -> bool:
+def _is_other_branch(error: ErrorDetails) -> bool:
     # A number-or-Range union reports one error per branch; only the branch the input was aimed at matters:
     # a mapping is a Range (its "not a decimal" is noise), anything else a number ("not a Range" is noise).
     in_range_branch = any(isinstance(part, str) and "Range" in part for part in error["loc"])
@@ -602,7 +612,7 @@ def _is_other_branch(error: dict[str, Any]) -> bool:
     return error["type"] == "decimal_type" and isinstance(error.get("input"), dict)
 
 
-def _real(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _real(errors: list[ErrorDetails]) -> list[ErrorDetails]:
     return [error for error in errors if not _is_other_branch(error)] or errors[:1]
 
 
