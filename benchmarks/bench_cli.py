@@ -1,48 +1,44 @@
-"""CLI start-up: `costmodel compare` wall time as a ratio to bare `python -c "import click, pydantic, yaml"`.
+"""CLI start-up: CPU time of `costmodel compare` (warm and cold cache) and `--help` against bare imports.
 
-Both are measured in the same run, alternating, and the medians compared, so the ratio holds on any machine.
-Run: python benchmarks/bench_cli.py [--repeat N]
+The baseline is `python -c "import click, pydantic, yaml"` with the same interpreter; every command runs in a
+child process, alternating with the baseline, and its CPU time (user + system) is taken from os.wait4, so
+the ratios of the medians hold on any machine. The warm cache lives in a temporary folder primed by one run.
+Targets (issue 12): compare warm <= 1.2x, compare cold (COSTMODEL_CACHE=off) <= 3x, --help <= 0.8x.
+Run: python benchmarks/bench_cli.py [--repeat N]; exit status 1 when a target is missed.
 """
 
 from __future__ import annotations
 
 import argparse
-import statistics
-import subprocess
 import sys
-import time
+import tempfile
 
-BASELINE = [sys.executable, "-c", "import click, pydantic, yaml"]
-COMMANDS = {
-    "compare": [sys.executable, "-m", "costmodel", "compare"],
-    "compare --format json": [sys.executable, "-m", "costmodel", "compare", "--format", "json"],
-    "validate": [sys.executable, "-m", "costmodel", "validate"],
-}
+from child_cpu import Command, alternate, child_cpu_seconds, print_table, summarise
+
+BASELINE = "python -c 'import click, pydantic, yaml'"
+TARGETS = {"compare, warm cache": 1.2, "compare, cold (cache off)": 3.0, "--help": 0.8}
 
 
-def wall(command: list[str]) -> float:
-    start = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - start
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main() -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--repeat", type=int, default=15)
     repeat = parser.parse_args().repeat
-    wall(BASELINE)  # warm the file cache for both
-    times: dict[str, list[float]] = {"baseline": [], **{name: [] for name in COMMANDS}}
-    for _ in range(repeat):
-        times["baseline"].append(wall(BASELINE))
-        for name, command in COMMANDS.items():
-            times[name].append(wall(command))
-    base = statistics.median(times["baseline"])
-    print(f"CLI start-up, median of {repeat} runs each (baseline: python -c 'import click, pydantic, yaml')")
-    print(f"  {'baseline':<24} {base * 1000:8.1f} ms   1.00x")
-    for name in COMMANDS:
-        median = statistics.median(times[name])
-        print(f"  {'costmodel ' + name:<24} {median * 1000:8.1f} ms   {median / base:.2f}x")
+    costmodel = [sys.executable, "-m", "costmodel"]
+    with tempfile.TemporaryDirectory() as cache:
+        warm = {"COSTMODEL_CACHE_DIR": cache, "COSTMODEL_CACHE": "on"}
+        commands = {
+            BASELINE: Command([sys.executable, "-c", "import click, pydantic, yaml"]),
+            "compare, warm cache": Command([*costmodel, "compare"], warm),
+            "compare, cold (cache off)": Command([*costmodel, "compare"], {"COSTMODEL_CACHE": "off"}),
+            "--help": Command([*costmodel, "--help"], warm),
+        }
+        for command in commands.values():  # prime the cache, the page cache and the .pyc files
+            child_cpu_seconds(command)
+        results = summarise(alternate(commands, repeat), BASELINE, TARGETS)
+    print(f"CLI start-up, CPU time of the child process, median of {repeat} alternating runs")
+    print_table(results)
+    return 1 if any(r.missed for r in results) else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

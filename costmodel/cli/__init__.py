@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import sys
-import traceback
 from typing import Any
 
 import click
@@ -107,6 +106,8 @@ def run(group: click.Group, args: Any, prog_name: str, complete_var: str | None,
         return 1
     except Exception as exc:
         if os.environ.get("COSTMODEL_DEBUG"):
+            import traceback  # only for this rare path: every start-up would pay for it otherwise
+
             traceback.print_exc()
         detail = error_line(f"{type(exc).__name__}: {exc}")
         click.echo(f"Error: internal error: {detail} (set COSTMODEL_DEBUG=1 for details)", err=True)

@@ -4,7 +4,8 @@ Like Python's own __pycache__, the cache holds a pickle that costmodel wrote its
 directory (platform conventions; COSTMODEL_CACHE_DIR overrides, COSTMODEL_CACHE=off disables). It is used
 only when every check passes, and otherwise ignored and rewritten, never trusted:
 - the entry's key is the SHA-256 of the folders as given and resolved, every data file's name and bytes, and
-  the costmodel, pydantic and Python versions, so any edit, upgrade or other folder is a different entry;
+  the costmodel, pydantic (its version file) and Python versions, so any edit, upgrade or other folder is a
+  different entry;
 - the file is a regular file owned by the current user and writable by no one else, under a size bound;
 - a digest of the payload is checked before unpickling, and the result must be of the type asked for.
 Writing is atomic (temporary file + rename) and best effort: a read-only cache directory only costs speed.
@@ -14,11 +15,11 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib.machinery
 import os
 import pickle
 import stat
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
@@ -49,15 +50,28 @@ def enabled() -> bool:
     return os.environ.get(CACHE_SWITCH_ENV, "on").lower() not in {"off", "0", "no", "false"}
 
 
+def pydantic_fingerprint() -> bytes:
+    """The installed pydantic's version file (its version and the pydantic-core it needs), read, not imported.
+
+    Importing pydantic to ask its version would cost the warm start a good part of what the cache saves.
+    """
+    spec = importlib.machinery.PathFinder.find_spec("pydantic")
+    if spec is None or spec.origin is None:
+        return b"no pydantic"
+    try:
+        return (Path(spec.origin).parent / "version.py").read_bytes()
+    except OSError:
+        return b"pydantic without a readable version file"
+
+
 def library_key(folders: Sequence[Path], files: Sequence[tuple[Path, bytes]]) -> bytes:
     """SHA-256 of everything the loaded library depends on."""
-    import pydantic
-
     from costmodel import __version__
 
     digest = hashlib.sha256()
-    for part in (MAGIC, __version__, pydantic.VERSION, sys.version, *(f"{f}\0{f.resolve()}" for f in folders)):
-        digest.update(part.encode() if isinstance(part, str) else part)
+    folder_names = (f"{f}\0{f.resolve()}".encode() for f in folders)
+    for part in (MAGIC, __version__.encode(), pydantic_fingerprint(), sys.version.encode(), *folder_names):
+        digest.update(part)
         digest.update(b"\0")
     for path, data in files:
         digest.update(f"{path}\0{len(data)}\0".encode())
@@ -112,6 +126,8 @@ def write_entry(path: Path, key: bytes, library: object) -> None:
     """Store the library atomically; any failure leaves the cache as it was (it is only a speed-up)."""
     try:
         payload = pickle.dumps(library, protocol=pickle.HIGHEST_PROTOCOL)
+        import tempfile  # only a cold start writes; the warm path does without it (and what it imports)
+
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".entry.", suffix=".tmp")
         try:

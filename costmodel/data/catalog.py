@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TypedDict
 
 from costmodel.data.models import FxPeriod, FxSheet, PricePeriod, PriceSheet, Scenario, Sku, Stack
 from costmodel.data.reader import load_model, locate, read_text
@@ -154,22 +157,49 @@ def add_fx(catalog: Catalog, fx: FxSheet, path: Path) -> None:
     catalog.files.append(path)
 
 
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector for a load, and resume it only if it was running before.
+
+    Loading allocates many small objects and frees few; the collector would run over and over for nothing
+    (most of the time of a 10,000-SKU load), so it waits until the load is over. Nested pauses are fine.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
 def load_pricing(folder: Path, catalog: Catalog) -> None:
     """Load provider sheets, fx.yaml and stacks/ from a pricing folder into the catalog."""
-    for path in _yaml_files(folder):
-        if path.stem == "fx":
-            add_fx(catalog, load_model(path, FxSheet), path)
-        else:
-            add_sheet(catalog, load_model(path, PriceSheet), path)
-    stacks_folder = folder / "stacks"
-    if stacks_folder.is_dir():
-        for path in _yaml_files(stacks_folder):
-            add_stack(catalog, load_model(path, Stack), path)
+    with collector_paused():
+        for path in _yaml_files(folder):
+            if path.stem == "fx":
+                add_fx(catalog, load_model(path, FxSheet), path)
+            else:
+                add_sheet(catalog, load_model(path, PriceSheet), path)
+        stacks_folder = folder / "stacks"
+        if stacks_folder.is_dir():
+            for path in _yaml_files(stacks_folder):
+                add_stack(catalog, load_model(path, Stack), path)
 
 
 def load_scenarios(folder: Path, catalog: Catalog) -> None:
-    for path in _yaml_files(folder):
-        add_scenario(catalog, load_model(path, Scenario), path)
+    """Load every scenario file of a folder into the catalog."""
+    with collector_paused():
+        for path in _yaml_files(folder):
+            add_scenario(catalog, load_model(path, Scenario), path)
+
+
+class _Where(TypedDict):
+    """Where a stack's problem is, as an error's keyword arguments."""
+
+    path: Path
+    line: int | None
+    field: str
 
 
 def check_references(catalog: Catalog) -> None:
@@ -178,7 +208,7 @@ def check_references(catalog: Catalog) -> None:
         path = catalog.stack_paths[stack_id]
         for index, component in enumerate(stack.components):
 
-            def where(fieldname: str, index: int = index, path: Path = path) -> dict[str, object]:
+            def where(fieldname: str, index: int = index, path: Path = path) -> _Where:
                 loc = ("components", index, fieldname)
                 return {"path": path, "line": locate(read_text(path), loc), "field": f"components[{index}].{fieldname}"}
 
@@ -190,7 +220,7 @@ def check_references(catalog: Catalog) -> None:
                 raise InputError(
                     f"role {component.role} needs a SKU of kind {wanted}, but {sku.id} is {sku.kind}; "
                     f"see costmodel prices --kind {wanted}",
-                    **where("sku"),  # type: ignore[arg-type]
+                    **where("sku"),
                 )
             if component.workload is not None:
                 workloads = [entry.workload for entry in sku.throughput]
@@ -201,7 +231,7 @@ def check_references(catalog: Catalog) -> None:
                 if getattr(entry, needed) is None:
                     raise InputError(
                         f"{component.role} needs {needed} in {sku.id}'s {component.workload} throughput",
-                        **where("workload"),  # type: ignore[arg-type]
+                        **where("workload"),
                     )
             if component.role in {"audio-llm"} and sku.audio_tokens is None:
                 period_fields = {name for p in sku.periods for name in p.prices()}
@@ -255,16 +285,9 @@ def _data_files(pricing: Path, scenarios: Path) -> list[tuple[Path, bytes]]:
 
 
 def _load(pricing: Path, scenarios: Path) -> Catalog:
-    # Loading allocates many small objects and frees few; the cyclic collector would run over and over
-    # for nothing (most of a 10,000-SKU load), so it is paused for the load and run once at most afterwards.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         catalog = Catalog()
         load_pricing(pricing, catalog)
         load_scenarios(scenarios, catalog)
         check_references(catalog)
         return catalog
-    finally:
-        if collecting:
-            gc.enable()

@@ -9,7 +9,7 @@ import stat
 from collections.abc import Hashable, Sequence
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -17,6 +17,9 @@ from pydantic import BaseModel, ValidationError
 from costmodel.data import models as schema
 from costmodel.data.models import MAX_EXPONENT, RANGE_RULE, out_of_range, range_message
 from costmodel.errors import InputError, suggest
+
+if TYPE_CHECKING:
+    from pydantic_core import ErrorDetails
 
 __all__ = ["MAX_EXPONENT", "RANGE_RULE", "out_of_range"]  # the range rule lives in schema; re-exported for callers
 
@@ -38,7 +41,8 @@ NESTING_MESSAGE = f"nesting is over {MAX_NESTING} levels deep; flatten the struc
 
 M = TypeVar("M", bound=BaseModel)
 
-_BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's loader when PyYAML was built with it, else the pure-Python one (chosen at run time, hence Any)."""
 
 
 def _shown(text: str) -> str:
@@ -71,8 +75,22 @@ def _int_spelling_problem(text: str) -> str | None:
     return None
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+class _Loader(_BaseLoader):  # type: ignore[misc]  # the base is chosen at run time (see _BaseLoader)
     """yaml.safe_load's loader, plus exact decimals, duplicate-key errors and alias accounting."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.resolved_plain: dict[str, str] = {}
+
+    def resolve(self, kind: type[yaml.Node], value: str | None, implicit: tuple[bool, bool]) -> str:
+        # Resolving a plain scalar tries a list of regular expressions; the same keys and small values recur
+        # thousands of times in a price sheet, and with no path resolvers the tag depends on the text alone.
+        if kind is yaml.ScalarNode and implicit[0] and value is not None:
+            tag = self.resolved_plain.get(value)
+            if tag is None:
+                tag = self.resolved_plain[value] = super().resolve(kind, value, implicit)
+            return tag
+        return str(super().resolve(kind, value, implicit))
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         if node in self.constructed_objects:
@@ -104,7 +122,8 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
                         "so remove one",
                     )
                 seen[key] = line
-        return super().construct_mapping(node, deep=deep)
+        mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
+        return mapping
 
     def construct_yaml_decimal(self, node: yaml.ScalarNode) -> Decimal:
         raw = str(self.construct_scalar(node)).strip()
@@ -150,6 +169,69 @@ for _first in "+-0":
     _Loader.yaml_implicit_resolvers.setdefault(_first, []).insert(
         0, ("tag:yaml.org,2002:int", re.compile(r"^[-+]?0[0-9_]+$"))
     )
+
+
+_STR_TAG = "tag:yaml.org,2002:str"
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+_PLAIN_DOCUMENT_MARKS = ("*", "<<", "!")
+"""A document without aliases, merge keys or explicit tags holds only plain mappings, lists and scalars."""
+
+
+def _construct_plain(loader: _Loader, root: yaml.Node) -> Any:
+    """What loader.construct_document(root) returns, for a document without aliases, merge keys or tags.
+
+    PyYAML builds each node through a chain of generic calls and a generator per collection, most of a large
+    load; this walk does the same work directly and in the same order, so the same problem is found first:
+    collections are filled a generation at a time (a mapping's keys, all before any value, then its scalar
+    values, then the collections it holds, in the order met), as PyYAML's state generators do. Scalars other
+    than text go through the loader itself, so numbers, dates and their errors are exactly the loader's.
+    """
+    pending: list[tuple[dict[Any, Any] | list[Any], yaml.Node]] = []  # collections to fill, in PyYAML's order
+
+    def value(node: yaml.Node) -> Any:
+        kind = type(node)
+        if kind is yaml.ScalarNode:
+            return node.value if node.tag == _STR_TAG else loader.construct_object(node)
+        if kind is yaml.MappingNode and node.tag == _MAP_TAG:
+            mapping: dict[Any, Any] = {}
+            pending.append((mapping, node))
+            return mapping
+        if kind is yaml.SequenceNode and node.tag == _SEQ_TAG:
+            items: list[Any] = []
+            pending.append((items, node))
+            return items
+        return loader.construct_object(node)
+
+    def fill_mapping(mapping: dict[Any, Any], node: yaml.Node) -> None:
+        keys: list[Any] = []
+        lines: dict[Any, int] = {}
+        for key_node, _ in node.value:  # every key first, as the duplicate-key check does
+            if type(key_node) is yaml.ScalarNode and key_node.tag == _STR_TAG:
+                key = key_node.value
+            else:
+                key = loader.construct_object(key_node, deep=True)
+                if not isinstance(key, Hashable):
+                    raise _NodeError(key_node, "a mapping key must be a plain value, not a list or mapping")
+            if key in lines:
+                raise _NodeError(
+                    key_node,
+                    f"duplicate key {_shown(str(key))} (first at line {lines[key]}); YAML would silently keep the last, "
+                    "so remove one",
+                )
+            lines[key] = key_node.start_mark.line + 1
+            keys.append(key)
+        mapping.update(zip(keys, [value(value_node) for _, value_node in node.value], strict=True))
+
+    document = value(root)
+    while pending:
+        generation, pending = pending, []
+        for container, node in generation:
+            if isinstance(container, dict):
+                fill_mapping(container, node)
+            else:
+                container.extend([value(item) for item in node.value])
+    return document
 
 
 class _NodeError(Exception):
@@ -286,16 +368,45 @@ def _expanded_size(root: yaml.Node) -> tuple[int, int]:
 
 
 _LINE_PREFIX = re.compile(r"(?:\A|[\r\n\x85\u2028\u2029])([ \t?-]*)")
+_COMMENT = re.compile(r"(?:\A|(?<=[ \t\r\n\x85\u2028\u2029\ufeff]))#[^\r\n\x85\u2028\u2029]*")
+"""A comment: `#` at the start of a line or after a space or tab, to the end of its line."""
+_FLOW_MARK = re.compile(r"[\[\]{}]")
+
+
+def _flow_bound(text: str) -> int:
+    """A cheap upper bound on how deep flow collections ([...] and {...}) nest, without parsing.
+
+    Inside a flow collection a ] or } can only close one, unless it sits in a quoted scalar, a comment or a
+    tag (a plain scalar there cannot hold one, an anchor name is letters and digits): so in a document with
+    no quotes and no tags, opening brackets minus closing ones outside comments, never below zero, is never
+    less than the true depth (outside flow collections the true depth is 0 whatever a bracket in the text
+    does). Any quote or tag, and the bound is every opening bracket in the text.
+    """
+    if '"' in text or "'" in text or "!" in text:
+        return text.count("[") + text.count("{")
+    depth = deepest = 0
+    for mark in _FLOW_MARK.findall(_COMMENT.sub("", text)):
+        if mark in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif depth:
+            depth -= 1
+    return deepest
 
 
 def _nesting_bound(text: str) -> int:
     """A cheap upper bound on how deep the document nests, without parsing it.
 
-    Flow collections each open with [ or {; block collections nest only by indentation or by compact
+    Flow collections add at most _flow_bound levels; block collections nest only by indentation or by compact
     `- `/`? ` prefixes, at most two levels per column (a mapping and its indentless sequence).
     """
-    prefix = max(len(match.group(1)) for match in _LINE_PREFIX.finditer(text))
-    return text.count("[") + text.count("{") + 2 * (prefix + 2)
+    prefix = max(map(len, _LINE_PREFIX.findall(text)))
+    return _flow_bound(text) + 2 * (prefix + 2)
+
+
+def _event_line(event: yaml.Event) -> int:
+    """The 1-based line an event starts on (libyaml gives every event a mark; 0 if one ever came without)."""
+    return event.start_mark.line + 1 if event.start_mark is not None else 0
 
 
 def _nesting_depth(text: str) -> tuple[int, int]:
@@ -305,7 +416,7 @@ def _nesting_depth(text: str) -> tuple[int, int]:
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > deepest:
-                deepest, line = depth, event.start_mark.line + 1
+                deepest, line = depth, _event_line(event)
                 if deepest > MAX_NESTING:
                     break
         elif isinstance(event, yaml.CollectionEndEvent):
@@ -330,7 +441,7 @@ def _count_values(text: str) -> tuple[int, int]:
         if isinstance(event, yaml.NodeEvent):
             count += 1
             if count > MAX_VALUES:
-                line = event.start_mark.line + 1
+                line = _event_line(event)
                 break
     return count, line
 
@@ -366,7 +477,10 @@ def parse_yaml(text: str, path: str | Path) -> Any:
                 raise InputError(
                     f"aliases expand to over {what}; write the data out instead", path=path, line=node.start_mark.line + 1
                 )
-        data = loader.construct_document(node)
+        if any(mark in text for mark in _PLAIN_DOCUMENT_MARKS):
+            data = loader.construct_document(node)
+        else:
+            data = _construct_plain(loader, node)
     except _NodeError as exc:
         raise InputError(exc.message, path=path, line=exc.line) from None
     except yaml.MarkedYAMLError as exc:
@@ -457,7 +571,7 @@ def _got(value: object) -> str:
     return shown if len(shown) <= 60 else shown[:40] + "…"
 
 
-def _message(error: dict[str, Any]) -> str:
+def _message(error: ErrorDetails) -> str:
     kind = error["type"]
     loc = error["loc"]
     if kind == "extra_forbidden":
@@ -489,7 +603,7 @@ def _message(error: dict[str, Any]) -> str:
     return message.replace("Input should be", "must be")
 
 
-def _is_other_branch(error: dict[str, Any]) -> bool:
+def _is_other_branch(error: ErrorDetails) -> bool:
     # A number-or-Range union reports one error per branch; only the branch the input was aimed at matters:
     # a mapping is a Range (its "not a decimal" is noise), anything else a number ("not a Range" is noise).
     in_range_branch = any(isinstance(part, str) and "Range" in part for part in error["loc"])
@@ -498,7 +612,7 @@ def _is_other_branch(error: dict[str, Any]) -> bool:
     return error["type"] == "decimal_type" and isinstance(error.get("input"), dict)
 
 
-def _real(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _real(errors: list[ErrorDetails]) -> list[ErrorDetails]:
     return [error for error in errors if not _is_other_branch(error)] or errors[:1]
 
 
