@@ -74,6 +74,13 @@ class Catalog:
     fx_path: Path | None = None
     files: list[Path] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        # Built directly (tests, notebooks) from file-format models: keep their records, as a load does.
+        self.skus = {key: to_record(sku) for key, sku in self.skus.items()}
+        self.stacks = {key: to_record(stack) for key, stack in self.stacks.items()}
+        self.scenarios = {key: to_record(scenario) for key, scenario in self.scenarios.items()}
+        self.fx = to_record(self.fx)
+
     def sku(self, sku_id: str) -> Sku:
         if sku_id not in self.skus:
             raise UnknownIdError("SKU", sku_id, self.skus)

@@ -81,6 +81,13 @@ class PricePeriod:
         """The price fields set on this period, by field name, in registry order."""
         return dict(self.priced)
 
+    def __getattr__(self, name: str) -> Decimal | Range | None:
+        # Only a registry price field reads through (period.usd_per_million_input_tokens, as on the model);
+        # any other missing attribute is an error, `priced` included while an unpickled record is being filled.
+        if name in PRICE_FIELDS:
+            return self.priced.get(name)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
 
 @dataclass(frozen=True, slots=True)
 class AudioTokenRates:
@@ -247,6 +254,7 @@ def to_record(value: Any) -> Any:
 
 def record_dict(record: Any) -> dict[str, Any]:
     """A record's model fields by name, values as they are (a price period's prices as registry fields, unset ones None)."""
+    record = to_record(record)  # a model given directly (file formats, tests) counts as its record
     if isinstance(record, PricePeriod):
         return _period_dict(record)
     extra = NOT_MODEL_FIELDS.get(type(record).__name__, frozenset())
