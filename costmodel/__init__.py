@@ -19,11 +19,11 @@ _EXPORTS: dict[str, str] = {
     # The library of price sheets, stacks, scenarios and fx rates.
     "load_library": "costmodel.data.catalog:load_catalog",
     "Catalog": "costmodel.data.catalog:Catalog",
-    "Scenario": "costmodel.data.models:Scenario",
-    "Stack": "costmodel.data.models:Stack",
-    "Sku": "costmodel.data.models:Sku",
-    "PricePeriod": "costmodel.data.models:PricePeriod",
-    "Range": "costmodel.data.models:Range",
+    "Scenario": "costmodel.data.records:Scenario",
+    "Stack": "costmodel.data.records:Stack",
+    "Sku": "costmodel.data.records:Sku",
+    "PricePeriod": "costmodel.data.records:PricePeriod",
+    "Range": "costmodel.data.records:Range",
     # Quantities and what-ifs.
     "Span": "costmodel.core.interval:Span",
     "PriceChange": "costmodel.core.overrides:PriceChange",
@@ -140,7 +140,7 @@ if TYPE_CHECKING:
     from costmodel.core.overrides import PriceChange, parse_price_change, parse_settings
     from costmodel.data.catalog import Catalog
     from costmodel.data.catalog import load_catalog as load_library
-    from costmodel.data.models import PricePeriod, Range, Scenario, Sku, Stack
+    from costmodel.data.records import PricePeriod, Range, Scenario, Sku, Stack
     from costmodel.errors import CostmodelError, InputError, NoPriceError, UnknownIdError
     from costmodel.views.charts import sweep_figure, tornado_figure
     from costmodel.views.formatting import MONTHLY_PLACES, PER_CALL_PLACES, quantity_text

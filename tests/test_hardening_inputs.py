@@ -21,6 +21,7 @@ from click.testing import CliRunner
 import costmodel.data.reader
 from costmodel.cli import cli
 from costmodel.core.overrides import parse_number, parse_price_change, parse_quantity
+from costmodel.data import records
 from costmodel.data.models import Range, out_of_range
 from costmodel.data.reader import load_yaml, read_bytes
 from costmodel.errors import InputError
@@ -394,7 +395,7 @@ def test_percent_changes_parse_by_hand() -> None:
     assert parse_price_change("acme/chat.input=-20%").factor == Decimal("0.8")
     assert parse_price_change("acme/chat.input=*0").factor == 0
     assert parse_price_change("acme/chat.input=0%").factor == 1
-    assert parse_quantity("1e-30..1e30", "x") == Range(low=Decimal("1e-30"), high=Decimal("1e30"))
+    assert parse_quantity("1e-30..1e30", "x") == records.Range(low=Decimal("1e-30"), high=Decimal("1e30"))
     assert parse_number("1_000", "x") == 1000
     with pytest.raises(InputError, match="a price cannot go below zero"):
         parse_price_change("acme/chat.input=-200%")  # 1 - 200/100 = -1

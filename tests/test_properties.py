@@ -7,7 +7,7 @@ the point results at its two ends; displayed money reads back as the half-up rou
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from costmodel.analyses.estimate import Bill, estimate
 from costmodel.core.interval import Span
 from costmodel.core.overrides import PriceChange
+from costmodel.data import records
 from costmodel.data.catalog import Catalog, bundled_dir, load_catalog
 from costmodel.data.models import PricePeriod, Range, Scenario, Sku, Stack
 from costmodel.errors import NoPriceError
@@ -169,8 +170,11 @@ def cost(world: World, scenario: Scenario, **kwargs: Any) -> Bill:
     return estimate(world.catalog, scenario, world.stack, as_of=AS_OF, stack_id=world.stack, **kwargs)
 
 
-def with_fields(scenario: Scenario, **values: Any) -> Scenario:
-    return Scenario.model_validate({**scenario.model_dump(), **values})
+def with_fields(scenario: Scenario | records.Scenario, **values: Any) -> Scenario:
+    # A scenario of the catalog is a record; as a model again, the format's rules check the new values.
+    data = {k: {"low": v.low, "high": v.high} if isinstance(v, records.Range) else v
+            for k, v in records.record_dict(scenario).items()}
+    return Scenario.model_validate({**data, **values})
 
 
 def not_below(after: Span, before: Span) -> bool:
@@ -317,7 +321,7 @@ def test_bundled_cached_prices_are_not_above_uncached_ones() -> None:
 
 
 def _end(value: Any, end: str) -> Any:
-    return getattr(value, end) if isinstance(value, Range) else value
+    return getattr(value, end) if isinstance(value, Range | records.Range) else value
 
 
 def _at(scenario: Scenario, end: str) -> Scenario:
@@ -327,11 +331,13 @@ def _at(scenario: Scenario, end: str) -> Scenario:
 def _catalog_at(catalog: Catalog, end: str) -> Catalog:
     """The catalog with every ranged price and GPU throughput replaced by one of its ends."""
 
-    def at(model: Any) -> Any:
-        return type(model).model_validate({k: _end(v, end) for k, v in dict(model).items()})
+    def at(record: Any) -> Any:
+        if isinstance(record, records.PricePeriod):
+            return replace(record, priced={k: _end(v, end) for k, v in record.priced.items()})
+        return replace(record, **{k: _end(v, end) for k, v in records.record_dict(record).items()})
 
     skus = {
-        sku_id: sku.model_copy(update={"periods": [at(p) for p in sku.periods], "throughput": [at(t) for t in sku.throughput]})
+        sku_id: replace(sku, periods=[at(p) for p in sku.periods], throughput=[at(t) for t in sku.throughput])
         for sku_id, sku in catalog.skus.items()
     }
     return Catalog(skus=skus, stacks=catalog.stacks)

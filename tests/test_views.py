@@ -9,7 +9,7 @@ import costmodel
 from costmodel.analyses.compare import compare
 from costmodel.analyses.estimate import estimate
 from costmodel.data.catalog import Catalog
-from costmodel.data.models import Range
+from costmodel.data.records import Range
 from costmodel.views.breakdown import breakdown_document, breakdown_rows
 from costmodel.views.comparison import comparison_rows, comparison_text
 from costmodel.views.formatting import Column, Figure, table

@@ -27,7 +27,7 @@ from costmodel.analyses.sweep import Field, Prepared, SweepResult, decimal_of, e
 from costmodel.core.backends import VectorOps
 from costmodel.core.overrides import PriceChange
 from costmodel.data.catalog import Catalog
-from costmodel.data.models import Scenario, quantity_high, scenario_bounds
+from costmodel.data.records import Scenario, quantity_high, scenario_bounds
 from costmodel.errors import InputError, NoPriceError
 
 End = Literal["point", "low", "high", "both"]
@@ -105,7 +105,7 @@ def default_between(catalog: Catalog, prepared: Prepared, target: Field, as_of: 
         return 0.0, float(bounds.at_most)
     if target.is_price:
         assert target.sku is not None and target.price_field is not None
-        current = getattr(catalog.price(target.sku, as_of), target.price_field)
+        current = catalog.price(target.sku, as_of).price(target.price_field)
     else:
         current = getattr(prepared.scenario, target.name)
     high = float(quantity_high(current)) * 10 if current is not None else 0.0

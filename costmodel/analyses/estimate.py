@@ -14,7 +14,7 @@ from costmodel.core.overrides import PriceChange, apply_price_changes, apply_set
 from costmodel.core.usage import Profile, profile
 from costmodel.data.catalog import Catalog
 from costmodel.data.meters import DURATION_FIELDS, PRICE_FIELDS
-from costmodel.data.models import PricePeriod, Scenario, Sku, Stack, StackComponent
+from costmodel.data.records import PricePeriod, Scenario, Sku, Stack, StackComponent, to_record
 from costmodel.errors import InputError, NoPriceError
 
 
@@ -234,8 +234,9 @@ def estimate(
     as_of = as_of or date.today()
     scenario_id = scenario_id or (scenario if isinstance(scenario, str) else "custom")
     stack_id = stack_id or (stack if isinstance(stack, str) else "custom")
-    scenario_model = catalog.scenario(scenario) if isinstance(scenario, str) else scenario
-    stack_model = catalog.stack(stack) if isinstance(stack, str) else stack
+    # A file-format model (data/models.py) given directly is turned into its record here, once.
+    scenario_model: Scenario = catalog.scenario(scenario) if isinstance(scenario, str) else to_record(scenario)
+    stack_model: Stack = catalog.stack(stack) if isinstance(stack, str) else to_record(stack)
     if settings:
         scenario_model = apply_settings(scenario_model, settings)
     fx_period = catalog.fx_rate(currency, as_of)

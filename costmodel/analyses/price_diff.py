@@ -17,7 +17,7 @@ from costmodel.analyses.estimate import estimate
 from costmodel.core.interval import Span, float_ends
 from costmodel.data.catalog import Catalog, price_in_force
 from costmodel.data.meters import PRICE_FIELDS
-from costmodel.data.models import PricePeriod, Range
+from costmodel.data.records import PricePeriod, Range
 from costmodel.errors import NoPriceError
 
 if TYPE_CHECKING:

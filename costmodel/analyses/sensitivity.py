@@ -18,7 +18,7 @@ from costmodel.core.interval import Span, float_ends
 from costmodel.core.overrides import PriceChange, apply_settings, parse_number
 from costmodel.core.rounding import round_half_up
 from costmodel.data.catalog import Catalog
-from costmodel.data.models import NUMBER_CEILING, NUMBER_FLOOR, SCENARIO_FIELDS, Range, Scenario, scenario_bounds
+from costmodel.data.records import NUMBER_CEILING, NUMBER_FLOOR, SCENARIO_FIELDS, Range, Scenario, scenario_bounds, to_record
 from costmodel.errors import InputError
 
 if TYPE_CHECKING:
@@ -126,7 +126,7 @@ def sensitivity(
     """Move each scenario input and each price the stack uses by ±`by` (a fraction, or text like '20%')."""
     as_of = as_of or date.today()
     step = parse_step(by) if isinstance(by, str) else by
-    model = catalog.scenario(scenario) if isinstance(scenario, str) else scenario
+    model: Scenario = catalog.scenario(scenario) if isinstance(scenario, str) else to_record(scenario)
     if settings:
         model = apply_settings(model, settings)
     name = scenario if isinstance(scenario, str) else "custom"

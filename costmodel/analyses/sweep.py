@@ -20,7 +20,7 @@ from costmodel.core.overrides import TWIN_FIELDS, PriceChange, apply_price_chang
 from costmodel.core.usage import profile
 from costmodel.data.catalog import Catalog
 from costmodel.data.meters import PRICE_ALIASES, PRICE_FIELDS
-from costmodel.data.models import SCENARIO_FIELDS, PricePeriod, Scenario, Sku, Stack, StackComponent, scenario_bounds
+from costmodel.data.records import SCENARIO_FIELDS, PricePeriod, Scenario, Sku, Stack, StackComponent, scenario_bounds, to_record
 from costmodel.errors import InputError, NoPriceError, UnknownIdError
 
 if TYPE_CHECKING:
@@ -158,7 +158,7 @@ def prepare(
     settings: dict[str, Any] | None,
     price_changes: list[PriceChange] | tuple[PriceChange, ...],
 ) -> Prepared:
-    model = catalog.scenario(scenario) if isinstance(scenario, str) else scenario
+    model: Scenario = catalog.scenario(scenario) if isinstance(scenario, str) else to_record(scenario)
     if settings:
         model = apply_settings(model, settings)
     fx = catalog.fx_rate(currency, as_of)

@@ -10,7 +10,7 @@ from decimal import ROUND_CEILING, Decimal
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from costmodel.core.interval import M, Span
-from costmodel.data.models import Range
+from costmodel.data.records import Range
 
 if TYPE_CHECKING:
     from costmodel.core.interval import FloatArray

@@ -18,7 +18,7 @@ from costmodel.core.backends import Ops
 from costmodel.core.interval import M, Span
 from costmodel.core.usage import Profile, component_usage, gpu_sizing, is_monthly
 from costmodel.data.meters import PRICE_FIELDS
-from costmodel.data.models import PricePeriod, Sku, StackComponent
+from costmodel.data.records import PricePeriod, Sku, StackComponent
 from costmodel.errors import NoPriceError
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from costmodel.data.models import Range
+from costmodel.data.records import Range
 
 if TYPE_CHECKING:
     from collections.abc import Callable

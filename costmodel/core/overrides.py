@@ -1,4 +1,8 @@
-"""Overrides: scenario fields (--set) and prices (--price) parsed, checked and applied to the loaded models."""
+"""Overrides: scenario fields (--set) and prices (--price) parsed, checked and applied to the loaded records.
+
+A what-if is validated by the file-format model it changes (data/models.py), imported only when one is applied,
+so the rules are the format's and a plain run never builds the models.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,17 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from pydantic import ValidationError
-
 from costmodel.data.meters import PRICE_ALIASES, PRICE_FIELDS
-from costmodel.data.models import SCENARIO_FIELDS, PricePeriod, Range, Scenario, out_of_range, range_message
+from costmodel.data.records import (
+    SCENARIO_FIELDS,
+    PricePeriod,
+    Range,
+    Scenario,
+    out_of_range,
+    range_message,
+    record_dict,
+    to_record,
+)
 from costmodel.errors import InputError, UnknownIdError
 
 TWIN_FIELDS = {
@@ -74,7 +85,11 @@ def parse_settings(pairs: list[str] | tuple[str, ...], flag: str = "--set") -> d
 
 def apply_settings(scenario: Scenario, settings: dict[str, Any]) -> Scenario:
     """A copy of the scenario with fields replaced; setting a whole-call field clears its per-turn twin."""
-    data = scenario.model_dump()
+    from pydantic import ValidationError
+
+    from costmodel.data import models
+
+    data = record_dict(scenario)
     for name, value in settings.items():
         if name not in SCENARIO_FIELDS:
             raise UnknownIdError("scenario field", name, SCENARIO_FIELDS, list_known=True)
@@ -82,13 +97,14 @@ def apply_settings(scenario: Scenario, settings: dict[str, Any]) -> Scenario:
         if name in TWIN_FIELDS:
             data[TWIN_FIELDS[name]] = None
     try:
-        return Scenario.model_validate(data)
+        validated: Scenario = to_record(models.Scenario.model_validate(_model_data(data, models.Range)))
     except ValidationError as exc:
         error = exc.errors()[0]
         # pydantic names union branches and validators in loc; keep only the field path.
         parts = (str(part) for part in error["loc"])
         where = ".".join(p for p in parts if p not in {"Range", "decimal"} and not p.startswith("function-")) or "scenario"
         raise InputError(f"--set {where}: {_plain(error['msg'])}") from None
+    return validated
 
 
 @dataclass(frozen=True)
@@ -143,15 +159,25 @@ def apply_price_changes(sku_id: str, period: PricePeriod, changes: list[PriceCha
     mine = [change for change in changes if change.sku == sku_id]
     if not mine:
         return period
-    data = dict(period)  # keeps Range prices as Ranges (model_dump would make them dicts that cannot be scaled)
+    from pydantic import ValidationError
+
+    from costmodel.data import models
+
+    data = record_dict(period)  # keeps Range prices as Ranges, so a factor can scale them
     try:
-        # A scaled Range is validated as it is built (a factor can push an end out of range), so it is inside too.
         for change in mine:
             data[change.price_field] = change.apply(data.get(change.price_field))
         data["note"] = ((period.note or "") + " [what-if price change]").strip()
-        return PricePeriod.model_validate(data)
+        # A scaled Range is validated as its model is built (a factor can push an end out of range).
+        validated: PricePeriod = to_record(models.PricePeriod.model_validate(_model_data(data, models.Range)))
     except ValidationError as exc:
         raise InputError(f"--price {sku_id}: {_plain(exc.errors()[0]['msg'])}") from None
+    return validated
+
+
+def _model_data(data: dict[str, Any], model_range: Any) -> dict[str, Any]:
+    """Field values for a model to validate, Range records made Range models (which check their ends)."""
+    return {name: model_range(low=v.low, high=v.high) if isinstance(v, Range) else v for name, v in data.items()}
 
 
 def _plain(message: str) -> str:

@@ -14,7 +14,7 @@ from typing import Any, Generic
 from costmodel.core.backends import Ops
 from costmodel.core.interval import M, Span
 from costmodel.data.meters import DURATION_FIELDS
-from costmodel.data.models import PricePeriod, Scenario, Sku, StackComponent
+from costmodel.data.records import PricePeriod, Scenario, Sku, StackComponent, record_dict
 from costmodel.errors import InputError
 
 
@@ -64,7 +64,7 @@ def _value(values: dict[str, Any], name: str, ops: Ops[M]) -> Span[M] | None:
 
 def profile(scenario: Scenario, ops: Ops[M], overrides: dict[str, Any] | None = None) -> Profile[M]:
     """Reduce a scenario to per-call totals; `overrides` replaces fields with backend values (arrays for sweeps)."""
-    values: dict[str, Any] = dict(scenario)
+    values: dict[str, Any] = record_dict(scenario)
     if overrides:
         values.update(overrides)
 

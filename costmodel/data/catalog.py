@@ -9,10 +9,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
-from costmodel.data.models import FxPeriod, FxSheet, PricePeriod, PriceSheet, Scenario, Sku, Stack
-from costmodel.data.reader import load_model, locate, read_text
+from costmodel.data.reader import locate, read_text
+from costmodel.data.records import FxPeriod, FxSheet, PricePeriod, Scenario, Sku, Stack, to_record
+
+if TYPE_CHECKING:
+    from costmodel.data import models
 from costmodel.errors import InputError, NoPriceError, UnknownIdError
 
 PRICING_ENV = "COSTMODEL_PRICING"
@@ -56,7 +59,10 @@ def _yaml_files(folder: Path) -> list[Path]:
 
 @dataclass
 class Catalog:
-    """Everything costmodel knows: SKUs by id, stacks and scenarios by file stem, fx rates."""
+    """Everything costmodel knows: SKUs by id, stacks and scenarios by file stem, fx rates.
+
+    It holds records (data/records.py), not the models that validated them: that is what the cache keeps.
+    """
 
     skus: dict[str, Sku] = field(default_factory=dict)
     sku_paths: dict[str, Path] = field(default_factory=dict)
@@ -67,6 +73,13 @@ class Catalog:
     fx: FxSheet | None = None
     fx_path: Path | None = None
     files: list[Path] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        # Built directly (tests, notebooks) from file-format models: keep their records, as a load does.
+        self.skus = {key: to_record(sku) for key, sku in self.skus.items()}
+        self.stacks = {key: to_record(stack) for key, stack in self.stacks.items()}
+        self.scenarios = {key: to_record(scenario) for key, scenario in self.scenarios.items()}
+        self.fx = to_record(self.fx)
 
     def sku(self, sku_id: str) -> Sku:
         if sku_id not in self.skus:
@@ -116,7 +129,7 @@ def price_in_force(sku: Sku, as_of: date) -> PricePeriod:
     return in_force[-1]
 
 
-def add_sheet(catalog: Catalog, sheet: PriceSheet, path: Path) -> None:
+def add_sheet(catalog: Catalog, sheet: models.PriceSheet, path: Path) -> None:
     """Add a provider sheet's SKUs; a SKU id another file already defines is an error, never an overwrite.
 
     The one place SKUs enter a catalog, so `validate DIR...` and `--pricing` accept and refuse the same data.
@@ -125,34 +138,34 @@ def add_sheet(catalog: Catalog, sheet: PriceSheet, path: Path) -> None:
         if sku.id in catalog.skus:
             raise InputError(f"SKU {sku.id} is also defined in {catalog.sku_paths[sku.id]}", path=path)
     for sku in sheet.skus:
-        catalog.skus[sku.id] = sku
+        catalog.skus[sku.id] = to_record(sku)
         catalog.sku_paths[sku.id] = path
     catalog.files.append(path)
 
 
-def add_stack(catalog: Catalog, stack: Stack, path: Path) -> None:
+def add_stack(catalog: Catalog, stack: models.Stack | Stack, path: Path) -> None:
     """Add a stack under its file stem; a.yaml and a.yml (or two folders) naming the same stack are an error."""
     if path.stem in catalog.stacks:
         raise InputError(f"stack {path.stem} is also defined in {catalog.stack_paths[path.stem]}", path=path)
-    catalog.stacks[path.stem] = stack
+    catalog.stacks[path.stem] = to_record(stack)
     catalog.stack_paths[path.stem] = path
     catalog.files.append(path)
 
 
-def add_scenario(catalog: Catalog, scenario: Scenario, path: Path) -> None:
+def add_scenario(catalog: Catalog, scenario: models.Scenario | Scenario, path: Path) -> None:
     """Add a scenario under its file stem, refusing a second file with the same stem."""
     if path.stem in catalog.scenarios:
         raise InputError(f"scenario {path.stem} is also defined in {catalog.scenario_paths[path.stem]}", path=path)
-    catalog.scenarios[path.stem] = scenario
+    catalog.scenarios[path.stem] = to_record(scenario)
     catalog.scenario_paths[path.stem] = path
     catalog.files.append(path)
 
 
-def add_fx(catalog: Catalog, fx: FxSheet, path: Path) -> None:
+def add_fx(catalog: Catalog, fx: models.FxSheet | FxSheet, path: Path) -> None:
     """Set the fx sheet; there is one per catalog."""
     if catalog.fx_path is not None:
         raise InputError(f"exchange rates are also defined in {catalog.fx_path}; keep one fx sheet", path=path)
-    catalog.fx = fx
+    catalog.fx = to_record(fx)
     catalog.fx_path = path
     catalog.files.append(path)
 
@@ -175,6 +188,9 @@ def collector_paused() -> Iterator[None]:
 
 def load_pricing(folder: Path, catalog: Catalog) -> None:
     """Load provider sheets, fx.yaml and stacks/ from a pricing folder into the catalog."""
+    from costmodel.data.models import FxSheet, PriceSheet, Stack
+    from costmodel.data.reader import load_model
+
     with collector_paused():
         for path in _yaml_files(folder):
             if path.stem == "fx":
@@ -189,6 +205,9 @@ def load_pricing(folder: Path, catalog: Catalog) -> None:
 
 def load_scenarios(folder: Path, catalog: Catalog) -> None:
     """Load every scenario file of a folder into the catalog."""
+    from costmodel.data.models import Scenario
+    from costmodel.data.reader import load_model
+
     with collector_paused():
         for path in _yaml_files(folder):
             add_scenario(catalog, load_model(path, Scenario), path)

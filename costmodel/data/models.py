@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any, Literal
@@ -12,8 +11,20 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, create_model, field_validator, model_validator
 
 from costmodel.data.meters import DURATION_FIELDS, PRICE_FIELDS
+from costmodel.data.records import (
+    CUSTOM_BOUNDS,
+    MAX_EXPONENT,
+    NUMBER_CEILING,
+    NUMBER_FLOOR,
+    RANGE_RULE,
+    Bounds,
+    out_of_range,
+    range_message,
+)
 
 SCHEMA_VERSION = 1
+
+__all__ = ["MAX_EXPONENT", "NUMBER_CEILING", "NUMBER_FLOOR", "RANGE_RULE", "Bounds", "out_of_range", "range_message"]
 
 SKU_ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*/[a-z0-9][a-z0-9._-]*$"
 NAME_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
@@ -32,33 +43,6 @@ class Model(BaseModel):
         defer_build=True,
         validate_default=True,
     )
-
-
-MAX_EXPONENT = 30
-"""Numbers beyond 10**±30 are refused: nothing costmodel prices comes near, and exact arithmetic on 1e+999999
-overflows instead of giving a figure."""
-NUMBER_CEILING = Decimal(f"1e{MAX_EXPONENT}")
-NUMBER_FLOOR = Decimal(f"1e-{MAX_EXPONENT}")
-RANGE_RULE = f"numbers must be 0 or lie within 1e-{MAX_EXPONENT} to 1e+{MAX_EXPONENT} in size"
-
-
-def out_of_range(value: Decimal) -> bool:
-    """True for a finite non-zero number whose size is outside [1e-30, 1e30] (infinity and NaN have their own messages).
-
-    The one range rule for every number costmodel reads (YAML of any spelling, strings pydantic coerces,
-    --set, --price); it uses only exact operations (copy_abs, comparison), so no size of input can raise a
-    decimal signal while it is being checked.
-    """
-    if not value.is_finite() or value.is_zero():
-        return False
-    return not NUMBER_FLOOR <= value.copy_abs() <= NUMBER_CEILING
-
-
-def range_message(shown: str) -> str:
-    """The out-of-range message, with the number as the user wrote it (cut short if it is long)."""
-    if len(shown) > 60:
-        shown = shown[:40] + "…" + shown[-10:]
-    return f"{shown} is out of range; {RANGE_RULE}"
 
 
 def _in_range(value: Decimal) -> Decimal:
@@ -339,39 +323,7 @@ class FxSheet(Model):
     """One entry per currency."""
 
 
-@dataclass(frozen=True, slots=True)
-class Bounds:
-    """The values a scenario field may take, stated once: the model's validators, sweeps, break-evens and
-    sensitivity all read it (a value here is a number; a {low, high} range must keep both ends inside)."""
-
-    above: Decimal | None = None
-    """Values must be greater than this."""
-    at_least: Decimal | None = None
-    """Values must be at least this."""
-    at_most: Decimal | None = None
-    """Values must be at most this."""
-    whole: str | None = None
-    """Values must be whole numbers of this (turns)."""
-
-    def problem(self, value: Decimal) -> str | None:
-        """What is wrong with one value, in the words errors use, or None."""
-        if self.above is not None and value <= self.above:
-            return f"must be above {self.above}"
-        if self.at_least is not None and value < self.at_least:
-            return f"must be at least {self.at_least}"
-        if self.at_most is not None and value > self.at_most:
-            return f"must be a share between 0 and {self.at_most}, e.g. 0.3"
-        if self.whole is not None and value != value.to_integral_value():
-            return f"must be a whole number of {self.whole}, got {value}"
-        return None
-
-
-_CUSTOM_BOUNDS: dict[str, Bounds] = {
-    "calls_per_month": Bounds(above=Decimal(0)),
-    "turns": Bounds(at_least=Decimal(1), whole="turns"),
-    "cache_hit_fraction": Bounds(at_most=Decimal(1)),
-}
-"""Rules of scenario fields beyond their number type (PositiveNumber fields are above 0 by their type)."""
+_CUSTOM_BOUNDS = CUSTOM_BOUNDS
 
 
 def _check_bounds(name: str, value: Decimal | Range) -> Decimal | Range:

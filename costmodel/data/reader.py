@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import functools
 import os
 import re
 import stat
@@ -12,16 +13,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ValidationError
 
-from costmodel.data import models as schema
-from costmodel.data.models import MAX_EXPONENT, RANGE_RULE, out_of_range, range_message
+from costmodel.data.records import MAX_EXPONENT, RANGE_RULE, out_of_range, range_message
 from costmodel.errors import InputError, suggest
 
 if TYPE_CHECKING:
+    from pydantic import BaseModel
     from pydantic_core import ErrorDetails
 
-__all__ = ["MAX_EXPONENT", "RANGE_RULE", "out_of_range"]  # the range rule lives in schema; re-exported for callers
+__all__ = ["MAX_EXPONENT", "RANGE_RULE", "out_of_range"]  # the range rule lives in records; re-exported for callers
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
 """Largest file costmodel reads; a price sheet of 10,000 SKUs is well under 8 MiB."""
@@ -39,7 +39,7 @@ MAX_NESTING = 1_000
 """Deepest nesting of lists and mappings; libyaml (bundled with PyYAML >= 6.0.4) refuses deeper on its own too."""
 NESTING_MESSAGE = f"nesting is over {MAX_NESTING} levels deep; flatten the structure"
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M", bound="BaseModel")
 
 _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """libyaml's loader when PyYAML was built with it, else the pure-Python one (chosen at run time, hence Any)."""
@@ -534,21 +534,30 @@ def locate(text: str, loc: Sequence[str | int]) -> int | None:
     return line
 
 
-_ALL_FIELDS = sorted(
-    {
-        name
-        for model in vars(schema).values()
-        if isinstance(model, type) and issubclass(model, schema.Model)
-        for name in model.model_fields
+@functools.cache
+def _all_fields() -> list[str]:
+    """Every field name of every file format, for did-you-mean (the models are imported only when validating)."""
+    from costmodel.data import models as schema
+
+    return sorted(
+        {
+            name
+            for model in vars(schema).values()
+            if isinstance(model, type) and issubclass(model, schema.Model)
+            for name in model.model_fields
+        }
+    )
+
+
+@functools.cache
+def _pattern_help() -> dict[str, str]:
+    from costmodel.data import models as schema
+
+    return {
+        schema.SKU_ID_PATTERN: "must be provider/model in lowercase letters, digits, '.', '_' or '-', e.g. openai/gpt-4o",
+        schema.NAME_PATTERN: "must be lowercase letters, digits, '.', '_' or '-', e.g. whisper-large-v3",
+        schema.CURRENCY_PATTERN: "must be a three-letter currency code in capitals, e.g. GBP",
     }
-)
-
-
-_PATTERN_HELP = {
-    schema.SKU_ID_PATTERN: "must be provider/model in lowercase letters, digits, '.', '_' or '-', e.g. openai/gpt-4o",
-    schema.NAME_PATTERN: "must be lowercase letters, digits, '.', '_' or '-', e.g. whisper-large-v3",
-    schema.CURRENCY_PATTERN: "must be a three-letter currency code in capitals, e.g. GBP",
-}
 
 
 def _dotted(loc: Sequence[str | int]) -> str:
@@ -576,7 +585,7 @@ def _message(error: ErrorDetails) -> str:
     loc = error["loc"]
     if kind == "extra_forbidden":
         name = str(loc[-1])
-        close = suggest(name, _ALL_FIELDS)
+        close = suggest(name, _all_fields())
         hint = f"; did you mean {' or '.join(close)}?" if close else "; remove it or fix its spelling"
         return f"unknown field '{name}'{hint}"
     if kind == "missing":
@@ -595,7 +604,7 @@ def _message(error: ErrorDetails) -> str:
     if kind == "string_too_short":
         return f"must be at least {error['ctx']['min_length']} characters (got {_got(error.get('input'))})"
     if kind == "string_pattern_mismatch":
-        wanted = _PATTERN_HELP.get(error.get("ctx", {}).get("pattern", ""), f"must match {error['ctx']['pattern']}")
+        wanted = _pattern_help().get(error.get("ctx", {}).get("pattern", ""), f"must match {error['ctx']['pattern']}")
         return f"{wanted} (got {_got(error.get('input'))})"
     message = str(error["msg"])
     if message.startswith("Value error, "):
@@ -621,6 +630,8 @@ def validate(model: type[M], data: Any, path: str | Path, text: str) -> M:
     if not isinstance(data, dict):
         got = {list: "a list", type(None): "nothing"}.get(type(data), "a single value")
         raise InputError(f"expected a mapping of fields (name: value) at the top, got {got}", path=path, line=1)
+    from pydantic import ValidationError
+
     try:
         return model.model_validate(data)
     except RecursionError:

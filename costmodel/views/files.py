@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 import signal
 import stat
-import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -205,6 +203,8 @@ def write_atomic(path: str | Path, data: str | bytes, protected: Iterable[str | 
 
 def _stage(target: Target, resolved: Path, data: str | bytes, staged: list[_Staged]) -> None:
     """Write one temporary beside its target (same folder, so the rename is atomic) and flush it to disk."""
+    import tempfile  # only when an output file is written: a command printing to the terminal never needs it
+
     payload = data.encode("utf-8") if isinstance(data, str) else data
     with signals_deferred():
         # Created and recorded together: an interrupt can never leave a temporary nobody knows about.
@@ -273,6 +273,8 @@ def _commit(staged: list[_Staged]) -> None:
 
 def _hard_link_backup(path: Path) -> Path | None:
     """A second name for the file about to be replaced, so a failed multi-file commit can put it back."""
+    import secrets
+
     for _ in range(10):
         backup = path.with_name(f".{_short(path.name)}.{secrets.token_hex(4)}.old.tmp")
         try:

@@ -23,10 +23,9 @@ from enum import Enum
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel
-
 from costmodel.core.interval import Span
 from costmodel.core.rounding import round_half_up
+from costmodel.data.records import RECORDS, record_dict
 from costmodel.safe_text import csv_cell, for_format, json_text, markdown, one_line
 from costmodel.views.text_table import Align, layout
 
@@ -83,6 +82,9 @@ def span_json(value: Span[Decimal] | None) -> dict[str, str] | None:
     return None if value is None else {"low": plain(value.low), "high": plain(value.high)}
 
 
+RECORD_TYPES = tuple(RECORDS.values())
+
+
 def to_json(value: Any) -> Any:
     """Exact, stable JSON: Spans as {low, high} strings, Decimals as strings, dates ISO.
 
@@ -110,8 +112,11 @@ def to_json(value: Any) -> Any:
         return to_json(value.value)
     if isinstance(value, PurePath):
         return str(value)
-    if isinstance(value, BaseModel):
-        return to_json({name: getattr(value, name) for name in type(value).model_fields})
+    if isinstance(value, RECORD_TYPES):
+        return to_json(record_dict(value))
+    model_fields = getattr(type(value), "model_fields", None)
+    if isinstance(model_fields, dict):  # a pydantic model (a file format), duck-typed so pydantic is not imported
+        return to_json({name: getattr(value, name) for name in model_fields})
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return to_json({f.name: getattr(value, f.name) for f in dataclasses.fields(value)})
     raise TypeError(f"no JSON form for {type(value).__name__}")

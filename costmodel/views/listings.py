@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from costmodel.core.interval import Span
-from costmodel.data.models import Scenario, Stack
+from costmodel.data.records import Scenario, Stack
 from costmodel.views.formatting import Column, Row, Rows, quantity_text
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -10,7 +9,7 @@ from typing import Any
 from costmodel import __version__
 from costmodel.core.interval import Span
 from costmodel.data.meters import PRICE_FIELDS
-from costmodel.data.models import PricePeriod, Range, Sku
+from costmodel.data.records import AudioTokenRates, PricePeriod, Range, Sku, record_dict
 from costmodel.views.formatting import Column, Row, Rows, table
 
 PricedSku = tuple[Sku, PricePeriod]
@@ -70,7 +69,7 @@ def price_list_document(priced: list[PricedSku], on: date, missing: int) -> dict
                 "source": period.source,
                 "checked": period.checked,
                 "note": period.note,
-                "audio_tokens": json.loads(sku.audio_tokens.model_dump_json()) if sku.audio_tokens else None,
+                "audio_tokens": _rates_json(sku.audio_tokens) if sku.audio_tokens else None,
             }
             for sku, period in priced
         ],
@@ -87,3 +86,13 @@ def price_list_text(priced: list[PricedSku], on: date, missing: int, fmt: str) -
         if missing:
             text += f"\n{missing} SKU(s) had no price in force on {on} (not yet launched, or withdrawn).\n"
     return text
+
+
+def _rates_json(rates: AudioTokenRates) -> dict[str, Any]:
+    """Audio token rates as the file format writes them: numbers as their exact text, dates ISO."""
+    def one(value: Any) -> Any:
+        if isinstance(value, Decimal):
+            return str(value)
+        return value.isoformat() if isinstance(value, date) else value
+
+    return {name: one(value) for name, value in record_dict(rates).items()}

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from costmodel import __version__
 from costmodel.core.interval import Span
-from costmodel.data.models import Range
+from costmodel.data.records import Range
 from costmodel.safe_text import for_format
 from costmodel.views.formatting import PER_CALL_PLACES, Column, Row, Rows, money, quantity_text, span_text, table
 

@@ -29,8 +29,8 @@ import yaml
 from costmodel.core.interval import Span
 from costmodel.data.catalog import Catalog
 from costmodel.data.claims import Claim, ClaimsFile, Relation, Status
-from costmodel.data.models import Range
 from costmodel.data.reader import parse_yaml, read_text, validate
+from costmodel.data.records import Range, to_record
 from costmodel.errors import InputError, NoPriceError
 from costmodel.writers.template import Call, Figure, Functions, evaluate, parse_expression, read_markdown
 
@@ -184,8 +184,14 @@ def _tolerances(claim: Claim, printed: Span[Decimal], computed: Span[Decimal] | 
         return claim.tolerance, claim.tolerance, f"±{claim.tolerance}"
     if claim.relation != "about":
         return Decimal(0), Decimal(0), "0"
-    half = Decimal(5).scaleb(-_places_of(claim.printed) - 1)
+    half = Decimal(5).scaleb(-_places_of(_printed(claim)) - 1)
     return half, half, f"±{half} (as printed)"
+
+
+def _printed(claim: Claim) -> Decimal | Range:
+    """The claim's printed figure, a range as the record the engine's types take (claims are a file format)."""
+    printed: Decimal | Range = to_record(claim.printed)
+    return printed
 
 
 def _places_of(value: Decimal | Range) -> int:
@@ -234,7 +240,7 @@ def audit(article_path: Path, claims_path: Path, catalog: Catalog, as_of: date |
                 f"claim {claim.id}: the quote is not in {article_path}; update the claim to the published text",
                 path=claims_path, line=line_of("quote"),
             )
-        printed = Span.of(claim.printed)
+        printed = Span.of(_printed(claim))
         quote_digits = claim.quote.replace(",", "")
         for end in {format(printed.low, "f"), format(printed.high, "f")}:
             if end not in quote_digits:
@@ -267,7 +273,7 @@ def audit(article_path: Path, claims_path: Path, catalog: Catalog, as_of: date |
         results.append(
             ClaimResult(
                 id=claim.id, quote=" ".join(claim.quote.split()), article_line=article_line, compute=claim.compute,
-                relation=claim.relation, printed=printed, printed_places=_places_of(claim.printed), kind=kind,
+                relation=claim.relation, printed=printed, printed_places=_places_of(_printed(claim)), kind=kind,
                 tolerance_low=tol_low, tolerance_high=tol_high, tolerance_text=tol_text,
                 computed=computed, computed_unpriced=why_not_today, at_article_date=earlier,
                 article_date_unpriced=why_not_then, status=status, note="; ".join(notes) or None,

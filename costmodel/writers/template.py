@@ -133,7 +133,7 @@ class Functions:
     def price(self, sku: str, field: str, places: int | None = None) -> Figure:
         """One price in force on the date, in USD per the field's unit ("input" = per 1M input tokens)."""
         name = price_field(field)
-        value = getattr(self.catalog.price(sku, self.on), name)
+        value = self.catalog.price(sku, self.on).price(name)
         if value is None:
             raise InputError(f"{sku} has no {field} price ({PRICE_FIELDS[name].unit}) in force on {self.on}")
         return Figure("price", Span.of(value), None if places is None else _places(places, 0))

@@ -32,8 +32,8 @@ from costmodel.core.overrides import TWIN_FIELDS, PriceChange, apply_settings
 from costmodel.data.catalog import Catalog
 from costmodel.data.field_docs import field_docs
 from costmodel.data.meters import PRICE_FIELDS
-from costmodel.data.models import SCENARIO_FIELDS, Range, Scenario
 from costmodel.data.reader import read_bytes
+from costmodel.data.records import SCENARIO_FIELDS, Range, Scenario
 from costmodel.views.formatting import to_json
 from costmodel.views.report.charts import Chart
 
@@ -174,14 +174,19 @@ def settings_record(
         "stacks": list(stacks) if stacks else None,
         "as_of": as_of,
         "currency": currency,
-        "set": {name: value.model_dump() if isinstance(value, Range) else value for name, value in (settings or {}).items()},
+        "set": {name: _range_dict(value) for name, value in (settings or {}).items()},
         "price": [
             {"sku": c.sku, "price_field": c.price_field,
-             "value": c.value.model_dump() if isinstance(c.value, Range) else c.value, "factor": c.factor}
+             "value": _range_dict(c.value), "factor": c.factor}
             for c in price_changes
         ],
     })
     return record
+
+
+def _range_dict(value: Any) -> Any:
+    """A Range as {low, high} (how the settings record has always written one); other values as they are."""
+    return {"low": value.low, "high": value.high} if isinstance(value, Range) else value
 
 
 def manifest_text(files: list[InputFile], record: dict[str, Any]) -> str:
@@ -191,7 +196,9 @@ def manifest_text(files: list[InputFile], record: dict[str, Any]) -> str:
 
 def assumptions(scenario: Scenario, file_scenario: Scenario, settings: dict[str, Any] | None) -> list[Assumption]:
     """Every scenario field with its unit and where its value came from (file, --set, default or derived)."""
-    given = file_scenario.model_fields_set
+    from costmodel.data import models
+
+    given = file_scenario.fields_set
     rows = []
     for name in SCENARIO_FIELDS:
         value = getattr(scenario, name)
@@ -205,7 +212,7 @@ def assumptions(scenario: Scenario, file_scenario: Scenario, settings: dict[str,
             origin = "scenario file"
         else:
             origin = "default"
-        description = field_docs(Scenario).get(name, "")
+        description = field_docs(models.Scenario).get(name, "")
         rows.append(Assumption(name, value, SCENARIO_UNITS.get(name, ""), description, origin))
     return rows
 

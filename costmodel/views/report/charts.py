@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from costmodel.analyses.compare import Comparison
 from costmodel.core.overrides import PriceChange
 from costmodel.data.catalog import Catalog
-from costmodel.data.models import Range, Scenario
+from costmodel.data.records import Range, Scenario
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from costmodel.analyses.estimate import Bill
 from costmodel.core.interval import Span
-from costmodel.data.models import Range
+from costmodel.data.records import Range
 from costmodel.views.breakdown import breakdown_rows
 from costmodel.views.comparison import comparison_rows
 from costmodel.views.formatting import (
