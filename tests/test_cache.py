@@ -38,7 +38,7 @@ def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         return original(text, path)
 
     monkeypatch.setattr(reader, "parse_yaml", counting)
-    monkeypatch.setattr("costmodel.data.reader.parse_yaml", counting)
+    monkeypatch.setattr("costmodel.data.validation.parse_yaml", counting)  # load_model parses through this name
     return calls
 
 

@@ -17,7 +17,8 @@ from costmodel.analyses.compare import compare
 from costmodel.core.overrides import apply_settings, parse_price_change, parse_settings
 from costmodel.data.catalog import bundled_dir, load_catalog
 from costmodel.data.models import SCENARIO_FIELDS, FxSheet, PriceSheet, Scenario, Stack
-from costmodel.data.reader import load_model, parse_yaml, validate
+from costmodel.data.reader import parse_yaml
+from costmodel.data.validation import load_model, validate
 from costmodel.errors import InputError
 
 FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

@@ -18,12 +18,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import costmodel.data.reader
+import costmodel.data.input_files
 from costmodel.cli import cli
 from costmodel.core.overrides import parse_number, parse_price_change, parse_quantity
 from costmodel.data import records
+from costmodel.data.input_files import read_bytes
 from costmodel.data.models import Range, out_of_range
-from costmodel.data.reader import load_yaml, read_bytes
+from costmodel.data.reader import load_yaml
 from costmodel.errors import InputError
 
 SHEET = """\
@@ -195,8 +196,8 @@ def test_size_bound_holds_even_when_the_size_lies(tmp_path: Path, monkeypatch: p
         reads.append(size)
         return real_read(fd, size)
 
-    monkeypatch.setattr(costmodel.data.reader.os, "fstat", lying_fstat)
-    monkeypatch.setattr(costmodel.data.reader.os, "read", counting_read)
+    monkeypatch.setattr(costmodel.data.input_files.os, "fstat", lying_fstat)
+    monkeypatch.setattr(costmodel.data.input_files.os, "read", counting_read)
     with pytest.raises(InputError) as raised:
         read_bytes(path, limit=10)
     assert str(raised.value) == f"{path}: file is over the 10-byte limit; split it"

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-import costmodel.data.reader
+import costmodel.data.input_files
 from costmodel.data.catalog import Catalog, load_catalog, price_in_force
 from costmodel.data.models import PricePeriod, PriceSheet, Scenario, Sku
-from costmodel.data.reader import load_model, load_yaml
+from costmodel.data.reader import load_yaml
+from costmodel.data.validation import load_model
 from costmodel.errors import InputError, NoPriceError, UnknownIdError
 
 WriteYaml = Callable[[str, str], Path]
@@ -163,7 +164,7 @@ def test_top_level_scalar(write_yaml: WriteYaml) -> None:
 
 
 def test_file_over_size_limit(write_yaml: WriteYaml, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(costmodel.data.reader, "MAX_FILE_BYTES", 10)
+    monkeypatch.setattr(costmodel.data.input_files, "MAX_FILE_BYTES", 10)
     path = write_yaml("big.yaml", "a: 1\nb: 2\nc: 3\n")  # 3 lines of 5 bytes = 15 bytes
     assert error_of(lambda: load_yaml(path)) == f"{path}: file is 15 bytes, over the 10-byte limit; split it"
 

@@ -18,7 +18,7 @@ from costmodel.analyses.estimate import estimate
 from costmodel.data import models, records
 from costmodel.data.catalog import Catalog, bundled_dir
 from costmodel.data.meters import PRICE_FIELDS
-from costmodel.data.reader import load_model
+from costmodel.data.validation import load_model
 
 ROOT = Path(__file__).resolve().parents[1]
 

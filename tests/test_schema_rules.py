@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from costmodel.data.models import FxSheet, Model, PriceSheet, Scenario, Stack
-from costmodel.data.reader import load_model
+from costmodel.data.validation import load_model
 from costmodel.errors import InputError
 
 # Lines 1-8 are the sheet and SKU header; the first period starts on line 9 (its mapping's first key),

@@ -24,10 +24,11 @@ from costmodel.data.catalog import (
 )
 from costmodel.data.catalog import pricing_dir as _pricing_folder
 from costmodel.data.catalog import scenarios_dir as _scenarios_folder
+from costmodel.data.input_files import read_text
 from costmodel.data.json_schema import FORMATS
 from costmodel.data.models import FxSheet, PriceSheet, Scenario, Stack
-from costmodel.data.reader import parse_yaml, read_text
-from costmodel.data.reader import validate as validate_model
+from costmodel.data.reader import parse_yaml
+from costmodel.data.validation import validate as validate_model
 from costmodel.errors import InputError, NoPriceError
 from costmodel.safe_text import error_line, terminal
 from costmodel.views.formatting import Rows, dump_json, table

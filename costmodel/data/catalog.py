@@ -11,8 +11,9 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TypedDict
 
-from costmodel.data.reader import locate, read_text
+from costmodel.data.input_files import read_text
 from costmodel.data.records import FxPeriod, FxSheet, PricePeriod, Scenario, Sku, Stack, to_record
+from costmodel.data.validation import locate
 
 if TYPE_CHECKING:
     from costmodel.data import models
@@ -189,7 +190,7 @@ def collector_paused() -> Iterator[None]:
 def load_pricing(folder: Path, catalog: Catalog) -> None:
     """Load provider sheets, fx.yaml and stacks/ from a pricing folder into the catalog."""
     from costmodel.data.models import FxSheet, PriceSheet, Stack
-    from costmodel.data.reader import load_model
+    from costmodel.data.validation import load_model
 
     with collector_paused():
         for path in _yaml_files(folder):
@@ -206,7 +207,7 @@ def load_pricing(folder: Path, catalog: Catalog) -> None:
 def load_scenarios(folder: Path, catalog: Catalog) -> None:
     """Load every scenario file of a folder into the catalog."""
     from costmodel.data.models import Scenario
-    from costmodel.data.reader import load_model
+    from costmodel.data.validation import load_model
 
     with collector_paused():
         for path in _yaml_files(folder):

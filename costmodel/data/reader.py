@@ -1,30 +1,24 @@
-"""Safe YAML reading: decimals not floats, duplicate keys and alias bombs refused, errors as path:line: field: message."""
+"""Safe YAML parsing: decimals not floats, duplicate keys, alias bombs and huge or deep documents refused, errors with lines."""
 
 from __future__ import annotations
 
-import codecs
-import functools
-import os
 import re
-import stat
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from costmodel.data.input_files import MAX_FILE_BYTES, read_text
 from costmodel.data.records import MAX_EXPONENT, RANGE_RULE, out_of_range, range_message
-from costmodel.errors import InputError, suggest
+from costmodel.errors import InputError
 
 if TYPE_CHECKING:
-    from pydantic import BaseModel
-    from pydantic_core import ErrorDetails
+    pass
 
 __all__ = ["MAX_EXPONENT", "RANGE_RULE", "out_of_range"]  # the range rule lives in records; re-exported for callers
 
-MAX_FILE_BYTES = 8 * 1024 * 1024
-"""Largest file costmodel reads; a price sheet of 10,000 SKUs is well under 8 MiB."""
 MAX_EXPANDED_NODES = 200_000
 """Largest node count a document may reach once its aliases are expanded."""
 MAX_EXPANDED_BYTES = 4 * MAX_FILE_BYTES
@@ -39,7 +33,6 @@ MAX_NESTING = 1_000
 """Deepest nesting of lists and mappings; libyaml (bundled with PyYAML >= 6.0.4) refuses deeper on its own too."""
 NESTING_MESSAGE = f"nesting is over {MAX_NESTING} levels deep; flatten the structure"
 
-M = TypeVar("M", bound="BaseModel")
 
 _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """libyaml's loader when PyYAML was built with it, else the pure-Python one (chosen at run time, hence Any)."""
@@ -241,101 +234,6 @@ class _NodeError(Exception):
         self.message = message
 
 
-_NONBLOCKING_READ = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
-"""Opening a FIFO for reading blocks until a writer comes, and opening a terminal could make it ours; neither may."""
-
-
-def read_bytes(path: Path, limit: int | None = None, expected: str = "a YAML file") -> bytes:
-    """The bytes of one input file: a regular file only, and never more than `limit` bytes read.
-
-    The one reader for every file costmodel takes in (YAML data, claims, articles, templates, files a report
-    hashes). It opens without blocking, checks the open descriptor (not the path, which could change in
-    between), and reads at most limit + 1 bytes, so a file that grows or lies about its size is still bounded.
-    """
-    limit = MAX_FILE_BYTES if limit is None else limit
-    try:
-        fd = os.open(path, _NONBLOCKING_READ)
-    except FileNotFoundError:
-        raise InputError("no such file", path=path) from None
-    except IsADirectoryError:
-        raise InputError(f"is a directory, expected {expected}", path=path) from None
-    except PermissionError:
-        raise InputError("permission denied; check the file's permissions", path=path) from None
-    except OSError as exc:
-        raise InputError(f"cannot open: {exc.strerror or exc}", path=path) from None
-    try:
-        info = os.fstat(fd)
-        if stat.S_ISDIR(info.st_mode):
-            raise InputError(f"is a directory, expected {expected}", path=path)
-        if not stat.S_ISREG(info.st_mode):
-            raise InputError("not a regular file", path=path)
-        if info.st_size > limit:
-            raise InputError(f"file is {info.st_size:,} bytes, over the {limit:,}-byte limit; split it", path=path)
-        chunks: list[bytes] = []
-        remaining = limit + 1
-        while remaining > 0:
-            chunk = os.read(fd, min(remaining, 1 << 20))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            remaining -= len(chunk)
-        if remaining <= 0:  # it grew past the limit after fstat
-            raise InputError(f"file is over the {limit:,}-byte limit; split it", path=path)
-        return b"".join(chunks)
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror or exc}", path=path) from None
-    finally:
-        os.close(fd)
-
-
-def _wide_encoding(raw: bytes) -> str | None:
-    """UTF-16 or UTF-32, going by a byte order mark or, without one, by where the zero bytes fall."""
-    if raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
-        return "UTF-32"
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "UTF-16"
-    sample = raw[:4096]
-    zeros = sample.count(0)
-    if len(sample) < 2 or zeros * 10 < len(sample) * 3:
-        return None  # text in UTF-16 or UTF-32 is mostly ASCII and so at least a third zero bytes
-    if zeros * 10 >= len(sample) * 6:
-        return "UTF-32"
-    even = sample[0::2].count(0)
-    # UTF-16 puts the zero half of each ASCII character on the same side: nearly all zeros even or all odd.
-    return "UTF-16" if max(even, zeros - even) * 10 >= zeros * 9 else None
-
-
-def decode_text(raw: bytes, path: str | Path) -> str:
-    """Input bytes as UTF-8 text, refusing UTF-16/32, NUL bytes and bad bytes with the line they are on."""
-    wide = _wide_encoding(raw)
-    if wide is not None:
-        raise InputError(f"file is {wide}; save it as UTF-8", path=path, line=1)
-    nul = raw.find(b"\0")
-    if nul >= 0:
-        line = raw.count(b"\n", 0, nul) + 1
-        raise InputError("NUL byte (0x00): a text file holds none; save the file as UTF-8 text", path=path, line=line)
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        raise InputError(
-            f"byte 0x{raw[exc.start]:02x} is not UTF-8; save the file as UTF-8", path=path, line=line
-        ) from None
-
-
-def read_input(path: Path, limit: int | None = None, expected: str = "a YAML file") -> str:
-    """One input file as UTF-8 text, through the shared bounded reader."""
-    return decode_text(read_bytes(path, limit, expected), path)
-
-
-def read_text(path: Path) -> str:
-    """Read a costmodel YAML file as UTF-8 text, refusing non-regular files, huge files, bad bytes and empty files."""
-    text = read_input(path)
-    if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
-        raise InputError("file is empty", path=path, line=1)
-    return text
-
-
 def _expanded_size(root: yaml.Node) -> tuple[int, int]:
     """(values, bytes of scalar text, keys included) the document holds once every alias is expanded.
 
@@ -510,149 +408,6 @@ def _yaml_problem(problem: str) -> str:
     if "cannot start any token" in problem:
         return "found a character that cannot start a value: indent with spaces, not tabs, and quote text starting with @ or `"
     return problem
-
-
-def locate(text: str, loc: Sequence[str | int]) -> int | None:
-    """The 1-based line of the value at `loc` (keys and list indexes), or the nearest enclosing one."""
-    try:
-        node = yaml.compose(text, Loader=_BaseLoader)
-    except (yaml.YAMLError, RecursionError):
-        return None
-    if node is None:
-        return None
-    line = node.start_mark.line + 1
-    for part in loc:
-        if isinstance(node, yaml.MappingNode) and isinstance(part, str):
-            match = next(((k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == part), None)
-            if match is None:
-                continue  # pydantic adds union branch names to loc; skip what the file does not have
-            line = match[0].start_mark.line + 1
-            node = match[1]
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
-            node = node.value[part]
-            line = node.start_mark.line + 1
-    return line
-
-
-@functools.cache
-def _all_fields() -> list[str]:
-    """Every field name of every file format, for did-you-mean (the models are imported only when validating)."""
-    from costmodel.data import models as schema
-
-    return sorted(
-        {
-            name
-            for model in vars(schema).values()
-            if isinstance(model, type) and issubclass(model, schema.Model)
-            for name in model.model_fields
-        }
-    )
-
-
-@functools.cache
-def _pattern_help() -> dict[str, str]:
-    from costmodel.data import models as schema
-
-    return {
-        schema.SKU_ID_PATTERN: "must be provider/model in lowercase letters, digits, '.', '_' or '-', e.g. openai/gpt-4o",
-        schema.NAME_PATTERN: "must be lowercase letters, digits, '.', '_' or '-', e.g. whisper-large-v3",
-        schema.CURRENCY_PATTERN: "must be a three-letter currency code in capitals, e.g. GBP",
-    }
-
-
-def _dotted(loc: Sequence[str | int]) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif part in {"Range", "decimal", "function-after[_ordered(), Range]"} or part.startswith(("function-", "constrained-")):
-            continue
-        else:
-            out += ("." if out else "") + part
-    return out
-
-
-def _got(value: object) -> str:
-    """The offending value for an error line, cut short: a 7 MB string must not be echoed whole."""
-    if isinstance(value, str):
-        return _shown(value)
-    shown = repr(value)
-    return shown if len(shown) <= 60 else shown[:40] + "…"
-
-
-def _message(error: ErrorDetails) -> str:
-    kind = error["type"]
-    loc = error["loc"]
-    if kind == "extra_forbidden":
-        name = str(loc[-1])
-        close = suggest(name, _all_fields())
-        hint = f"; did you mean {' or '.join(close)}?" if close else "; remove it or fix its spelling"
-        return f"unknown field '{name}'{hint}"
-    if kind == "missing":
-        return "required field is missing; add it"
-    if kind == "literal_error":
-        return f"{error['msg'].replace('Input should be', 'must be')} (got {_got(error.get('input'))})"
-    if kind == "finite_number":
-        return "must be a finite number (NaN and infinity are not prices)"
-    if kind in {"decimal_type", "decimal_parsing"}:
-        # The number branch of a number-or-Range union: plain "decimal", or the range rule's validator wrapping it.
-        union = any(isinstance(part, str) and (part == "decimal" or part.endswith(" decimal]")) for part in loc)
-        also = " or a {low, high} range" if union else ""
-        return f"must be a number{also} (got {_got(error.get('input'))})"
-    if kind == "too_short":
-        return "must list at least one entry"
-    if kind == "string_too_short":
-        return f"must be at least {error['ctx']['min_length']} characters (got {_got(error.get('input'))})"
-    if kind == "string_pattern_mismatch":
-        wanted = _pattern_help().get(error.get("ctx", {}).get("pattern", ""), f"must match {error['ctx']['pattern']}")
-        return f"{wanted} (got {_got(error.get('input'))})"
-    message = str(error["msg"])
-    if message.startswith("Value error, "):
-        message = message[len("Value error, ") :]
-    return message.replace("Input should be", "must be")
-
-
-def _is_other_branch(error: ErrorDetails) -> bool:
-    # A number-or-Range union reports one error per branch; only the branch the input was aimed at matters:
-    # a mapping is a Range (its "not a decimal" is noise), anything else a number ("not a Range" is noise).
-    in_range_branch = any(isinstance(part, str) and "Range" in part for part in error["loc"])
-    if in_range_branch and error["type"] in {"model_type", "dict_type"}:
-        return True
-    return error["type"] == "decimal_type" and isinstance(error.get("input"), dict)
-
-
-def _real(errors: list[ErrorDetails]) -> list[ErrorDetails]:
-    return [error for error in errors if not _is_other_branch(error)] or errors[:1]
-
-
-def validate(model: type[M], data: Any, path: str | Path, text: str) -> M:
-    """Validate parsed data against a model, turning the first problem into a path:line error."""
-    if not isinstance(data, dict):
-        got = {list: "a list", type(None): "nothing"}.get(type(data), "a single value")
-        raise InputError(f"expected a mapping of fields (name: value) at the top, got {got}", path=path, line=1)
-    from pydantic import ValidationError
-
-    try:
-        return model.model_validate(data)
-    except RecursionError:
-        raise InputError("nesting too deep", path=path) from None
-    except ValidationError as exc:
-        errors = exc.errors()
-        # A misspelt field is reported both as unknown and as missing; the unknown one carries the did-you-mean.
-        real = sorted(_real(errors), key=lambda e: e["type"] == "missing")
-        error = real[0]
-        loc = tuple(error["loc"])
-        more = len({_dotted(e["loc"]) for e in real}) - 1
-        suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more > 0 else ""
-        raise InputError(
-            _message(error) + suffix, path=path, line=locate(text, loc), field=_dotted(loc) or None
-        ) from None
-
-
-def load_model(path: Path, model: type[M]) -> M:
-    """Read, parse and validate one file."""
-    text = read_text(path)
-    return validate(model, parse_yaml(text, path), path, text)
 
 
 def load_yaml(path: Path) -> Any:

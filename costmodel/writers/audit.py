@@ -29,8 +29,10 @@ import yaml
 from costmodel.core.interval import Span
 from costmodel.data.catalog import Catalog
 from costmodel.data.claims import Claim, ClaimsFile, Relation, Status
-from costmodel.data.reader import parse_yaml, read_text, validate
+from costmodel.data.input_files import read_text
+from costmodel.data.reader import parse_yaml
 from costmodel.data.records import Range, to_record
+from costmodel.data.validation import validate
 from costmodel.errors import InputError, NoPriceError
 from costmodel.writers.template import Call, Figure, Functions, evaluate, parse_expression, read_markdown
 

@@ -27,8 +27,8 @@ from typing import Any, Literal
 from costmodel.analyses.estimate import Bill, audio_tokens_per_minute, estimate
 from costmodel.core.interval import Span
 from costmodel.data.catalog import Catalog
+from costmodel.data.input_files import read_input
 from costmodel.data.meters import PRICE_ALIASES, PRICE_FIELDS
-from costmodel.data.reader import read_input
 from costmodel.errors import InputError, NoPriceError
 from costmodel.views.formatting import (
     LINE_PLACES,

@@ -31,8 +31,8 @@ from costmodel.core.interval import Span
 from costmodel.core.overrides import TWIN_FIELDS, PriceChange, apply_settings
 from costmodel.data.catalog import Catalog
 from costmodel.data.field_docs import field_docs
+from costmodel.data.input_files import read_bytes
 from costmodel.data.meters import PRICE_FIELDS
-from costmodel.data.reader import read_bytes
 from costmodel.data.records import SCENARIO_FIELDS, Range, Scenario
 from costmodel.views.formatting import to_json
 from costmodel.views.report.charts import Chart
