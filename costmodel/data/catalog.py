@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, TypedDict
 
 from costmodel.data.input_files import read_text
 from costmodel.data.records import FxPeriod, FxSheet, PricePeriod, Scenario, Sku, Stack, to_record
-from costmodel.data.validation import locate
 
 if TYPE_CHECKING:
     from costmodel.data import models
@@ -229,6 +228,9 @@ def check_references(catalog: Catalog) -> None:
         for index, component in enumerate(stack.components):
 
             def where(fieldname: str, index: int = index, path: Path = path) -> _Where:
+                # Only a broken reference needs the line: the YAML machinery stays unloaded on a warm start.
+                from costmodel.data.validation import locate
+
                 loc = ("components", index, fieldname)
                 return {"path": path, "line": locate(read_text(path), loc), "field": f"components[{index}].{fieldname}"}
 
