@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, TypedDict, TypeVar
 
 from costmodel.data.input_files import read_text
 from costmodel.data.records import FxPeriod, FxSheet, PricePeriod, Scenario, Sku, Stack, to_record
@@ -17,6 +17,8 @@ from costmodel.data.records import FxPeriod, FxSheet, PricePeriod, Scenario, Sku
 if TYPE_CHECKING:
     from costmodel.data import models
 from costmodel.errors import InputError, NoPriceError, UnknownIdError
+
+T = TypeVar("T")
 
 PRICING_ENV = "COSTMODEL_PRICING"
 SCENARIOS_ENV = "COSTMODEL_SCENARIOS"
@@ -145,20 +147,21 @@ def add_sheet(catalog: Catalog, sheet: models.PriceSheet, path: Path) -> None:
 
 def add_stack(catalog: Catalog, stack: models.Stack | Stack, path: Path) -> None:
     """Add a stack under its file stem; a.yaml and a.yml (or two folders) naming the same stack are an error."""
-    if path.stem in catalog.stacks:
-        raise InputError(f"stack {path.stem} is also defined in {catalog.stack_paths[path.stem]}", path=path)
-    catalog.stacks[path.stem] = to_record(stack)
-    catalog.stack_paths[path.stem] = path
+    _add_by_stem("stack", catalog.stacks, catalog.stack_paths, to_record(stack), path)
     catalog.files.append(path)
 
 
 def add_scenario(catalog: Catalog, scenario: models.Scenario | Scenario, path: Path) -> None:
     """Add a scenario under its file stem, refusing a second file with the same stem."""
-    if path.stem in catalog.scenarios:
-        raise InputError(f"scenario {path.stem} is also defined in {catalog.scenario_paths[path.stem]}", path=path)
-    catalog.scenarios[path.stem] = to_record(scenario)
-    catalog.scenario_paths[path.stem] = path
+    _add_by_stem("scenario", catalog.scenarios, catalog.scenario_paths, to_record(scenario), path)
     catalog.files.append(path)
+
+
+def _add_by_stem(kind: str, items: dict[str, T], paths: dict[str, Path], item: T, path: Path) -> None:
+    if path.stem in items:
+        raise InputError(f"{kind} {path.stem} is also defined in {paths[path.stem]}", path=path)
+    items[path.stem] = item
+    paths[path.stem] = path
 
 
 def add_fx(catalog: Catalog, fx: models.FxSheet | FxSheet, path: Path) -> None:
