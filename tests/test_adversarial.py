@@ -366,8 +366,22 @@ def test_deep_nesting_does_not_crash_the_process(tmp_path: Path) -> None:
     )
     assert done.returncode == 2, done
     assert done.stdout == ""
-    # Ours or libyaml's own limit (PyYAML >= 6.0.4) may trip first; both say the same, on one line.
-    assert done.stderr == f"{path}:1: nesting is over 1000 levels deep; flatten the structure\n"
+    assert done.stderr == f"{path}:1: nesting is over 64 levels deep; flatten the structure\n"
+
+
+def test_deep_and_wide_flow_is_refused_without_scanning_for_minutes(tmp_path: Path) -> None:
+    # libyaml's scanner walks every open flow level on each token: 999 '[' around 3 million values took 38 s
+    # (PyYAML 6.0.3 and 6.0.4 alike) when the value count ran before the nesting check. The nesting check now
+    # runs first and stops at 65 levels; 64 levels (the top mapping and 63 lists) around the same values are
+    # refused by the value count.
+    for depth, message in ((999, "nesting is over 64 levels deep; flatten the structure"),
+                           (63, "file holds over 300,000 values; split it (one price sheet per provider)")):
+        path = tmp_path / f"deep-{depth}.yaml"
+        path.write_text("title: " + "[" * depth + "0," * 3_000_000 + "0" + "]" * depth + "\n", encoding="utf-8")
+        done = subprocess.run(
+            [sys.executable, "-m", "costmodel", "validate", str(path)], capture_output=True, text=True, timeout=120
+        )
+        assert (done.returncode, done.stdout, done.stderr) == (2, "", f"{path}:1: {message}\n")
 
 
 def test_non_utf8_bytes(tmp_path: Path) -> None:
