@@ -8,6 +8,7 @@ from costmodel import __version__
 from costmodel.analyses.compare import Comparison
 from costmodel.analyses.estimate import Bill
 from costmodel.safe_text import for_format
+from costmodel.views.composition import changed_text, composition_json, missing_text, notes, shared_json
 from costmodel.views.formatting import (
     MONTHLY_PLACES,
     PER_CALL_PLACES,
@@ -53,6 +54,9 @@ def comparison_rows(result: Comparison) -> Rows:
             if row.fixed_per_month and row.fixed_per_month.high > 0 else "–",
             "multiple": Figure(multiple_text(row.multiple_of_cheapest), row.multiple_of_cheapest),
             "note": row.unpriced or "",
+            "missing": missing_text(row.composition),
+            "added": changed_text(row.composition)[0],
+            "replaced": changed_text(row.composition)[1],
         }
         for row in result.rows
     ]
@@ -65,8 +69,20 @@ def comparison_rows(result: Comparison) -> Rows:
         Column("fixed_per_month", f"GPU floor ({cur}/month)", "right"),
         Column("multiple", "× cheapest", "right"),
         Column("note", "note"),
+        Column("missing", "missing roles"),
+        Column("added", "added"),
+        Column("replaced", "replaced"),
     ]
     return Rows(rows, columns)
+
+
+def shared_columns(result: Comparison, fmt: str) -> tuple[str, ...]:
+    """Columns on what shared components did: missing roles whenever a stack lacks one (every format), and in CSV,
+    which has no line under a title, what was added and replaced whenever a component is shared."""
+    keys: tuple[str, ...] = ("missing",) if result.incomplete else ()
+    if fmt == "csv" and result.shared.components:
+        keys += ("added", "replaced")
+    return keys
 
 
 def comparison_document(result: Comparison) -> dict[str, Any]:
@@ -86,9 +102,12 @@ def comparison_document(result: Comparison) -> dict[str, Any]:
                 "multiple_of_cheapest": row.multiple_of_cheapest,
                 "estimate": row.estimate,
                 "unpriced": row.unpriced,
+                **composition_json(row.composition),
             }
             for row in result.rows
         ],
+        **shared_json(result.shared),
+        "like_for_like": not result.incomplete,
     }
 
 
@@ -96,16 +115,17 @@ def comparison_text(result: Comparison, fmt: str) -> str:
     """`compare` as a table, Markdown or CSV."""
     cur = result.currency
     view = comparison_rows(result)
-    keys = TEXT_COLUMNS + (("note",) if any(row.unpriced for row in result.rows) else ())
+    keys = TEXT_COLUMNS + (("note",) if any(row.unpriced for row in result.rows) else ()) + shared_columns(result, fmt)
     body = table(view.rows, view.shown(*keys), fmt)
     if fmt == "csv":
         return body
     calls = quantity_text(result.calls_per_month)
     title = f"{for_format(result.scenario, fmt)}: {for_format(result.scenario_title, fmt)}"
     facts = f"{calls} calls/month · prices in force on {result.as_of} · {cur}{fx_line(result.fx, fmt)}"
-    header = f"{title}\n{facts}\n\n"
+    shared = notes(result.shared, {row.stack: row.composition for row in result.rows}, fmt)
+    header = f"{title}\n{facts}\n" + "".join(f"{line}\n" for line in shared) + "\n"
     if fmt == "markdown":
-        header = f"**{title}**\n\n{facts}\n\n"
+        header = f"**{title}**\n\n{facts}\n\n" + "".join(f"{line}\n\n" for line in shared)
     footer = (
         f"\nPer-call figures rounded half-up to {PER_CALL_PLACES} places, monthly to cents; ranges are low–high."
     )
