@@ -263,3 +263,22 @@ def test_unknown_text_without_a_library_is_an_input_error(catalog: Catalog) -> N
     with pytest.raises(UnknownIdError):
         parse_with("nope/none", catalog)
 
+
+
+def test_a_shared_tts_is_not_added_beside_an_audio_model_that_speaks(runner: CliRunner) -> None:
+    args = ["compare", "support-call-10-turns", "--stacks", "privacy-first,budget-first,gpt-audio-mini"]
+    without = _rows(_json(runner, *args))
+    document = _json(runner, *args, "--with", "tts=openai/tts-1")
+    rows = _rows(document)
+    # gpt-audio-mini speaks itself: no TTS added, its figure unchanged, the role noted as covered.
+    assert rows["gpt-audio-mini"]["per_call"] == without["gpt-audio-mini"]["per_call"]
+    assert rows["gpt-audio-mini"]["added"] == [] and rows["gpt-audio-mini"]["covered"] == ["tts"]
+    # budget-first's own TTS is tts-1 already: replaced by the same SKU, same figure.
+    assert rows["budget-first"]["per_call"] == without["budget-first"]["per_call"]
+    assert rows["budget-first"]["replaced"] == [{"role": "tts", "sku": "openai/tts-1", "by": "openai/tts-1"}]
+    # privacy-first gets the TTS and is no longer flagged. 12 s of reply a turn × 10 turns = 120 s;
+    # 120 s ÷ 60 × 150 words a minute = 300 words × 6 characters = 1,800 characters × 15 USD per 1M = 0.027 USD.
+    low, high = _span(without["privacy-first"]["per_call"])
+    assert _span(rows["privacy-first"]["per_call"]) == (low + D("0.027"), high + D("0.027"))
+    assert rows["privacy-first"]["missing_roles"] == []
+    assert document["like_for_like"] is True

@@ -54,6 +54,9 @@ class Composition:
     """The stack's own components a shared one replaced."""
     missing_roles: tuple[str, ...] = ()
     """Needed roles no component delivers: the stack's figure is for less than the product."""
+    covered: tuple[str, ...] = ()
+    """Roles of shared components not added because the stack already delivers them another way (an audio
+    model that speaks needs no shared TTS; a self-hosted ASR no shared ASR)."""
 
 
 @dataclass(frozen=True)
@@ -77,15 +80,25 @@ class Shared:
             else:
                 components.append(shared)
                 replaced.append(Replaced(component.role, component.sku, shared.sku))
-        added = [component for component in self.components if component.role not in own_roles]
+        added, covered = [], []
+        for component in self.components:
+            if component.role in own_roles:
+                continue
+            # Added only where no own component delivers the role: a TTS beside an audio model that speaks
+            # would price the reply twice.
+            if any(meets(catalog, own, component.role) for own in stack.components):
+                covered.append(component.role)
+            else:
+                added.append(component)
         components += added
-        composed = dataclasses.replace(stack, components=components) if self.components else stack
+        composed = dataclasses.replace(stack, components=components) if added or replaced else stack
         missing = tuple(need for need in self.needs if not any(meets(catalog, c, need) for c in components))
         composition = Composition(
             roles=tuple(component.role for component in components),
             added=tuple(added),
             replaced=tuple(replaced),
             missing_roles=missing,
+            covered=tuple(covered),
         )
         return composed, composition
 

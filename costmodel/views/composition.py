@@ -31,10 +31,13 @@ def with_line(shared: Shared, compositions: Mapping[str, Composition]) -> str | 
         added = [stack for stack, c in compositions.items() if any(a.role == component.role for a in c.added)]
         replaced = [f"{stack}'s own {r.sku}" for stack, c in compositions.items() for r in c.replaced
                     if r.role == component.role]
-        details = ([f"added to {_names(added)}"] if added else []) + (
-            [f"replacing {', '.join(replaced) if len(replaced) <= 3 else f'the own {component.role} of {len(replaced)} stacks'}"]
-            if replaced else []
-        )
+        covered = [stack for stack, c in compositions.items() if component.role in c.covered]
+        details = [f"added to {_names(added)}"] if added else []
+        if replaced:
+            own = ", ".join(replaced) if len(replaced) <= 3 else f"{len(replaced)} stacks' own {component.role}"
+            details.append(f"replacing {own}")
+        if covered:
+            details.append(f"not added to {_names(covered)}, whose own components already deliver {component.role}")
         parts.append(component_text(component) + (f" ({'; '.join(details)})" if details else ""))
     return "With on every stack: " + "; ".join(parts) + "."
 
@@ -88,4 +91,5 @@ def composition_json(composition: Composition) -> dict[str, Any]:
         "added": [component_json(c) for c in composition.added],
         "replaced": [{"role": r.role, "sku": r.sku, "by": r.by} for r in composition.replaced],
         "missing_roles": list(composition.missing_roles),
+        "covered": list(composition.covered),
     }
