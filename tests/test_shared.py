@@ -282,3 +282,16 @@ def test_a_shared_tts_is_not_added_beside_an_audio_model_that_speaks(runner: Cli
     assert _span(rows["privacy-first"]["per_call"]) == (low + D("0.027"), high + D("0.027"))
     assert rows["privacy-first"]["missing_roles"] == []
     assert document["like_for_like"] is True
+
+
+def test_the_report_says_what_was_shared_and_can_be_reproduced(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "phone.md"
+    result = runner.invoke(cli, ["report", "support-call-5min", "--stacks", "budget-first,budget-first-uk-phone",
+                                 "--with", f"{UK_LINE},legs=2", "--as-of", AS_OF, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    body = out.read_text(encoding="utf-8")
+    assert ("With on every stack: telephony twilio/uk-inbound (legs=2) (added to budget-first; replacing "
+            "budget-first-uk-phone's own twilio/uk-inbound).") in body
+    # The reproduce line and the fingerprinted settings carry the flag, so the same command gives the same report.
+    assert "--with telephony=twilio/uk-inbound,legs=2" in body
+    assert '"with": ["telephony=twilio/uk-inbound,legs=2"]' in body
