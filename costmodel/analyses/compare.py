@@ -14,7 +14,7 @@ from costmodel.core.overrides import PriceChange, apply_settings
 from costmodel.core.shared import Composition, Shared, shared_for
 from costmodel.data.catalog import Catalog
 from costmodel.data.records import StackComponent
-from costmodel.errors import NoPriceError
+from costmodel.errors import NoPriceError, require
 
 if TYPE_CHECKING:
     import pandas
@@ -63,6 +63,7 @@ class Comparison:
 
     def to_frame(self) -> pandas.DataFrame:
         """The rows as a pandas DataFrame (floats, for plotting; use the rows for exact figures)."""
+        require("pandas", "notebooks", "Data frames")
         import pandas
 
         records: list[dict[str, Any]] = []

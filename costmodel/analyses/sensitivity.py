@@ -30,7 +30,7 @@ from costmodel.data.records import (
     scenario_bounds,
     to_record,
 )
-from costmodel.errors import InputError
+from costmodel.errors import InputError, require
 
 if TYPE_CHECKING:
     import pandas
@@ -73,6 +73,7 @@ class SensitivityResult:
 
     def to_frame(self) -> pandas.DataFrame:
         """The rows as a pandas DataFrame, largest swing first (floats, for display; the rows are exact)."""
+        require("pandas", "notebooks", "Data frames")
         import pandas
 
         records = []
