@@ -295,3 +295,15 @@ def test_the_report_says_what_was_shared_and_can_be_reproduced(runner: CliRunner
     # The reproduce line and the fingerprinted settings carry the flag, so the same command gives the same report.
     assert "--with telephony=twilio/uk-inbound,legs=2" in body
     assert '"with": ["telephony=twilio/uk-inbound,legs=2"]' in body
+
+
+def test_validate_checks_a_scenarios_with_against_the_pricing(runner: CliRunner, bundled_copy: Path) -> None:
+    good = _phone_scenario(bundled_copy, "with:\n  - {role: telephony, sku: twilio/uk-inbound}\n")
+    result = runner.invoke(cli, ["validate", str(good), "--pricing", str(bundled_copy / "pricing")])
+    assert result.exit_code == 0, result.output
+    bad = bundled_copy / "bad-phone-call.yaml"
+    bad.write_text(good.read_text(encoding="utf-8").replace("twilio/uk-inbound", "twilio/uk-inbund"), encoding="utf-8")
+    result = runner.invoke(cli, ["validate", str(bad), "--pricing", str(bundled_copy / "pricing")])
+    assert result.exit_code == 2
+    line = len(bad.read_text(encoding="utf-8").splitlines())
+    assert f"bad-phone-call.yaml:{line}: with[0].sku: unknown SKU 'twilio/uk-inbund'" in result.output
