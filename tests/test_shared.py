@@ -307,3 +307,24 @@ def test_validate_checks_a_scenarios_with_against_the_pricing(runner: CliRunner,
     assert result.exit_code == 2
     line = len(bad.read_text(encoding="utf-8").splitlines())
     assert f"bad-phone-call.yaml:{line}: with[0].sku: unknown SKU 'twilio/uk-inbund'" in result.output
+
+
+def test_sensitivity_moves_the_shared_line_and_breakdown_flags_a_missing_role(runner: CliRunner) -> None:
+    document = _json(runner, "sensitivity", "support-call-5min", "budget-first", "--with", UK_LINE)
+    row = next(r for r in document["rows"] if r["input"] == "twilio/uk-inbound.usd_per_telephony_minute")
+    # The line costs 0.05 a call; ±20% of its rate moves the call by 0.2 × 0.05 = 0.01 either way.
+    assert D(row["swing"]) == D("0.01")
+    assert document["added"][0]["sku"] == UK_LINE
+    text = runner.invoke(cli, ["breakdown", "support-call-10-turns", "privacy-first", "--as-of", AS_OF])
+    assert "Not the whole product: the scenario needs tts" in text.output and "privacy-first lacks tts" in text.output
+    csv = runner.invoke(cli, ["breakdown", "support-call-10-turns", "privacy-first", "--as-of", AS_OF, "--format", "csv"])
+    header, *lines = csv.output.splitlines()
+    assert header.endswith(",missing roles") and all(line.endswith(",tts") for line in lines)
+
+
+def test_a_self_hosted_component_needs_a_workload_with_the_right_throughput(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["compare", "support-call-5min", "--with", "self-hosted-asr=aws/g5.xlarge,workload=llama-3.1-8b"])
+    assert result.exit_code == 2
+    assert "self-hosted-asr needs real_time_factor in aws/g5.xlarge's llama-3.1-8b throughput" in result.output
+    missing = runner.invoke(cli, ["compare", "support-call-5min", "--with", "self-hosted-asr=aws/g5.xlarge"])
+    assert missing.exit_code == 2 and "role self-hosted-asr needs workload" in missing.output

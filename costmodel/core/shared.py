@@ -215,6 +215,10 @@ def check_component(data: dict[str, object], catalog: Catalog, what: str) -> Sta
         workloads = [entry.workload for entry in sku.throughput]
         if component.workload not in workloads:
             raise UnknownIdError(f"workload on {sku.id}", component.workload, workloads, field=what)
+        entry = next(e for e in sku.throughput if e.workload == component.workload)
+        needed = "real_time_factor" if component.role == "self-hosted-asr" else "output_tokens_per_second"
+        if getattr(entry, needed) is None:
+            raise InputError(f"{what}: {component.role} needs {needed} in {sku.id}'s {component.workload} throughput")
     return component
 
 
