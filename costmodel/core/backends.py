@@ -27,6 +27,14 @@ class Ops(Protocol[M]):
 
     def bill(self, seconds: Span[M], increment: Decimal, minimum: Decimal) -> Span[M]: ...
 
+    def band(self, value: Span[M], start: Decimal, end: Decimal | None) -> Span[M]:
+        """The part of `value` lying between start and end (None: no end), end by end: volume tiers, allowances."""
+        ...
+
+    def in_band(self, value: Span[M], start: Decimal, end: Decimal | None) -> Span[M]:
+        """1 where start ≤ value < end (None: no end), else 0, end by end: which all-units tier a month reaches."""
+        ...
+
 
 def _ceil_decimal(value: Decimal) -> Decimal:
     return value.to_integral_value(rounding=ROUND_CEILING)
@@ -51,6 +59,16 @@ class ExactOps:
             return max(minimum, _ceil_decimal(s / increment) * increment)
 
         return seconds.map(one)
+
+    def band(self, value: Span[Decimal], start: Decimal, end: Decimal | None) -> Span[Decimal]:
+        def one(v: Decimal) -> Decimal:
+            inside = max(v - start, Decimal(0))
+            return inside if end is None else min(inside, end - start)
+
+        return value.map(one)
+
+    def in_band(self, value: Span[Decimal], start: Decimal, end: Decimal | None) -> Span[Decimal]:
+        return value.map(lambda v: Decimal(1) if start <= v and (end is None or v < end) else Decimal(0))
 
 
 class VectorOps:
@@ -93,6 +111,39 @@ class VectorOps:
             return cast("FloatArray", result)
 
         return seconds.map(one)
+
+    def _edge(self, value: FloatArray, at: Decimal | None) -> None:
+        """Where a quantity meets a tier edge the cost has a kink or a step; break-even solvers record these."""
+
+    def _near(self, at: Decimal) -> float:
+        # The same tolerance as ceil, relative: calls × minutes in float may land a hair below a tier edge.
+        return float(at) - self.EPS * max(1.0, float(at))
+
+    def band(self, value: Span[FloatArray], start: Decimal, end: Decimal | None) -> Span[FloatArray]:
+        np = self.np
+
+        def one(v: FloatArray) -> FloatArray:
+            v = np.asarray(v, dtype=float)
+            self._edge(v, start)
+            self._edge(v, end)
+            inside = np.maximum(v - float(start), 0.0)
+            return inside if end is None else cast("FloatArray", np.minimum(inside, float(end - start)))
+
+        return value.map(one)
+
+    def in_band(self, value: Span[FloatArray], start: Decimal, end: Decimal | None) -> Span[FloatArray]:
+        np = self.np
+
+        def one(v: FloatArray) -> FloatArray:
+            v = np.asarray(v, dtype=float)
+            self._edge(v, start)
+            self._edge(v, end)
+            inside = v >= self._near(start)
+            if end is not None:
+                inside = inside & (v < self._near(end))
+            return cast("FloatArray", inside.astype(float))
+
+        return value.map(one)
 
 
 EXACT = ExactOps()
