@@ -26,6 +26,7 @@ from costmodel.analyses.estimate import estimate
 from costmodel.analyses.sweep import sweep
 from costmodel.core.overrides import PriceChange
 from costmodel.data.catalog import Catalog, load_catalog
+from costmodel.data.records import Range
 from costmodel.errors import InputError
 
 ON = date(2026, 11, 1)
@@ -152,9 +153,24 @@ def test_graduated_and_all_units_tiers_straddling_a_boundary_differ(cat: Catalog
     all_units = estimate(cat, "two-minute", "all-units", as_of=ON)
     assert all_units.per_month.low == Decimal(12)
     assert all_units.per_call.low == Decimal("0.02")
-    lines = _lines(all_units)
-    assert lines["billed minutes, tier 1 (0-1,000 telephony minutes a month, all-units)"] == (0, 0)
-    assert lines["billed minutes, tier 2 (1,000+ telephony minutes a month, all-units)"] == (1200, Decimal(12))
+    assert _lines(all_units) == {"billed minutes, all-units tier 2 (1,000+ telephony minutes a month)": (1200, 12)}
+
+
+def test_all_units_over_a_ranged_volume_is_bounded_over_every_tier_it_touches(cat: Catalog) -> None:
+    # 400-600 calls → 800-1,200 minutes. Below the edge 0.02 M costs $16 (at 800) up to just under $20 (near
+    # 1,000); from the edge 0.01 M costs $10 (at 1,000) to $12 (at 1,200). A month costs between $10 and $20:
+    # the cheapest month is not the smallest one, so the ends alone ($16 and $12) would not bound it.
+    bill = estimate(cat, "two-minute", "all-units", as_of=ON, settings={"calls_per_month": Range(Decimal(400), Decimal(600))})
+    assert (bill.per_month.low, bill.per_month.high) == (10, 20)
+    line = bill.lines[0]
+    assert line.meter == "billed minutes, all-units tiers 1-2 (0+ telephony minutes a month)"
+    assert (line.unit_price.low, line.unit_price.high) == (Decimal("0.01"), Decimal("0.02"))
+    # Per call, month ÷ calls with both ranged: [$10 ÷ 600, $20 ÷ 400]; the vector backend gives the same.
+    assert (bill.per_call.low, bill.per_call.high) == (Decimal(10) / 600, Decimal(20) / 400)
+    result = sweep(cat, "two-minute", "turns", [1], ["all-units"], as_of=ON,
+                   settings={"calls_per_month": Range(Decimal(400), Decimal(600))})
+    curve = result.curves["all-units"]
+    assert (curve.per_call_low[0], curve.per_call_high[0]) == (pytest.approx(10 / 600), pytest.approx(20 / 400))
 
 
 def test_below_the_first_edge_both_modes_bill_the_base_price(cat: Catalog) -> None:
@@ -337,3 +353,13 @@ def test_monthly_fields_in_the_registry_are_sane(cat: Catalog) -> None:
     with pytest.raises(InputError, match="sanity limit"):
         estimate(cat, "two-minute", "number", as_of=ON,
                  price_changes=[PriceChange("tel/number", "usd_per_month", value=Decimal(2_000_000))])
+
+
+def test_breakdown_shows_each_tier_and_the_fixed_fee(cat: Catalog) -> None:
+    from costmodel.views.breakdown import breakdown_text
+
+    text = breakdown_text(estimate(cat, "two-minute", "graduated", as_of=ON), "text")
+    assert "billed minutes, tier 2 (1,000+ telephony minutes a month, graduated)" in text
+    text = breakdown_text(estimate(cat, "two-minute", "number", as_of=ON), "text")
+    # $12 of minutes + $1.15 rental; the rental is the fixed part, and it is not called a GPU floor.
+    assert "per month: 13.15 USD (of which 1.15 is paid whatever the volume)" in text

@@ -3,7 +3,7 @@
 How crossings are found (no scanning where the cost is piecewise polynomial):
 1. The only kinks and steps in the cost formula come from rounding up (GPU counts, concurrency slots and
    billing increments: `Ops.ceil`, `Ops.bill`) and from monthly volume meeting an edge (volume tiers,
-   included minutes: `Ops.band`, `Ops.in_band`). One vectorized evaluation records every rounded-up
+   included minutes: `Ops.band`, `Ops.all_units`). One vectorized evaluation records every rounded-up
    quantity and every (monthly quantity, edge) pair at five probe points; where each is affine in the
    input, the values at which it passes a whole number, or meets its edge, are solved directly. Those
    are the breakpoints.

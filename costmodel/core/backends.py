@@ -31,8 +31,12 @@ class Ops(Protocol[M]):
         """The part of `value` lying between start and end (None: no end), end by end: volume tiers, allowances."""
         ...
 
-    def in_band(self, value: Span[M], start: Decimal, end: Decimal | None) -> Span[M]:
-        """1 where start ≤ value < end (None: no end), else 0, end by end: which all-units tier a month reaches."""
+    def all_units(self, units: Span[M], starts: list[Decimal], prices: list[Span[M]]) -> tuple[Span[M], Span[M]]:
+        """All-units tiers: (cost, unit price) of `units` when every unit is priced at the tier the total reaches.
+
+        Tier i runs from starts[i] (starts[0] = 0) to the next start. The cost is not monotone in the units
+        (a few more units can cost less), so for a range it is the bound over every tier the range touches.
+        """
         ...
 
 
@@ -67,8 +71,20 @@ class ExactOps:
 
         return value.map(one)
 
-    def in_band(self, value: Span[Decimal], start: Decimal, end: Decimal | None) -> Span[Decimal]:
-        return value.map(lambda v: Decimal(1) if start <= v and (end is None or v < end) else Decimal(0))
+    def all_units(
+        self, units: Span[Decimal], starts: list[Decimal], prices: list[Span[Decimal]]
+    ) -> tuple[Span[Decimal], Span[Decimal]]:
+        low, high = units.low, units.high
+        costs_low, costs_high, prices_low, prices_high = [], [], [], []
+        for i, (start, price) in enumerate(zip(starts, prices, strict=True)):
+            end = starts[i + 1] if i + 1 < len(starts) else None
+            if high < start or (end is not None and low >= end):
+                continue  # the range does not touch this tier
+            costs_low.append(price.low * max(low, start))
+            costs_high.append(price.high * (high if end is None else min(high, end)))
+            prices_low.append(price.low)
+            prices_high.append(price.high)
+        return Span(min(costs_low), max(costs_high)), Span(min(prices_low), max(prices_high))
 
 
 class VectorOps:
@@ -131,19 +147,29 @@ class VectorOps:
 
         return value.map(one)
 
-    def in_band(self, value: Span[FloatArray], start: Decimal, end: Decimal | None) -> Span[FloatArray]:
+    def all_units(
+        self, units: Span[FloatArray], starts: list[Decimal], prices: list[Span[FloatArray]]
+    ) -> tuple[Span[FloatArray], Span[FloatArray]]:
         np = self.np
-
-        def one(v: FloatArray) -> FloatArray:
-            v = np.asarray(v, dtype=float)
-            self._edge(v, start)
-            self._edge(v, end)
-            inside = v >= self._near(start)
+        low, high = np.asarray(units.low, dtype=float), np.asarray(units.high, dtype=float)
+        inf = float("inf")
+        cost_low: Any = inf
+        cost_high: Any = -inf
+        price_low: Any = inf
+        price_high: Any = -inf
+        for i, (start, price) in enumerate(zip(starts, prices, strict=True)):
+            end = starts[i + 1] if i + 1 < len(starts) else None
+            self._edge(low, start)
+            self._edge(high, start)
+            touched = high >= self._near(start)
             if end is not None:
-                inside = inside & (v < self._near(end))
-            return cast("FloatArray", inside.astype(float))
-
-        return value.map(one)
+                touched = touched & (low < self._near(end))
+            top = high if end is None else np.minimum(high, float(end))
+            cost_low = np.minimum(cost_low, np.where(touched, price.low * np.maximum(low, float(start)), inf))
+            cost_high = np.maximum(cost_high, np.where(touched, price.high * top, -inf))
+            price_low = np.minimum(price_low, np.where(touched, price.low, inf))
+            price_high = np.maximum(price_high, np.where(touched, price.high, -inf))
+        return Span(cost_low, cost_high), Span(price_low, price_high)
 
 
 EXACT = ExactOps()

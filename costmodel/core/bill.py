@@ -162,19 +162,40 @@ def _volume_lines(
     shift = allowance or Decimal(0)
     starts = [Decimal(0)] + [tier.from_units_per_month for tier in tiers.tiers]
     prices = [price] + [ops.const(tier.usd_per_unit) for tier in tiers.tiers]
+    if tiers.mode == "all-units":
+        # Every billed unit at the price of the tier the billed total reaches: one line, naming that tier.
+        cost, unit_price = ops.all_units(units, [start + shift for start in starts], prices)
+        lines.append(BillLine(price_field, billed * per_unit, unit_price * rate, cost * rate, monthly=True,
+                              label=f"{row.meter}, all-units {_reached(billed, starts, row.unit)}"))
+        return lines
     for number, (start, tier_price) in enumerate(zip(starts, prices, strict=True), start=1):
         end = starts[number] if number < len(starts) else None
-        if tiers.mode == "graduated":
-            in_tier = ops.band(units, start + shift, None if end is None else end + shift)
-        else:  # all-units: every billed unit of the month at the price of the tier the billed total reaches
-            in_tier = billed * ops.in_band(units, start + shift, None if end is None else end + shift)
-        bounds = f"{_amount(start)}+" if end is None else f"{_amount(start)}-{_amount(end)}"
+        in_tier = ops.band(units, start + shift, None if end is None else end + shift)
         unit_price = tier_price * rate
         lines.append(BillLine(
             price_field, in_tier * per_unit, unit_price, in_tier * unit_price, monthly=True,
-            label=f"{row.meter}, tier {number} ({bounds} {_units(row.unit)} a month, {tiers.mode})",
+            label=f"{row.meter}, tier {number} ({_bounds(starts, number - 1)} {_units(row.unit)} a month, graduated)",
         ))
     return lines
+
+
+def _bounds(starts: list[Decimal], index: int) -> str:
+    start = starts[index]
+    return f"{_amount(start)}+" if index + 1 == len(starts) else f"{_amount(start)}-{_amount(starts[index + 1])}"
+
+
+def _reached(billed: Span[M], starts: list[Decimal], unit: str) -> str:
+    """Which tier(s) the month's billed total reaches, for the line's label (exact figures only)."""
+    if not isinstance(billed.low, Decimal) or not isinstance(billed.high, Decimal):
+        return "tiers"  # the vector backend shows no labels
+
+    def tier(value: Decimal) -> int:
+        return max(i for i, start in enumerate(starts) if value >= start)
+
+    first, last = tier(billed.low), tier(billed.high)
+    if first == last:
+        return f"tier {first + 1} ({_bounds(starts, first)} {_units(unit)} a month)"
+    return f"tiers {first + 1}-{last + 1} ({_amount(starts[first])}+ {_units(unit)} a month)"
 
 
 def _units(unit: str) -> str:
