@@ -8,6 +8,7 @@ Every figure is worked out by hand on a tiny synthetic pricing folder written he
 - tel/flat: $0.015 a minute, nothing monthly.
 - tel/number: $0.01 a minute plus a $1.15 monthly number rental.
 - tel/plan: a $5 plan including 500 minutes, then $0.02 a minute.
+- tel/plan-tiered: tel/plan, with tel/graduated's tiers counting the minutes billed beyond the 500 included.
 - plat/agent: an audio-minute product ($0.01/min) on a $50 plan including 1,000 minutes, 5 concurrent calls
   included and $8 a month per further slot.
 """
@@ -63,6 +64,12 @@ skus:
     name: Carrier plan
     periods:
       - {{{SRC}, usd_per_telephony_minute: 0.02, usd_per_month: 5, included_minutes_per_month: 500}}
+  - id: tel/plan-tiered
+    kind: telephony
+    name: Carrier plan with volume tiers
+    periods:
+      - {{{SRC}, usd_per_telephony_minute: 0.02, usd_per_month: 5, included_minutes_per_month: 500,
+         volume_tiers: {TIERS % "graduated"}}}
 """
 PLAT = f"""
 schema_version: 1
@@ -110,6 +117,7 @@ STACKS = {
     "flat": _stack("telephony", "tel/flat"),
     "number": _stack("telephony", "tel/number"),
     "plan": _stack("telephony", "tel/plan"),
+    "plan-tiered": _stack("telephony", "tel/plan-tiered"),
     "agent": _stack("asr", "plat/agent"),
 }
 
@@ -227,6 +235,15 @@ def test_slots_never_go_negative_and_volume_inside_the_allowance_costs_only_the_
     assert _lines(bill)["concurrency slots beyond those included"] == (0, 0)
 
 
+def test_tiers_count_the_minutes_billed_beyond_the_included_ones(cat: Catalog) -> None:
+    # 600 calls: 1,200 minutes, 500 included, 700 billed, all below the 1,000-minute tier: 700 × $0.02 = $14, + $5.
+    assert estimate(cat, "two-minute", "plan-tiered", as_of=ON).per_month.low == Decimal(19)
+    # 1,000 calls: 2,000 minutes, 1,500 billed: 1,000 × $0.02 + 500 × $0.01 = $25, + $5 = $30.
+    bill = estimate(cat, "two-minute", "plan-tiered", as_of=ON, settings={"calls_per_month": Decimal(1000)})
+    assert bill.per_month.low == Decimal(30)
+    assert _lines(bill)["billed minutes, tier 2 (1,000+ telephony minutes a month, graduated)"] == (500, Decimal(5))
+
+
 # ---------------------------------------------------------------- break-even and sweep
 
 
@@ -254,6 +271,17 @@ def test_breakeven_past_the_included_minutes_is_found_exactly(cat: Catalog) -> N
     assert [(c.cheaper_below, c.cheaper_above) for c in result.crossings] == [("flat", "plan"), ("plan", "flat")]
 
 
+def test_breakeven_across_an_allowance_and_a_tier_edge_finds_all_three_crossings(cat: Catalog) -> None:
+    # Plan-tiered a month: $5 up to M = 500; 5 + 0.02 (M − 500) = 0.02 M − 5 up to M = 1,500 (1,000 billed);
+    # then 5 + 20 + 0.01 (M − 1,500) = 10 + 0.01 M. Flat: 0.015 M.
+    # 5 = 0.015 M → M = 333.3…, C = 166.67; 0.02 M − 5 = 0.015 M → M = 1,000, C = 500;
+    # 10 + 0.01 M = 0.015 M → M = 2,000, C = 1,000 (past the tier edge at M = 1,500, C = 750).
+    result = breakeven(cat, "two-minute", "flat", "plan-tiered", "calls_per_month", (1, 5000), as_of=ON)
+    assert [c.value for c in result.crossings] == pytest.approx([500 / 3, 500, 1000], rel=1e-12)
+    assert {c.method for c in result.crossings} == {"linear"}
+    assert [c.cheaper_above for c in result.crossings] == ["plan-tiered", "flat", "plan-tiered"]
+
+
 def test_breakeven_at_an_all_units_edge_is_a_step(cat: Catalog) -> None:
     # All-units: 0.02 M below M = 1,000 (C = 500), 0.01 M from there. Flat 0.015 M: dearer below, cheaper above,
     # never equal: the cheaper stack changes at the edge itself, C = 500.
@@ -269,7 +297,7 @@ def test_sweep_on_the_vector_backend_equals_the_exact_estimate_across_the_steps(
     # Points either side of and on each edge: tier edge and allowance edges at C = 250 and 500, slot steps
     # (peak C/1,000, 5 included) at C = 5,000, 6,000.
     values = [100, 250, 499, 500, 501, 1000, 4999, 5000, 5001, 6000, 7500]
-    stacks = ["graduated", "all-units", "number", "plan", "agent"]
+    stacks = ["graduated", "all-units", "number", "plan", "plan-tiered", "agent"]
     result = sweep(cat, "derived-peak", "calls_per_month", values, stacks, as_of=ON)
     for stack in stacks:
         for i, calls in enumerate(values):
