@@ -8,7 +8,8 @@ Every figure is worked out by hand on a tiny synthetic pricing folder written he
 - tel/flat: $0.015 a minute, nothing monthly.
 - tel/number: $0.01 a minute plus a $1.15 monthly number rental.
 - tel/plan: a $5 plan including 500 minutes, then $0.02 a minute.
-- tel/plan-tiered: tel/plan, with tel/graduated's tiers counting the minutes billed beyond the 500 included.
+- tel/plan-tiered and tel/plan-all-units: tel/plan, with tel/graduated's (or tel/all-units') tiers counting the
+  minutes billed beyond the 500 included.
 - plat/agent: an audio-minute product ($0.01/min) on a $50 plan including 1,000 minutes, 5 concurrent calls
   included and $8 a month per further slot.
 """
@@ -70,6 +71,12 @@ skus:
     periods:
       - {{{SRC}, usd_per_telephony_minute: 0.02, usd_per_month: 5, included_minutes_per_month: 500,
          volume_tiers: {TIERS % "graduated"}}}
+  - id: tel/plan-all-units
+    kind: telephony
+    name: Carrier plan with all-units tiers
+    periods:
+      - {{{SRC}, usd_per_telephony_minute: 0.02, usd_per_month: 5, included_minutes_per_month: 500,
+         volume_tiers: {TIERS % "all-units"}}}
 """
 PLAT = f"""
 schema_version: 1
@@ -118,6 +125,7 @@ STACKS = {
     "number": _stack("telephony", "tel/number"),
     "plan": _stack("telephony", "tel/plan"),
     "plan-tiered": _stack("telephony", "tel/plan-tiered"),
+    "plan-all-units": _stack("telephony", "tel/plan-all-units"),
     "agent": _stack("asr", "plat/agent"),
 }
 
@@ -244,6 +252,15 @@ def test_tiers_count_the_minutes_billed_beyond_the_included_ones(cat: Catalog) -
     assert _lines(bill)["billed minutes, tier 2 (1,000+ telephony minutes a month, graduated)"] == (500, Decimal(5))
 
 
+def test_all_units_tiers_after_an_allowance(cat: Catalog) -> None:
+    # 200 calls: 400 minutes, all inside the 500 included: the $5 fee only.
+    # 600 calls: 1,200 minutes, 700 billed, below the 1,000-minute tier: 700 × $0.02 = $14, + $5 = $19.
+    # 1,000 calls: 2,000 minutes, 1,500 billed, past the tier: every billed minute at $0.01 = $15, + $5 = $20.
+    for calls, month in ((200, 5), (600, 19), (1000, 20)):
+        bill = estimate(cat, "two-minute", "plan-all-units", as_of=ON, settings={"calls_per_month": Decimal(calls)})
+        assert bill.per_month.low == month, calls
+
+
 # ---------------------------------------------------------------- break-even and sweep
 
 
@@ -282,6 +299,16 @@ def test_breakeven_across_an_allowance_and_a_tier_edge_finds_all_three_crossings
     assert [c.cheaper_above for c in result.crossings] == ["plan-tiered", "flat", "plan-tiered"]
 
 
+def test_breakeven_with_all_units_tiers_after_an_allowance(cat: Catalog) -> None:
+    # Plan-all-units a month: $5 up to M = 500; 0.02 M − 5 below M = 1,500 (1,000 billed); 5 + 0.01 (M − 500) =
+    # 0.01 M from there. Flat 0.015 M. Equal at M = 333.3… (C = 166.67) and M = 1,000 (C = 500); at M = 1,500
+    # (C = 750) the plan drops from $25 to $15 against flat's $22.50: a step, the plan cheaper above.
+    result = breakeven(cat, "two-minute", "flat", "plan-all-units", "calls_per_month", (1, 5000), as_of=ON)
+    assert [c.value for c in result.crossings] == pytest.approx([500 / 3, 500, 750], rel=1e-12)
+    assert [c.kind for c in result.crossings] == ["equal", "equal", "step"]
+    assert result.crossings[2].cheaper_above == "plan-all-units"
+
+
 def test_breakeven_at_an_all_units_edge_is_a_step(cat: Catalog) -> None:
     # All-units: 0.02 M below M = 1,000 (C = 500), 0.01 M from there. Flat 0.015 M: dearer below, cheaper above,
     # never equal: the cheaper stack changes at the edge itself, C = 500.
@@ -297,7 +324,7 @@ def test_sweep_on_the_vector_backend_equals_the_exact_estimate_across_the_steps(
     # Points either side of and on each edge: tier edge and allowance edges at C = 250 and 500, slot steps
     # (peak C/1,000, 5 included) at C = 5,000, 6,000.
     values = [100, 250, 499, 500, 501, 1000, 4999, 5000, 5001, 6000, 7500]
-    stacks = ["graduated", "all-units", "number", "plan", "plan-tiered", "agent"]
+    stacks = ["graduated", "all-units", "number", "plan", "plan-tiered", "plan-all-units", "agent"]
     result = sweep(cat, "derived-peak", "calls_per_month", values, stacks, as_of=ON)
     for stack in stacks:
         for i, calls in enumerate(values):

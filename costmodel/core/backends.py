@@ -31,11 +31,15 @@ class Ops(Protocol[M]):
         """The part of `value` lying between start and end (None: no end), end by end: volume tiers, allowances."""
         ...
 
-    def all_units(self, units: Span[M], starts: list[Decimal], prices: list[Span[M]]) -> tuple[Span[M], Span[M]]:
-        """All-units tiers: (cost, unit price) of `units` when every unit is priced at the tier the total reaches.
+    def all_units(
+        self, units: Span[M], starts: list[Decimal], prices: list[Span[M]], offset: Decimal
+    ) -> tuple[Span[M], Span[M]]:
+        """All-units tiers: (cost, unit price) when every billed unit (units beyond `offset`, the included ones)
+        is priced at the tier the month's units reach.
 
-        Tier i runs from starts[i] (starts[0] = 0) to the next start. The cost is not monotone in the units
-        (a few more units can cost less), so for a range it is the bound over every tier the range touches.
+        Tier i runs from starts[i] (starts[0] = 0) to the next start, in the same units as `units`. The cost is
+        not monotone in the units (a few more can cost less), so for a range it is the bound over every tier
+        the range touches.
         """
         ...
 
@@ -72,7 +76,7 @@ class ExactOps:
         return value.map(one)
 
     def all_units(
-        self, units: Span[Decimal], starts: list[Decimal], prices: list[Span[Decimal]]
+        self, units: Span[Decimal], starts: list[Decimal], prices: list[Span[Decimal]], offset: Decimal
     ) -> tuple[Span[Decimal], Span[Decimal]]:
         low, high = units.low, units.high
         costs_low, costs_high, prices_low, prices_high = [], [], [], []
@@ -80,8 +84,8 @@ class ExactOps:
             end = starts[i + 1] if i + 1 < len(starts) else None
             if high < start or (end is not None and low >= end):
                 continue  # the range does not touch this tier
-            costs_low.append(price.low * max(low, start))
-            costs_high.append(price.high * (high if end is None else min(high, end)))
+            costs_low.append(price.low * max(max(low, start) - offset, Decimal(0)))
+            costs_high.append(price.high * max((high if end is None else min(high, end)) - offset, Decimal(0)))
             prices_low.append(price.low)
             prices_high.append(price.high)
         return Span(min(costs_low), max(costs_high)), Span(min(prices_low), max(prices_high))
@@ -148,7 +152,7 @@ class VectorOps:
         return value.map(one)
 
     def all_units(
-        self, units: Span[FloatArray], starts: list[Decimal], prices: list[Span[FloatArray]]
+        self, units: Span[FloatArray], starts: list[Decimal], prices: list[Span[FloatArray]], offset: Decimal
     ) -> tuple[Span[FloatArray], Span[FloatArray]]:
         np = self.np
         low, high = np.asarray(units.low, dtype=float), np.asarray(units.high, dtype=float)
@@ -165,8 +169,9 @@ class VectorOps:
             if end is not None:
                 touched = touched & (low < self._near(end))
             top = high if end is None else np.minimum(high, float(end))
-            cost_low = np.minimum(cost_low, np.where(touched, price.low * np.maximum(low, float(start)), inf))
-            cost_high = np.maximum(cost_high, np.where(touched, price.high * top, -inf))
+            bottom = np.maximum(np.maximum(low, float(start)) - float(offset), 0.0)
+            cost_low = np.minimum(cost_low, np.where(touched, price.low * bottom, inf))
+            cost_high = np.maximum(cost_high, np.where(touched, price.high * np.maximum(top - float(offset), 0.0), -inf))
             price_low = np.minimum(price_low, np.where(touched, price.low, inf))
             price_high = np.maximum(price_high, np.where(touched, price.high, -inf))
         return Span(cost_low, cost_high), Span(price_low, price_high)

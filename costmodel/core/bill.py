@@ -164,7 +164,9 @@ def _volume_lines(
     prices = [price] + [ops.const(tier.usd_per_unit) for tier in tiers.tiers]
     if tiers.mode == "all-units":
         # Every billed unit at the price of the tier the billed total reaches: one line, naming that tier.
-        cost, unit_price = ops.all_units(units, [start + shift for start in starts], prices)
+        # The first tier starts at 0 month's units (those inside the allowance are billed nothing).
+        edges = [Decimal(0)] + [start + shift for start in starts[1:]]
+        cost, unit_price = ops.all_units(units, edges, prices, shift)
         lines.append(BillLine(price_field, billed * per_unit, unit_price * rate, cost * rate, monthly=True,
                               label=f"{row.meter}, all-units {_reached(billed, starts, row.unit)}"))
         return lines
