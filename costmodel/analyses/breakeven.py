@@ -1,10 +1,12 @@
 """Break-even: where along one input two stacks cost the same per call, and which is cheaper either side.
 
 How crossings are found (no scanning where the cost is piecewise polynomial):
-1. The only kinks and steps in the cost formula come from rounding up: GPU counts and billing increments
-   (`Ops.ceil`, `Ops.bill`). One vectorized evaluation records every rounded-up quantity at five probe
-   points; where each is affine in the input, the values at which it passes a whole number are solved
-   directly. Those are the breakpoints.
+1. The only kinks and steps in the cost formula come from rounding up (GPU counts, concurrency slots and
+   billing increments: `Ops.ceil`, `Ops.bill`) and from monthly volume meeting an edge (volume tiers,
+   included minutes: `Ops.band`, `Ops.all_units`). One vectorized evaluation records every rounded-up
+   quantity and every (monthly quantity, edge) pair at five probe points; where each is affine in the
+   input, the values at which it passes a whole number, or meets its edge, are solved directly. Those
+   are the breakpoints.
 2. Between breakpoints the difference in cost is a polynomial of degree ≤ 2: linear in volume (per month),
    prices, audio seconds and tokens, quadratic in turns (each turn re-reads the history). It is fitted
    from three interior points, checked at two more, and its roots are solved in closed form.
@@ -127,10 +129,15 @@ class _RecordingOps(VectorOps):
     def __init__(self) -> None:
         super().__init__()
         self.rounded: list[Any] = []
+        self.edges: list[tuple[Any, float]] = []
 
     def _ceil(self, value: Any) -> Any:
         self.rounded.append(self.np.asarray(value, dtype=float))
         return super()._ceil(value)
+
+    def _edge(self, value: Any, at: Any) -> None:
+        if at is not None:
+            self.edges.append((self.np.asarray(value, dtype=float), float(at)))
 
 
 def default_between(catalog: Catalog, prepared: Prepared, target: Field, as_of: date) -> tuple[float, float]:
@@ -172,13 +179,16 @@ def _breakpoints(prepared: Prepared, target: Field, a: str, b: str, lo: float, h
     ops = _RecordingOps()
     _differences(prepared, target, a, b, x, ops)
     found = []
-    for arg in ops.rounded:
+    for arg, edge in [*((r, None) for r in ops.rounded), *ops.edges]:
         arg = numpy.broadcast_to(arg, x.shape)
         start, slope = arg[0], arg[-1] - arg[0]
         scale = max(1.0, float(numpy.max(numpy.abs(arg))))
         if numpy.max(numpy.abs(start + slope * t - arg)) > 1e-9 * scale:
             return None
         if slope == 0:
+            continue
+        if edge is not None:  # a tier or allowance edge: one breakpoint, where the monthly quantity meets it
+            found.append(numpy.array([lo + (edge - start) / slope * (hi - lo)]))
             continue
         first, last = sorted((arg[0], arg[-1]))
         count = int(numpy.floor(last) - numpy.ceil(first)) + 1

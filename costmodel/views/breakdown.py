@@ -181,7 +181,10 @@ def breakdown_text(result: Bill, fmt: str) -> str:
         f"per month: {span_text(result.per_month, MONTHLY_PLACES, grouping=True)} {cur}"
     )
     if result.fixed_per_month.high > 0:
-        total += f" (of which {span_text(result.fixed_per_month, MONTHLY_PLACES, grouping=True)} is the always-on floor)"
+        # Always-on GPUs are "the floor"; a monthly fee (plan, number rental) is fixed too, but not a GPU floor.
+        gpus_only = all(line.price_field == "usd_per_gpu_hour" for line in result.lines if line.fixed)
+        what = "the always-on floor" if gpus_only else "paid whatever the volume"
+        total += f" (of which {span_text(result.fixed_per_month, MONTHLY_PLACES, grouping=True)} is {what})"
     out.append(total)
     for audio in result.audio_tokens:
         spoken = (f", one minute of its speech {audio.output_tokens_per_minute:,} tokens"
