@@ -228,8 +228,9 @@ _DEFAULTS: dict[str, object] = {"billed_per": "call", "legs": 1, "workload": Non
 
 
 def _extras(component: StackComponent) -> list[str]:
+    # A field the format gains later (not in _DEFAULTS) is always shown: a reproduce command must not lose it.
     return [f"{name}={value}" for name, value in record_dict(component).items()
-            if name in _DEFAULTS and value != _DEFAULTS[name]]
+            if name not in {"role", "sku"} and (name not in _DEFAULTS or value != _DEFAULTS[name])]
 
 
 def component_text(component: StackComponent) -> str:
