@@ -184,8 +184,7 @@ class Drafter:
         for start, end in reversed(html_comments(article)):
             text = text[:start] + re.sub(r"[^\n]", " ", text[start:end]) + text[end:]
         lines = [
-            f"# Drafted by `costmodel audit --draft {source_name}`: confirm every line marked `# confirm`, fill in",
-            "# each TODO(...) (the audit refuses them), add as_of: DATE to a figure true as of another date.",
+            f"# Drafted from {source_name}: confirm each `# confirm`, fill in each TODO (the audit refuses them).",
             "schema_version: 1",
             f"title: {json.dumps(title, ensure_ascii=False)}",
             f"article_date: {article_date.isoformat()}",
@@ -196,11 +195,14 @@ class Drafter:
         for sentence, _line in sentences(text):
             found = figures(sentence)
             assumed = usage_in(sentence) if any(f.kind == "money" for f in found) else {}
+            # A token count a cost in the same sentence is computed from is an assumption, not a claim.
+            usage = [f for f in found if f.kind == "tokens" and f.high is None and any(
+                key.endswith("_tokens") and value == Decimal(f.low) for key, value in assumed.items())]
+            if usage:
+                shown = "; ".join(sentence[f.start:f.end] for f in usage)
+                lines.append(f"  # usage the next figures assume, not claims: {shown}")
             for figure in found:
-                if figure.kind == "tokens" and figure.high is None and any(
-                        key.endswith("_tokens") and value == Decimal(figure.low) for key, value in assumed.items()):
-                    # A token count a cost in the same sentence is computed from: an assumption, not a claim.
-                    lines.append(f"  # usage assumed below, not a claim: {sentence[figure.start:figure.end]}")
+                if figure in usage:
                     continue
                 sku, named = self._sku(sentence, figure.start, earlier)
                 compute = self.guess(sentence, figure, sku)
@@ -219,7 +221,7 @@ class Drafter:
             mentioned = [m for m in self.names.mentions(sentence) if m.kind == "sku"]
             if mentioned:
                 earlier = mentioned[-1].id
-        if len(lines) == 6:
+        if len(lines) == 5:
             lines.append("  []  # no figures found")
         return "\n".join(lines) + "\n"
 

@@ -208,9 +208,12 @@ class Functions:
         `cost("openai/gpt-4o-mini", input_tokens=3000, output_tokens=400)` prices the usage directly
         (see usage_cost); `cost("support-call-5min", "budget-first")` prices a whole call.
         """
-        if stack is None or usage:
-            if stack is not None:
-                raise InputError("give a SKU and its usage, or a scenario and a stack, not both")
+        if stack is not None and usage:
+            raise InputError(f"unexpected keyword argument '{next(iter(usage))}' (usage quantities are for "
+                             "cost(SKU, ...), without a stack)")
+        if stack is None and scenario in self.catalog.scenarios:
+            raise InputError("missing a required argument: 'stack' (a scenario is priced on a stack)")
+        if stack is None:
             if per not in {"call", "month"} or per == "month":
                 raise InputError("a usage cost is for the usage given; use monthly(..., calls=N) for a month")
             value = self.usage_cost(scenario, currency, usage)
@@ -394,7 +397,8 @@ def _places(places: int | None, default: int) -> int:
     if places is None:
         return default
     if isinstance(places, bool) or not isinstance(places, int) or not 0 <= places <= MAX_PLACES:
-        raise InputError(f"places must be a whole number from 0 to {MAX_PLACES}, not {places!r}")
+        shown = places if isinstance(places, Decimal) else repr(places)
+        raise InputError(f"places must be a whole number from 0 to {MAX_PLACES}, not {shown}")
     return places
 
 
