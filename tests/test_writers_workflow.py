@@ -19,8 +19,9 @@ from costmodel.core.interval import Span
 from costmodel.data.catalog import Catalog
 from costmodel.data.meters import PRICE_FIELDS
 from costmodel.errors import InputError
+from costmodel.views.formatting import dump_json
 from costmodel.writers.audit import audit
-from costmodel.writers.audit_view import audit_text
+from costmodel.writers.audit_view import audit_document, audit_text
 from costmodel.writers.draft import draft_claims, figures
 from costmodel.writers.lifecycle import lifecycle
 from costmodel.writers.template import USAGE_KEYWORDS, public_source, render_template, usage_keyword
@@ -142,7 +143,8 @@ def test_usage_costs_priced_through_the_meter_registry(catalog: Catalog) -> None
     assert render(catalog, 'cost("deepgram/nova-3", audio_seconds=240)') == "$0.01720"
     # TTS-1 at 15.00 per 1M characters: 600 × 15/1e6 = 0.009.
     assert render(catalog, 'cost("openai/tts-1", characters=600)') == "$0.00900"
-    # g6.xlarge at 0.8048 per GPU-hour × 730 h = 587.504; sig=3 → 588.
+    # g6.xlarge at 0.8048 per GPU-hour × 730 h = 587.504: a dollar or more shows to the cent; sig=3 → 588.
+    assert render(catalog, 'cost("aws/g6.xlarge", gpu_hours=730)') == "$587.50"
     assert render(catalog, 'cost("aws/g6.xlarge", gpu_hours=730, sig=3)') == "$588"
     # A month of 10,000 calls of the GPT-4o mini usage: 0.00069 × 10,000 = 6.90.
     assert render(catalog, 'monthly("openai/gpt-4o-mini", input_tokens=3000, output_tokens=400, calls=10000)') == "$6.90"
@@ -229,8 +231,15 @@ def test_markdown_audit_reads_as_a_review_note(catalog: Catalog) -> None:
     assert "#### `pipeline-whisper-cost`: wrong (line 13)\n\n> at $0.02 (Whisper)\n" in note
     assert "- **computed as:** `component_cost(\"support-call-5min\", \"budget-first\", \"asr\")`" in note
     assert "#### `google/gemini-1.5-flash`: wrong (line 16)" in note
-    document = json.loads(json.dumps(report.results[0].prices[0].text()))
-    assert "in force from" in document and "checked" in document
+    # JSON carries the same: each claim's date, reason and the prices it used with their dates and sources.
+    document = json.loads(dump_json(audit_document(report)))
+    whisper = next(c for c in document["claims"] if c["id"] == "pipeline-whisper-cost")
+    assert whisper["claim_date"] == "2026-05-05" and whisper["reason"].startswith("$0.030000 on both")
+    assert whisper["prices"] == [{
+        "sku": "openai/whisper-1", "field": "usd_per_audio_minute", "value": {"low": "0.006", "high": "0.006"},
+        "unit": "USD per audio minute", "effective_from": "2023-03-01", "source": whisper["prices"][0]["source"],
+        "checked": "2026-11-24", "estimate": False}]
+    assert whisper["prices"][0]["source"].startswith("https://")
 
 
 def test_lifecycle_of_skus_and_stacks(catalog: Catalog) -> None:

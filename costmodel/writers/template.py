@@ -5,11 +5,14 @@ and the tree is checked node by node before anything runs: attribute access, sub
 lambdas, comprehensions, names other than the functions below, and calls as arguments are refused with
 `TEMPLATE:line: ...`. Nothing is ever passed to eval or exec; the functions are looked up in FUNCTIONS.
 The same expressions are what an audit claim's `compute` field holds (costmodel.writers.audit), so a writer learns
-one language.
+one language. Besides whole calls (a scenario on a stack), `cost(SKU, input_tokens=3000, ...)` prices a usage
+of one SKU directly, through the price-field registry (usage keywords derive from each field's unit), and
+decimal literals are read exactly from their text.
 
 Rounding (README "Writers"): costmodel.views.formatting's rules, half-up — per-call costs 5 places, component costs 6,
 monthly costs 2 with thousands separators, ratios 1 place with "×", prices exactly as the price sheet
-writes them; a range shows once its ends differ after rounding (`$0.60–1.50`). `places=N` overrides.
+writes them; a range shows once its ends differ after rounding (`$0.60–1.50`). `places=N` overrides; `sig=N`
+(any numeric function) shows N significant figures, for prose. HTML comments are not rendered.
 """
 
 from __future__ import annotations
@@ -217,6 +220,9 @@ class Functions:
             if per not in {"call", "month"} or per == "month":
                 raise InputError("a usage cost is for the usage given; use monthly(..., calls=N) for a month")
             value = self.usage_cost(scenario, currency, usage)
+            # Small usage costs show as per-call costs do; a dollar or more (730 GPU-hours) to the cent.
+            if places is None and value.high >= 1:
+                return Figure("money", value, MONTHLY_PLACES, currency, grouping=True)
             return Figure("money", value, _places(places, PER_CALL_PLACES), currency)
         result = self._estimate(scenario, stack, currency)
         self._use_bill(result)
