@@ -155,6 +155,10 @@ def test_usage_costs_priced_through_the_meter_registry(catalog: Catalog) -> None
     # Audio tokens: gpt-realtime-mini turns a second of input into 10 tokens, of output into 20.
     assert render(catalog, 'audio_tokens("openai/gpt-realtime-mini", seconds=120)') == "1,200"
     assert render(catalog, 'audio_tokens("openai/gpt-realtime-mini", minutes=1, direction="output")') == "1,200"
+    # A token-billed model takes the audio's length: 120 s × 10 tokens/s = 1,200 audio input tokens × 10.00/1e6
+    # = 0.012, the same as counting the tokens.
+    assert render(catalog, 'cost("openai/gpt-realtime-mini", audio_seconds=120)') == "$0.01200"
+    assert render(catalog, 'cost("openai/gpt-realtime-mini", audio_input_tokens=1200)') == "$0.01200"
 
 
 def test_duration_usage_is_billed_as_one_request(catalog: Catalog) -> None:
@@ -184,6 +188,7 @@ def test_every_price_field_has_a_usage_keyword() -> None:
         ('cost("openai/gpt-4o-mini", characters=600)', "openai/gpt-4o-mini has no 1M characters price"),
         ('cost("openai/gpt-4o-mini")', "needs usage"),
         ('cost("openai/gpt-4o-mini", input_tokens=-5)', "not a UnaryOp expression"),
+        ('cost("openai/tts-1", characters=1e400)', "characters must be a number from 0 to 1,000,000,000,000,000"),
         ('monthly("openai/gpt-4o-mini", input_tokens=5)', "needs calls=N"),
         ('audio_tokens("openai/gpt-4o-mini", seconds=5)', "not billed in audio tokens"),
         ('audio_tokens("openai/gpt-realtime-mini")', "give seconds= or minutes="),
@@ -298,3 +303,19 @@ def test_bundled_template_keeps_every_alternative(runner) -> None:  # type: igno
     assert "- Privacy-first:" in result.output
     # Whisper 5 min × 0.006 = 0.030 at 2 significant figures; not "$0.030000".
     assert "Whisper costs $0.030 and" in result.output
+
+
+def test_draft_guesses_pairs_durations_and_months(catalog: Catalog) -> None:
+    text = ("GPT-4o mini runs $0.15 / $0.60 (input / output). A five-minute call (300 seconds of audio) on "
+            "GPT-Realtime mini costs $0.012. With 500 input tokens, 10,000 such calls a month on GPT-4o mini "
+            "cost $0.75.\n")
+    draft = draft_claims(text, catalog, "t.md", TODAY)
+    assert "compute: 'price(\"openai/gpt-4o-mini\", \"input\")'" in draft
+    assert "compute: 'price(\"openai/gpt-4o-mini\", \"output\")'" in draft
+    # One duration stated twice ("five-minute", "300 seconds") is counted once, in seconds.
+    assert "compute: 'cost(\"openai/gpt-realtime-mini\", audio_seconds=300)'" in draft
+    # A figure after "N calls a month" is the month's: 500 × 0.15/1e6 × 10,000 = 0.75.
+    assert "compute: 'monthly(\"openai/gpt-4o-mini\", input_tokens=500, calls=10000)'" in draft
+    assert render(catalog, 'monthly("openai/gpt-4o-mini", input_tokens=500, calls=10000)') == "$0.75"
+    # 300 s × 10 tokens/s = 3,000 audio input tokens × 10.00/1e6 = 0.030, not the printed 0.012.
+    assert render(catalog, 'cost("openai/gpt-realtime-mini", audio_seconds=300)') == "$0.03000"

@@ -99,6 +99,9 @@ def usage_in(sentence: str) -> dict[str, Decimal]:
         duration = re.search(rf"{_COUNT}[\s-]{unit}s?\b", text)
         if duration and not re.match(r"\s?(?:per|a|an)\b", text[duration.end():]):
             usage[key] = _count(duration.group("n"))
+    if "audio_minutes" in usage and "audio_seconds" in usage:
+        # "a five-minute call (300 seconds of audio)" states one duration twice: keep the finer.
+        del usage["audio_minutes"]
     calls = re.search(rf"{_COUNT}\s(?:[a-z]+\s)?calls\b", text)
     if calls:
         usage["calls"] = _count(calls.group("n"))
@@ -134,6 +137,13 @@ class Drafter:
         priced = set(record.periods[-1].priced) if record.periods else set()
         after = normalise(sentence[figure.end:])
         if figure.kind == "money":
+            pair = re.search(r"\(input\s*/\s*output\)", sentence)
+            if pair and figure.end < pair.start():
+                # "$0.15 / $0.60 (input / output)": the figure before the slash is input, the one after output.
+                if re.match(r"\s?/\s?[$£€]", sentence[figure.end:]):
+                    return f'price("{sku}", "input")'
+                if re.search(r"[$£€][\d.,]+\s?/\s?$", sentence[:figure.start]):
+                    return f'price("{sku}", "output")'
             per = _PER.match(after)
             if per:
                 for pattern, alias in _PER_UNIT:

@@ -127,9 +127,14 @@ SECONDS_PER = {"usd_per_audio_minute": Decimal(60), "usd_per_audio_second": Deci
 """Fields billed by duration, rounded up per request to the period's billing increment and minimum."""
 
 
+MAX_QUANTITY = Decimal(10) ** 15
+"""Usage quantities above this (a quadrillion tokens or calls) are typos, refused before any arithmetic."""
+
+
 def _quantity(name: str, value: object) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, int | Decimal) or value < 0:
-        raise InputError(f"{name} must be a non-negative number, not {value!r}")
+    if isinstance(value, bool) or not isinstance(value, int | Decimal) or not 0 <= value <= MAX_QUANTITY:
+        shown = value if isinstance(value, Decimal) else repr(value)
+        raise InputError(f"{name} must be a number from 0 to {MAX_QUANTITY:,}, not {shown}")
     return Decimal(value)
 
 
@@ -163,9 +168,10 @@ class Functions:
 
         Durations (audio_minutes / audio_seconds, telephony_minutes) are billed as one request: rounded up to
         the period's billing increment and minimum, and a per-minute SKU takes audio_seconds= (and the
-        reverse). A quantity the SKU has no price for is an error, never $0.
+        reverse); a token-billed audio model turns audio_seconds= into audio input tokens at its documented
+        rate. A quantity the SKU has no price for is an error, never $0.
         """
-        self.catalog.sku(sku_id)  # an unknown id is reported as such, before its usage
+        sku = self.catalog.sku(sku_id)  # an unknown id is reported as such, before its usage
         if not usage:
             keys = ", ".join(USAGE_KEYWORDS)
             raise InputError(f"cost(\"{sku_id}\") needs usage, e.g. input_tokens=3000 (known: {keys})")
@@ -179,9 +185,14 @@ class Functions:
             quantity = _quantity(key, raw)
             name = USAGE_KEYWORDS[key]
             if name in DURATION_FIELDS:
-                # Either duration keyword prices against whichever duration field the SKU's period sets.
-                name = next((f for f in DURATION_FIELDS if period.price(f) is not None), name)
-                quantity = quantity * SECONDS_PER[USAGE_KEYWORDS[key]] / SECONDS_PER[name]
+                seconds = quantity * SECONDS_PER[name]
+                if sku.audio_tokens is not None and not any(period.price(f) is not None for f in DURATION_FIELDS):
+                    # A token-billed audio model: input audio becomes tokens at its documented rate.
+                    name, quantity = "usd_per_million_audio_input_tokens", seconds * self._token_rate(sku_id, "input")
+                else:
+                    # Either duration keyword prices against whichever duration field the SKU's period sets.
+                    name = next((f for f in DURATION_FIELDS if period.price(f) is not None), name)
+                    quantity = seconds / SECONDS_PER[name]
             price = period.price(name)
             if price is None:
                 priced = [usage_keyword(PRICE_FIELDS[f]) for f in period.prices()]
