@@ -319,3 +319,16 @@ def test_draft_guesses_pairs_durations_and_months(catalog: Catalog) -> None:
     assert render(catalog, 'monthly("openai/gpt-4o-mini", input_tokens=500, calls=10000)') == "$0.75"
     # 300 s × 10 tokens/s = 3,000 audio input tokens × 10.00/1e6 = 0.030, not the printed 0.012.
     assert render(catalog, 'cost("openai/gpt-realtime-mini", audio_seconds=300)') == "$0.03000"
+
+
+def test_sentences_follow_hard_wrapped_prose() -> None:
+    from costmodel.writers.names import sentences
+
+    text = ("## Costs\n\nA reply from GPT-4o mini with 3,000 input tokens and 400 output tokens costs\n"
+            "$0.00069 per call. Next!\n- A bullet\nShort title\nLast line.\n")
+    assert sentences(text) == [
+        ("## Costs", 1),
+        # The first line runs on (60+ characters, no full stop): wrapped prose, one sentence, at its first line.
+        ("A reply from GPT-4o mini with 3,000 input tokens and 400 output tokens costs $0.00069 per call.", 3),
+        ("Next!", 4), ("- A bullet", 5), ("Short title", 6), ("Last line.", 7),
+    ]

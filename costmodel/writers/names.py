@@ -14,8 +14,6 @@ from dataclasses import dataclass
 
 from costmodel.data.catalog import Catalog
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[^a-z0-9])|\n+")
-
 
 def normalise(text: str) -> str:
     return " ".join(re.sub(r"[-_–]", " ", text.lower()).split())
@@ -63,18 +61,46 @@ class NameIndex:
         return found
 
 
+_BLOCK_START = re.compile(r"\s*(?:[-*+>#|]|\d+[.)])\s")
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[^a-z0-9\s])")
+WRAPPED_LINE = 60
+"""A line at least this long that does not end a sentence is taken as prose wrapped onto the next line."""
+
+
+def _ends_block(line: str, following: str) -> bool:
+    """Does a line break end a sentence? Not inside hard-wrapped prose; yes before lists, headings, after titles."""
+    stripped = line.rstrip()
+    return (not stripped or not following.strip() or bool(_BLOCK_START.match(following))
+            or stripped.endswith((".", "!", "?", ":")) or len(stripped) < WRAPPED_LINE)
+
+
 def sentences(text: str) -> list[tuple[str, int]]:
-    """The text's sentences with their 1-based lines (a line break or ". " followed by a capital ends one)."""
+    """The text's sentences with their 1-based lines, each with its whitespace collapsed.
+
+    A sentence ends at ". " (or ! ?) before a capital, digit or sign, at a blank line, and at a line break
+    before a list item or heading or after a short line (a title); a long line running on is wrapped prose.
+    """
+    lines = text.split("\n")
+    blocks: list[tuple[str, int]] = []
+    current: list[str] = []
+    first = 1
+    for number, line in enumerate(lines, start=1):
+        if not current:
+            first = number
+        current.append(line)
+        following = lines[number] if number < len(lines) else ""
+        if number == len(lines) or _ends_block(line, following):
+            blocks.append(("\n".join(current), first))
+            current = []
     found = []
-    line = 1
-    position = 0
-    for match in [*_SENTENCE_END.finditer(text), None]:
-        end = len(text) if match is None else match.start()
-        chunk = text[position:end]
-        if chunk.strip():
-            lead = len(chunk) - len(chunk.lstrip())
-            found.append((" ".join(chunk.split()), line + chunk.count("\n", 0, lead)))
-        if match is not None:
-            line += text.count("\n", position, match.end())
-            position = match.end()
+    for block, line in blocks:
+        position = 0
+        for match in [*_SENTENCE_SPLIT.finditer(block), None]:
+            end = len(block) if match is None else match.start()
+            chunk = block[position:end]
+            if chunk.strip():
+                lead = len(chunk) - len(chunk.lstrip())
+                found.append((" ".join(chunk.split()), line + block.count("\n", 0, position + lead)))
+            if match is not None:
+                position = match.end()
     return found
