@@ -93,14 +93,14 @@ def sentences(text: str) -> list[tuple[str, int]]:
             blocks.append(("\n".join(current), first))
             current = []
     found = []
-    for block, line in blocks:
+    for block, block_line in blocks:
         position = 0
         for match in [*_SENTENCE_SPLIT.finditer(block), None]:
             end = len(block) if match is None else match.start()
             chunk = block[position:end]
             if chunk.strip():
                 lead = len(chunk) - len(chunk.lstrip())
-                found.append((" ".join(chunk.split()), line + block.count("\n", 0, position + lead)))
+                found.append((" ".join(chunk.split()), block_line + block.count("\n", 0, position + lead)))
             if match is not None:
                 position = match.end()
     return found
