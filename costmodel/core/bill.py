@@ -17,9 +17,9 @@ from typing import Generic
 from costmodel.core.backends import Ops
 from costmodel.core.interval import M, Span
 from costmodel.core.usage import Profile, component_usage, gpu_sizing, is_monthly
-from costmodel.data.meters import PRICE_FIELDS
+from costmodel.data.meters import EXTRA_METERS, PRICE_FIELDS, REGIONAL_UPLIFT
 from costmodel.data.records import PricePeriod, Sku, StackComponent
-from costmodel.errors import NoPriceError
+from costmodel.errors import NoPriceError, UnknownIdError
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,11 +38,13 @@ class BillLine(Generic[M]):
     """Monthly GPU-hours only: the always-on part of `quantity`, paid whatever the volume."""
     floor_cost: Span[M] | None = None
     """What `floor` costs a month."""
+    label: str | None = None
+    """What the quantity counts when it is not the price field's own meter (start-up seconds, an uplift)."""
 
     @property
     def meter(self) -> str:
-        """What the quantity counts, from the registry."""
-        return PRICE_FIELDS[self.price_field].meter
+        """What the quantity counts: the line's own label, or the registry's meter of its price field."""
+        return self.label if self.label is not None else PRICE_FIELDS[self.price_field].meter
 
 
 PriceLookup = Callable[[str], "Span[M] | None"]
@@ -69,7 +71,10 @@ def bill_component(
     """Every priced meter of one component, in the currency `rate` converts USD to."""
     monthly = is_monthly(component)
     lines: list[BillLine[M]] = []
-    for price_field, quantity in component_usage(component, sku, period, p, ops):
+    for name, quantity in component_usage(component, sku, period, p, ops):
+        extra = EXTRA_METERS.get(name)
+        price_field = extra.price_field if extra is not None else name
+        label = extra.meter if extra is not None else None
         row = PRICE_FIELDS[price_field]
         price = price_of(price_field)
         if price is None:
@@ -77,16 +82,39 @@ def bill_component(
                 continue
             raise NoPriceError(
                 f"{sku.id} has no {price_field} in its price period from {period.effective_from}, "
-                f"but the {component.role} role needs it for {row.meter}"
+                f"but the {component.role} role needs it for {label or row.meter}"
             )
         unit_price = price * rate
         per_unit = ops.const(row.quantity_per_unit)
         cost = quantity * unit_price / per_unit
         if not monthly:
-            lines.append(BillLine(price_field, quantity, unit_price, cost, monthly=False))
+            lines.append(BillLine(price_field, quantity, unit_price, cost, monthly=False, label=label))
             continue
         sizing = gpu_sizing(component, sku, p, ops)
         floor = sizing.min_gpus * sizing.gpu_hours_per_month
         lines.append(BillLine(price_field, quantity, unit_price, cost, monthly=True,
                               floor=floor, floor_cost=floor * unit_price / per_unit))
+    if component.region is not None:
+        lines.append(regional_uplift_line(component, sku, period, lines, ops))
     return lines
+
+
+def regional_uplift_line(
+    component: StackComponent, sku: Sku, period: PricePeriod, lines: list[BillLine[M]], ops: Ops[M]
+) -> BillLine[M]:
+    """The extra a region or data zone adds on the component's charges, as its own line (charges × (factor - 1)).
+
+    E.g. Azure Data Zone and OpenAI regional processing at 1.1× the global price; AssemblyAI in-region +10%.
+    Only per-call components take a region (the model refuses one on self-hosted GPUs).
+    """
+    assert component.region is not None
+    factor = period.regional_uplifts.get(component.region)
+    if factor is None:
+        raise UnknownIdError(
+            f"region on {sku.id} in its price period from {period.effective_from}", component.region,
+            period.regional_uplifts, list_known=True,
+        )
+    charges = sum((line.cost for line in lines), ops.const(0))
+    extra = ops.const(factor - 1)
+    return BillLine(REGIONAL_UPLIFT, charges, extra, charges * extra, monthly=False,
+                    label=f"{component.region} uplift ×{format(factor.normalize(), 'f')}")
