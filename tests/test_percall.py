@@ -421,3 +421,155 @@ def test_compare_and_its_multiple_still_work_with_new_roles(lib: Catalog) -> Non
     result = compare(lib, "call", as_of=JAN)
     assert result.rows[0].stack == "chat"  # 0.000595, the cheapest
     assert len(result.warnings) == 5
+
+
+# ------------------------------------------------------------------------------------------ validation errors
+
+V_SHEET = """\
+schema_version: 1
+provider: acme
+name: Acme
+skus:
+  - id: acme/live
+    kind: audio-llm
+    name: Live
+    periods:
+      - effective_from: 2026-01-01
+        currency: USD
+        source: https://example.com/prices
+        checked: 2026-01-01
+        usd_per_active_minute: 0.06
+        startup_billed_seconds: 15
+  - id: acme/chat
+    kind: llm
+    name: Chat
+    periods:
+      - effective_from: 2026-01-01
+        currency: USD
+        source: https://example.com/prices
+        checked: 2026-01-01
+        usd_per_million_input_tokens: 1
+        usd_per_million_output_tokens: 4
+        regional_uplifts:
+          eu-data-zone: 1.10
+"""
+V_STACKS = {"eu": "components:\n  - role: llm\n    sku: acme/chat\n    region: eu-data-zone\n",
+            "live": "components:\n  - role: audio-llm\n    sku: acme/live\n"}
+V_SCENARIO = """\
+schema_version: 1
+title: A call
+calls_per_month: 1000
+caller_audio_seconds: 60
+agent_audio_seconds: 37
+idle_seconds: 40
+"""
+
+
+def line_of(text: str, needle: str) -> int:
+    """The 1-based line of the first line of `text` containing `needle`."""
+    return next(number for number, line in enumerate(text.splitlines(), start=1) if needle in line)
+
+
+def validate_error(tmp_path: Path, sheet: str = V_SHEET, stacks: dict[str, str] | None = None,
+                   scenario: str = V_SCENARIO) -> str:
+    """The one line `costmodel validate` prints for a broken library (exit 2, no traceback)."""
+    pricing, scenarios = write_library(tmp_path / "lib", sheet=sheet, stacks=stacks or V_STACKS,
+                                       scenarios={"call": scenario})
+    result = CliRunner().invoke(cli, ["validate", str(pricing), str(scenarios)])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+def edit(text: str, old: str, new: str) -> str:
+    assert old in text, old
+    return text.replace(old, new, 1)
+
+
+def test_the_validation_library_is_valid(tmp_path: Path) -> None:
+    # The control for the error tests below: 97 s of call in 1 s steps, the 40 idle seconds billed as active
+    # (no standby price): 97 - 15 credited + 15 start-up = 97 x $0.001 = 0.097.
+    catalog = load_catalog(*write_library(tmp_path / "lib", sheet=V_SHEET, stacks=V_STACKS,
+                                          scenarios={"call": V_SCENARIO}))
+    assert estimate(catalog, "call", "live", as_of=JAN).per_call == Span.of(D("0.097"))
+
+
+@pytest.mark.parametrize(("old", "new", "sku", "at", "message"), [
+    ("        startup_billed_seconds: 15\n", "        startup_billed_seconds: -5\n", "acme/live", "startup_billed_seconds",
+     "skus[0].periods[0].startup_billed_seconds: must be greater than or equal to 0"),
+    ("        startup_billed_seconds: 15\n", "        startup_billed_seconds: 15\n        startup_credited: maybe\n",
+     "acme/live", "startup_credited", "startup_credited: must be a valid boolean"),
+    ("        usd_per_active_minute: 0.06\n", "        usd_per_audio_minute: 0.06\n", "acme/live", "- effective_from",
+     "skus[0].periods[0]: startup_billed_seconds needs usd_per_active_minute"),
+    ("        usd_per_active_minute: 0.06\n", "        usd_per_active_minute: 0.06\n        usd_per_audio_minute: 0.06\n",
+     "acme/live", "- effective_from",
+     "give usd_per_active_minute (a session) or usd_per_audio_minute (audio length), not both"),
+    ("        usd_per_million_output_tokens: 4\n",
+     "        usd_per_million_output_tokens: 4\n        usd_per_standby_minute: 0.01\n", "acme/chat", "- effective_from",
+     "skus[1].periods[0]: usd_per_standby_minute needs the rate for the rest of the call"),
+    ("        usd_per_million_output_tokens: 4\n",
+     "        usd_per_million_output_tokens: 4\n        llm_prompt_scaling_tokens: 3500\n", "acme/chat",
+     "- effective_from", "llm_prompt_scaling_tokens needs usd_per_llm_minute"),
+    ("          eu-data-zone: 1.10\n", "          EU: 1.10\n", "acme/chat", "EU:",
+     "regional_uplifts.EU.[key]: must be lowercase letters"),
+    ("          eu-data-zone: 1.10\n", "          eu-data-zone: 0.9\n", "acme/chat", "eu-data-zone",
+     "regional_uplifts.eu-data-zone: must be greater than or equal to 1"),
+    ("          eu-data-zone: 1.10\n", "          eu-data-zone: 110\n", "acme/chat", "eu-data-zone",
+     "must be less than or equal to 10"),
+])
+def test_bad_period_fields_are_one_line_errors(
+    tmp_path: Path, old: str, new: str, sku: str, at: str, message: str
+) -> None:
+    sheet = edit(V_SHEET, old, new)
+    lines = sheet.splitlines()
+    # The error's line: the first line containing `at` after the SKU's id line.
+    start = line_of(sheet, sku)
+    expected = next(n for n in range(start + 1, len(lines) + 1) if at in lines[n - 1])
+    line = validate_error(tmp_path, sheet=sheet)
+    assert line.startswith(f"{tmp_path / 'lib' / 'pricing' / 'acme.yaml'}:{expected}: "), line
+    assert message in line, line
+
+
+def test_an_unknown_region_names_the_stack_line_and_suggests(tmp_path: Path) -> None:
+    stacks = {**V_STACKS, "eu": edit(V_STACKS["eu"], "region: eu-data-zone", "region: eu-datazone")}
+    line = validate_error(tmp_path, stacks=stacks)
+    path = tmp_path / "lib" / "pricing" / "stacks" / "eu.yaml"
+    # The stack file: schema_version, title, architecture, components, - role, sku, region = line 7.
+    assert line.startswith(f"{path}:7: "), line
+    assert "unknown region on acme/chat 'eu-datazone'; did you mean eu-data-zone?" in line
+
+
+def test_a_region_on_a_self_hosted_component_is_refused(tmp_path: Path) -> None:
+    stacks = {**V_STACKS, "eu": "components:\n  - role: self-hosted-llm\n    sku: acme/chat\n    workload: x\n"
+                                "    region: eu-data-zone\n"}
+    line = validate_error(tmp_path, stacks=stacks)
+    assert "region applies to API-priced components" in line
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ("idle_seconds: 40\n", "idle_seconds: -1\n", "idle_seconds: must be greater than or equal to 0"),
+    ("idle_seconds: 40\n", "idle_seconds: 98\n",
+     "idle_seconds 98 is longer than the call (caller_audio_seconds + agent_audio_seconds = 97)"),
+    ("idle_seconds: 40\n", "idle_seconds: {low: 10, high: 121}\ncall_duration_seconds: 120\n",
+     "idle_seconds 121 is longer than the call (call_duration_seconds = 120)"),
+])
+def test_bad_idle_seconds_are_one_line_errors(tmp_path: Path, old: str, new: str, message: str) -> None:
+    scenario = edit(V_SCENARIO, old, new)
+    line = validate_error(tmp_path, scenario=scenario)
+    path = tmp_path / "lib" / "scenarios" / "call.yaml"
+    assert line.startswith(f"{path}:"), line
+    assert message in line, line
+
+
+def test_retires_on_needs_its_source(tmp_path: Path) -> None:
+    sheet = edit(V_SHEET, "    name: Chat\n", "    name: Chat\n    retires_on: 2026-06-01\n")
+    line = validate_error(tmp_path, sheet=sheet)
+    assert "give retires_on and retirement_source together" in line, line
+    assert line.startswith(f"{tmp_path / 'lib' / 'pricing' / 'acme.yaml'}:{line_of(sheet, 'acme/chat')}: "), line
+
+
+def test_a_what_if_idle_time_is_checked_against_the_call(lib: Catalog) -> None:
+    with pytest.raises(InputError, match="idle_seconds 200 is longer than the call"):
+        estimate(lib, "call", "live", as_of=JAN, settings={"idle_seconds": D(200)})
