@@ -105,9 +105,10 @@ def lifecycle_lines(warnings: list[LifecycleWarning], fmt: str) -> list[str]:
     """Lifecycle warnings as text or Markdown lines under a table (empty when there are none)."""
     if not warnings:
         return []
-    return ["", f"Lifecycle warnings (within {LIFECYCLE_WARNING_DAYS} days):"] + [
-        f"  ! {for_format(warning.text, fmt)}" for warning in warnings
-    ]
+    heading = f"Lifecycle warnings (within {LIFECYCLE_WARNING_DAYS} days):"
+    if fmt == "markdown":  # a list needs a blank line after the paragraph before it
+        return ["", heading, ""] + [f"- {for_format(warning.text, fmt)}" for warning in warnings]
+    return ["", heading] + [f"  ! {for_format(warning.text, fmt)}" for warning in warnings]
 
 
 def comparison_text(result: Comparison, fmt: str) -> str:
@@ -132,5 +133,6 @@ def comparison_text(result: Comparison, fmt: str) -> str:
     if any(row.estimate for row in result.rows):
         footer += "\n* uses an estimated or hypothetical figure (see `costmodel breakdown SCENARIO STACK`)."
     warnings = list(dict.fromkeys(warning for _, warning in result.warnings))
-    footer += "\n".join(lifecycle_lines(warnings, fmt))
+    if warnings:
+        footer += "\n" + "\n".join(lifecycle_lines(warnings, fmt))
     return header + body + footer + "\n"
