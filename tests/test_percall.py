@@ -279,6 +279,19 @@ def test_a_regional_uplift_is_its_own_line(lib: Catalog) -> None:
     assert estimate(lib, "call", "chat", as_of=JAN).per_call == Span.of(D("0.000595"))
 
 
+def test_a_region_missing_from_the_period_in_force_leaves_the_stack_unpriced(tmp_path: Path) -> None:
+    # The uplift is listed only from 2026-03-01: before that the regional price is unknown, never the global one.
+    old = "usd_per_million_output_tokens: 4, regional_uplifts: {eu-data-zone: 1.10}}"
+    assert old in SHEET
+    sheet = SHEET.replace(old, "usd_per_million_output_tokens: 4}")
+    catalog = load_catalog(*write_library(tmp_path / "lib", sheet=sheet))
+    row = next(r for r in compare(catalog, "call", as_of=JAN).rows if r.stack == "chat-eu")
+    assert row.per_call is None
+    assert row.unpriced == "acme/chat has no eu-data-zone uplift in its price period from 2026-01-01 (regions: none)"
+    # From 2026-03-01: (195 x $2 + 100 x $8) / 1M = 0.00119, x 1.1 = 0.001309.
+    assert estimate(catalog, "call", "chat-eu", as_of=MAR_1).per_call == Span.of(D("0.001309"))
+
+
 def test_the_uplift_shows_in_breakdown(library: tuple[Path, Path]) -> None:
     pricing, scenarios = library
     result = CliRunner().invoke(cli, ["breakdown", "call", "chat-eu", "--as-of", "2026-01-15",

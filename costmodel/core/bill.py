@@ -19,7 +19,7 @@ from costmodel.core.interval import M, Span
 from costmodel.core.usage import Profile, component_usage, gpu_sizing, is_monthly
 from costmodel.data.meters import EXTRA_METERS, PRICE_FIELDS, REGIONAL_UPLIFT
 from costmodel.data.records import PricePeriod, Sku, StackComponent
-from costmodel.errors import NoPriceError, UnknownIdError
+from costmodel.errors import NoPriceError
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,9 +110,12 @@ def regional_uplift_line(
     assert component.region is not None
     factor = period.regional_uplifts.get(component.region)
     if factor is None:
-        raise UnknownIdError(
-            f"region on {sku.id} in its price period from {period.effective_from}", component.region,
-            period.regional_uplifts, list_known=True,
+        # The stack's region is listed in another period of the SKU (the catalog checks that): on this date the
+        # regional price is not known, so the stack is unpriced, never billed at the global price.
+        known = ", ".join(sorted(period.regional_uplifts)) or "none"
+        raise NoPriceError(
+            f"{sku.id} has no {component.region} uplift in its price period from {period.effective_from} "
+            f"(regions: {known})"
         )
     charges = sum((line.cost for line in lines), ops.const(0))
     extra = ops.const(factor - 1)
