@@ -104,6 +104,17 @@ call_duration_seconds: 137
 idle_seconds: 40
 agent_text_tokens: 100
 """,
+    "ranged": """\
+schema_version: 1
+title: Ranges everywhere
+calls_per_month: 1000
+caller_audio_seconds: {low: 30, high: 60}
+agent_audio_seconds: 37
+call_duration_seconds: {low: 100, high: 137}
+idle_seconds: {low: 10, high: 40}
+agent_text_tokens: 100
+system_prompt_tokens: {low: 3000, high: 5000}
+""",
     "long-prompt": """\
 schema_version: 1
 title: One minute, a 4,200-token prompt
@@ -412,6 +423,7 @@ cache_hit_fraction: 0.5
 @pytest.mark.parametrize(("scenario", "field", "value"), [
     ("call", "calls_per_month", 1000), ("call", "idle_seconds", 40), ("long-prompt", "system_prompt_tokens", 4200),
     ("call", "acme/platform.platform_minute", 0.06), ("call", "acme/live.standby_minute", 0.03),
+    ("ranged", "calls_per_month", 1000), ("ranged", "acme/retell-llm.llm_minute", 0.06),
 ])
 def test_the_sweep_at_one_point_equals_the_exact_estimate(lib: Catalog, scenario: str, field: str, value: float) -> None:
     result = sweep(lib, scenario, field, [value], as_of=JAN)
@@ -428,6 +440,20 @@ def test_a_swept_idle_time_never_exceeds_the_call(lib: Catalog) -> None:
     result = sweep(lib, "call", "idle_seconds", numpy.array([0.0, 200.0]), stacks=["live"], as_of=JAN)
     # At 0 s idle: 137 active - 15 credited = 122 x 0.001 + 0.015 = 0.137.
     assert result.curves["live"].per_call_low.tolist() == pytest.approx([0.137, 0.0835], rel=1e-12)
+
+
+def test_ranged_session_and_surcharge_by_hand(lib: Catalog) -> None:
+    # Session: active (100..137) - (10..40) = 60..127 s, less 15 credited = 45..112 s x $0.001 = 0.045..0.112;
+    # standby 10..40 s x $0.0005 = 0.005..0.02; start-up 0.015. Per call 0.065..0.147.
+    assert estimate(lib, "ranged", "live", as_of=JAN).per_call == Span(D("0.065"), D("0.147"))
+    # Retell: the prompt averages 3,000..5,000 + the caller's 30..60 s x 2.5 words/s x 1.3 = 97.5..195 tokens:
+    # 3,097.5..5,195 tokens; factor max(3,097.5 / 3,500, 1) = 1 .. 5,195 / 3,500 = 1.4842857...; billed LLM
+    # seconds 100..137, scaled 100..ceil(137 x 1.4842857...) = ceil(203.346...) = 204: surcharge 0..67 s.
+    bill = estimate(lib, "ranged", "retell", as_of=JAN)
+    surcharge = next(line for line in bill.lines if line.meter == "LLM token surcharge seconds")
+    assert surcharge.quantity == Span(D(0), D(67))
+    # Platform: 100 s -> 102 s (17 x 6), 137 s -> 138 s; with the LLM 100..204 s: (202..342) x $0.001.
+    assert bill.per_call == Span(D("0.202"), D("0.342"))
 
 
 def test_compare_and_its_multiple_still_work_with_new_roles(lib: Catalog) -> None:
