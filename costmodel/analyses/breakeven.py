@@ -54,6 +54,24 @@ class Crossing:
     method: Literal["linear", "quadratic", "bisection"]
 
 
+@dataclass(frozen=True)
+class Answer:
+    """A break-even in one sentence: who is cheaper at each end, and where the cheaper stack changes for good."""
+
+    kind: Literal["never", "once", "alternates"]
+    """never: one stack (or neither) is cheaper throughout; once: one crossing; alternates: several (GPU or
+    billing steps make the cheaper stack flip back and forth before it settles)."""
+    cheaper_at_low: str
+    """The stack cheaper at the range's low value, or 'neither'."""
+    cheaper_at_high: str
+    """The stack cheaper at the range's high value, and from `settled_from` on for good."""
+    first: float | None
+    """The lowest crossing (None when they never cross)."""
+    settled_from: float | None
+    """The highest crossing: above it the cheaper stack no longer changes (None when they never cross)."""
+    crossings: int
+
+
 @dataclass
 class BreakEven:
     """Where two stacks cost the same per call along one input, within [low, high]."""
@@ -72,6 +90,21 @@ class BreakEven:
     cheaper_at_high: dict[End, str]
     is_range: bool = False
     notes: list[str] = dataclasses.field(default_factory=list)
+
+    @property
+    def answers(self) -> dict[End, Answer]:
+        """One answer per end of the inputs ('point' without ranges; 'low' and 'high' with them): where the
+        cheaper stack changes for good, or the band where it alternates."""
+        found: dict[End, Answer] = {}
+        for end, cheaper_low in self.cheaper_at_low.items():
+            values = [c.value for c in self.crossings if c.end in (end, "both")]
+            cheaper_high = self.cheaper_at_high[end]
+            if not values:
+                found[end] = Answer("never", cheaper_low, cheaper_high, None, None, 0)
+            else:
+                kind: Literal["once", "alternates"] = "once" if len(values) == 1 else "alternates"
+                found[end] = Answer(kind, cheaper_low, cheaper_high, min(values), max(values), len(values))
+        return found
 
     @property
     def band(self) -> tuple[float, float] | None:
