@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from costmodel.analyses.estimate import Bill, FxUsed, estimate
+from costmodel.analyses.estimate import Bill, FxUsed, LifecycleWarning, estimate
 from costmodel.core.interval import Span
 from costmodel.core.overrides import PriceChange, apply_settings
 from costmodel.core.shared import Composition, Shared, shared_for
@@ -53,6 +53,8 @@ class Comparison:
     calls_per_month: Span[Decimal]
     rows: list[ComparisonRow]
     estimates: dict[str, Bill] = field(default_factory=dict)
+    warnings: list[tuple[str, LifecycleWarning]] = field(default_factory=list)
+    """(stack, warning) for each priced stack relying on a SKU withdrawn or retiring soon after `as_of`."""
     shared: Shared = field(default_factory=Shared)
     """Components every stack was priced with, and the roles the scenario needs."""
 
@@ -159,5 +161,6 @@ def compare(
         rows=rows + unpriced,
         estimates={e.stack: e for e in priced},
         shared=shared,
+        warnings=[(e.stack, warning) for e in priced for warning in e.warnings],
     )
 

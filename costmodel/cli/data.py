@@ -158,7 +158,8 @@ def _priced_skus(catalog: Catalog, on: date, provider: str | None, kind: str | N
 @click.group(cls=PricesGroup, invoke_without_command=True)
 @click.option("--provider", metavar="NAME", help="Only this provider's SKUs (e.g. openai).")
 @click.option(
-    "--kind", type=click.Choice(["asr", "llm", "audio-llm", "tts", "gpu", "telephony"]), help="Only SKUs of this kind."
+    "--kind", type=click.Choice(["asr", "llm", "audio-llm", "tts", "gpu", "telephony", "platform"]),
+    help="Only SKUs of this kind."
 )
 @as_of_option
 @format_option

@@ -19,7 +19,14 @@ from typing import Generic
 from costmodel.core.backends import Ops
 from costmodel.core.interval import M, Span
 from costmodel.core.usage import Profile, component_usage, gpu_sizing, is_monthly
-from costmodel.data.meters import FIXED_MONTHLY_FIELDS, MONTHLY_PRICE_FIELDS, PRICE_FIELDS, seconds_per_unit
+from costmodel.data.meters import (
+    EXTRA_METERS,
+    FIXED_MONTHLY_FIELDS,
+    MONTHLY_PRICE_FIELDS,
+    PRICE_FIELDS,
+    REGIONAL_UPLIFT,
+    seconds_per_unit,
+)
 from costmodel.data.records import PricePeriod, Sku, StackComponent
 from costmodel.errors import NoPriceError
 
@@ -41,7 +48,8 @@ class BillLine(Generic[M]):
     floor_cost: Span[M] | None = None
     """What `floor` costs a month."""
     label: str | None = None
-    """What the quantity counts when it is one part of a meter (a volume tier, the included minutes)."""
+    """What the quantity counts when it is not the price field's own meter: one part of a meter (a volume tier,
+    the included minutes), start-up seconds, an uplift."""
     fixed: bool = False
     """A monthly fee paid whatever the volume (the whole line is fixed; `floor` is then the whole quantity)."""
 
@@ -75,7 +83,10 @@ def bill_component(
     """Every priced meter of one component, in the currency `rate` converts USD to."""
     monthly = is_monthly(component)
     lines: list[BillLine[M]] = []
-    for price_field, quantity in component_usage(component, sku, period, p, ops):
+    for name, quantity in component_usage(component, sku, period, p, ops):
+        extra = EXTRA_METERS.get(name)
+        price_field = extra.price_field if extra is not None else name
+        label = extra.meter if extra is not None else None
         row = PRICE_FIELDS[price_field]
         price = price_of(price_field)
         if price is None:
@@ -83,7 +94,7 @@ def bill_component(
                 continue
             raise NoPriceError(
                 f"{sku.id} has no {price_field} in its price period from {period.effective_from}, "
-                f"but the {component.role} role needs it for {row.meter}"
+                f"but the {component.role} role needs it for {label or row.meter}"
             )
         unit_price = price * rate
         per_unit = ops.const(row.quantity_per_unit)
@@ -97,13 +108,48 @@ def bill_component(
                                   floor=quantity if fixed else None, floor_cost=cost if fixed else None))
             continue
         if not monthly:
-            lines.append(BillLine(price_field, quantity, unit_price, cost, monthly=False))
+            lines.append(BillLine(price_field, quantity, unit_price, cost, monthly=False, label=label))
             continue
         sizing = gpu_sizing(component, sku, p, ops)
         floor = sizing.min_gpus * sizing.gpu_hours_per_month
         lines.append(BillLine(price_field, quantity, unit_price, cost, monthly=True,
                               floor=floor, floor_cost=floor * unit_price / per_unit))
+    if component.region is not None:
+        lines.extend(regional_uplift_lines(component, sku, period, lines, ops))
     return lines
+
+
+def regional_uplift_lines(
+    component: StackComponent, sku: Sku, period: PricePeriod, lines: list[BillLine[M]], ops: Ops[M]
+) -> list[BillLine[M]]:
+    """The extra a region or data zone adds on the component's charges, as lines of their own (charges × (factor - 1)).
+
+    E.g. Azure Data Zone and OpenAI regional processing at 1.1× the global price; AssemblyAI in-region +10%.
+    Only per-call components take a region (the model refuses one on self-hosted GPUs). Per-call charges,
+    monthly charges that follow volume and fixed monthly fees are uplifted apart, so each stays in its unit.
+    """
+    assert component.region is not None
+    factor = period.regional_uplifts.get(component.region)
+    if factor is None:
+        # The stack's region is listed in another period of the SKU (the catalog checks that): on this date the
+        # regional price is not known, so the stack is unpriced, never billed at the global price.
+        known = ", ".join(sorted(period.regional_uplifts)) or "none"
+        raise NoPriceError(
+            f"{sku.id} has no {component.region} uplift in its price period from {period.effective_from} "
+            f"(regions: {known})"
+        )
+    extra = ops.const(factor - 1)
+    label = f"{component.region} uplift ×{format(factor.normalize(), 'f')}"
+    uplifts: list[BillLine[M]] = []
+    for monthly, fixed in ((False, False), (True, False), (True, True)):
+        group = [line for line in lines if line.monthly == monthly and line.fixed == fixed]
+        if not group:
+            continue
+        charges = sum((line.cost for line in group), ops.const(0))
+        uplift = charges * extra
+        uplifts.append(BillLine(REGIONAL_UPLIFT, charges, extra, uplift, monthly=monthly, label=label, fixed=fixed,
+                                floor=charges if fixed else None, floor_cost=uplift if fixed else None))
+    return uplifts
 
 
 # --- Monthly billing mechanics (issue 13, part B): prices that depend on the month's volume. ---

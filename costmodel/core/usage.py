@@ -42,6 +42,8 @@ class Profile(Generic[M]):
     reply_characters: Span[M]
     call_duration_seconds: Span[M]
     peak_concurrent_calls: Span[M]
+    idle_seconds: Span[M]
+    """Seconds of the call a session or per-minute agent is idle or silent (at most the call's length)."""
 
 
 def _split(
@@ -122,7 +124,22 @@ def profile(scenario: Scenario, ops: Ops[M], overrides: dict[str, Any] | None = 
         reply_characters=characters,
         call_duration_seconds=duration,
         peak_concurrent_calls=peak,
+        # Idle time is part of the call: capped at its length, so active time is never negative (sweeps too).
+        idle_seconds=_at_most(v("idle_seconds"), duration),
     )
+
+
+def _at_most(value: Span[M], limit: Span[M]) -> Span[M]:
+    # min is non-decreasing in both arguments, so the capped range is the min of the ends, end by end.
+    return Span(_lesser(value.low, limit.low), _lesser(value.high, limit.high))
+
+
+def _lesser(a: M, b: M) -> M:
+    if isinstance(a, Decimal):
+        return min(a, b)
+    import numpy
+
+    return numpy.minimum(a, b)
 
 
 Meters = list[tuple[str, Span[M]]]
@@ -176,6 +193,8 @@ def asr_usage(component: StackComponent, sku: Sku, period: PricePeriod, p: Profi
 
 
 def llm_usage(component: StackComponent, sku: Sku, period: PricePeriod, p: Profile[M], ops: Ops[M]) -> Meters[M]:
+    if period.price("usd_per_llm_minute") is not None:
+        return llm_minute_meters(period, p, ops)
     # Turn k sends the system prompt, the transcript of turns 1..k-1 and the caller's new words.
     cacheable = p.system_prompt_history_tokens + p.caller_transcript_history_tokens + p.agent_text_history_tokens
     always_new = p.system_prompt_tokens + p.caller_transcript_tokens
@@ -191,11 +210,11 @@ def llm_usage(component: StackComponent, sku: Sku, period: PricePeriod, p: Profi
 
 def audio_llm_usage(component: StackComponent, sku: Sku, period: PricePeriod, p: Profile[M], ops: Ops[M]) -> Meters[M]:
     duration = _duration_field(period)
-    meters: Meters[M] = []
+    session = period.price("usd_per_active_minute") is not None
+    meters: Meters[M] = session_meters(period, p, ops) if session else []
     if duration:
-        increment, minimum = period.billing_increment_seconds, period.minimum_billed_seconds
-        meters.append((duration, ops.bill(p.call_duration_seconds, increment, minimum)))
-    else:
+        meters.extend(per_minute_meters(duration, period, p, ops))
+    elif not session or period.price("usd_per_million_audio_input_tokens") is not None:
         in_rate, out_rate = _rates(sku)
         tokens_in, tokens_out = ops.const(in_rate), ops.const(_output_rate(sku, out_rate))
         # History re-sends the caller's audio at the input rate and the agent's own audio at the rate it was spoken.
@@ -217,7 +236,7 @@ def audio_llm_usage(component: StackComponent, sku: Sku, period: PricePeriod, p:
             meters.append(("usd_per_million_cached_input_tokens", cached))
     # A per-minute product's price covers the text it writes unless it prices text separately; a token-billed
     # model always needs an output price (missing, it is reported unpriced, never $0).
-    if not duration or period.price("usd_per_million_output_tokens") is not None:
+    if not (duration or session) or period.price("usd_per_million_output_tokens") is not None:
         meters.append(("usd_per_million_output_tokens", p.agent_text_tokens))
     return meters
 
@@ -238,6 +257,88 @@ def tts_usage(component: StackComponent, sku: Sku, period: PricePeriod, p: Profi
 def telephony_usage(component: StackComponent, sku: Sku, period: PricePeriod, p: Profile[M], ops: Ops[M]) -> Meters[M]:
     billed = ops.bill(p.call_duration_seconds, period.billing_increment_seconds, period.minimum_billed_seconds)
     return [("usd_per_telephony_minute", billed / 60 * ops.const(component.legs))]
+
+
+# --- Per-call billing mechanics (issue 13 part A): sessions, silence, platforms, LLMs billed by call minute.
+
+
+def _active_and_idle(period: PricePeriod, p: Profile[M], ops: Ops[M]) -> tuple[Span[M], Span[M] | None]:
+    """(seconds billed at the full rate, seconds billed at usd_per_standby_minute or None when it is not priced).
+
+    Without a standby price, idle time is billed like the rest of the call (silence included).
+    """
+    if period.price("usd_per_standby_minute") is None:
+        return p.call_duration_seconds, None
+    return ops.maximum(p.call_duration_seconds - p.idle_seconds, ops.const(0)), p.idle_seconds
+
+
+def per_minute_meters(duration_field: str, period: PricePeriod, p: Profile[M], ops: Ops[M]) -> Meters[M]:
+    """A product priced per minute of call (ElevenLabs Agents, Deepgram/AssemblyAI voice agents, Cartesia Line).
+
+    The call is one request: rounded up to billing_increment_seconds with minimum_billed_seconds, idle time
+    apart at the standby (silence) rate where the period has one.
+    """
+    increment, minimum = period.billing_increment_seconds, period.minimum_billed_seconds
+    active, idle = _active_and_idle(period, p, ops)
+    meters: Meters[M] = [(duration_field, ops.bill(active, increment, minimum))]
+    if idle is not None:
+        meters.append(("usd_per_standby_minute", ops.bill(idle, increment, Decimal(0))))
+    return meters
+
+
+def session_meters(period: PricePeriod, p: Profile[M], ops: Ops[M]) -> Meters[M]:
+    """A realtime session billed by the second of connection (GPT-Live): active, standby and start-up seconds.
+
+    Start-up seconds are billed when the session connects; credited, they count as its first active seconds
+    (so a session shorter than them still pays them all), otherwise they come on top.
+    """
+    increment, minimum = period.billing_increment_seconds, period.minimum_billed_seconds
+    active, idle = _active_and_idle(period, p, ops)
+    billed = ops.bill(active, increment, minimum)
+    startup = period.startup_billed_seconds
+    if startup > 0 and period.startup_credited:
+        billed = ops.maximum(billed - ops.const(startup), ops.const(0))
+    meters: Meters[M] = [("usd_per_active_minute", billed)]
+    if idle is not None:
+        meters.append(("usd_per_standby_minute", ops.bill(idle, increment, Decimal(0))))
+    if startup > 0:
+        meters.append(("startup_seconds", ops.const(startup)))
+    return meters
+
+
+def platform_usage(component: StackComponent, sku: Sku, period: PricePeriod, p: Profile[M], ops: Ops[M]) -> Meters[M]:
+    """An orchestration platform's own per-minute fee, on top of the models and telephony it runs."""
+    billed = ops.bill(p.call_duration_seconds, period.billing_increment_seconds, period.minimum_billed_seconds)
+    return [("usd_per_platform_minute", billed)]
+
+
+def llm_input_tokens_per_request(p: Profile[M]) -> Span[M]:
+    """Input tokens an LLM reads per request on average: each turn's prompt, transcript so far and new words."""
+    total = (p.system_prompt_tokens + p.system_prompt_history_tokens + p.caller_transcript_tokens
+             + p.caller_transcript_history_tokens + p.agent_text_history_tokens)
+    return total / p.turns
+
+
+def llm_minute_meters(period: PricePeriod, p: Profile[M], ops: Ops[M]) -> Meters[M]:
+    """An LLM a platform bills by call minute (Retell), with its long-prompt scaling.
+
+    Retell (docs.retellai.com/accounts/billing-exceptions, "LLM Price Scaling for > 3,500 Token Prompt
+    Length"): scaling factor = prompt LLM tokens ÷ 3,500; billed duration = call duration × factor, rounded
+    up; staff explain the tokens as the average input tokens per LLM request of the call
+    (community.retellai.com/t/why-are-my-calls-suddenly-much-higher/2441). One request per turn is assumed.
+    The extra seconds are their own line, like Retell's "LLM token surcharge".
+    """
+    increment, minimum = period.billing_increment_seconds, period.minimum_billed_seconds
+    billed = ops.bill(p.call_duration_seconds, increment, minimum)
+    meters: Meters[M] = [("usd_per_llm_minute", billed)]
+    threshold = period.llm_prompt_scaling_tokens
+    if threshold is not None:
+        factor = ops.maximum(llm_input_tokens_per_request(p) / ops.const(threshold), ops.const(1))
+        scaled = ops.bill(p.call_duration_seconds * factor, increment, minimum)
+        # End by end: each end of `scaled` is at least the same end of `billed` (bill is non-decreasing and
+        # factor ≥ 1), and the two lines add up to exactly `scaled`.
+        meters.append(("llm_token_surcharge_seconds", Span(scaled.low - billed.low, scaled.high - billed.high)))
+    return meters
 
 
 @dataclass
@@ -281,6 +382,7 @@ USAGE = {
     "telephony": telephony_usage,
     "self-hosted-asr": self_hosted_usage,
     "self-hosted-llm": self_hosted_usage,
+    "platform": platform_usage,
 }
 """Usage function for each stack role."""
 

@@ -207,6 +207,7 @@ class _PricePeriodRules(Sourced):
                     f"{name} = {quantity_high(value)} is above the sanity limit {ceiling}; "
                     "check the unit (per 1M tokens, per minute, per hour)"
                 )
+        _per_call_rules(self, priced)
         return self
 
     # Field validators (not the model validator) so an error names the field and its line.
@@ -224,6 +225,47 @@ class _PricePeriodRules(Sourced):
     def prices(self) -> dict[str, Decimal | Range]:
         """The price fields set on this period, by field name, in registry order."""
         return {name: value for name in PRICE_FIELDS if (value := getattr(self, name)) is not None}
+
+
+def _per_call_rules(period: _PricePeriodRules, priced: dict[str, Decimal | Range]) -> None:
+    """Issue 13 part A: the session, standby, start-up and per-minute LLM fields each need the price they modify."""
+    durations = [name for name in DURATION_FIELDS if name in priced]
+    if "usd_per_active_minute" in priced and durations:
+        raise ValueError(f"give usd_per_active_minute (a session) or {durations[0]} (audio length), not both")
+    if "usd_per_standby_minute" in priced and "usd_per_active_minute" not in priced and not durations:
+        raise ValueError(
+            "usd_per_standby_minute needs the rate for the rest of the call: usd_per_active_minute or usd_per_audio_minute"
+        )
+    fields = vars(period)  # these fields are made with the price fields (_price_period_model), not declared on the rules
+    startup: Decimal = fields["startup_billed_seconds"]
+    if startup > 0 and "usd_per_active_minute" not in priced:
+        raise ValueError("startup_billed_seconds needs usd_per_active_minute, the rate start-up seconds are billed at")
+    if fields["llm_prompt_scaling_tokens"] is not None and "usd_per_llm_minute" not in priced:
+        raise ValueError("llm_prompt_scaling_tokens needs usd_per_llm_minute, the price it scales")
+
+
+RegionName = Annotated[str, Field(pattern=NAME_PATTERN)]
+"""A region or data-zone name as stacks pick it: lowercase, e.g. eu-data-zone."""
+UpliftFactor = Annotated[Decimal, Field(ge=1, le=10, allow_inf_nan=False), AfterValidator(_in_range)]
+"""A price multiplier for a region: 1.1 is 10% more; above 10 is almost certainly a percentage typed as a factor."""
+
+
+def _per_call_period_fields() -> dict[str, Any]:
+    """Period fields of the per-call mechanics (issue 13 part A), after every price field."""
+    return {
+        "startup_billed_seconds": (NonNegativeNumber, Field(default=Decimal(0), description=(
+            "Realtime sessions: seconds billed at usd_per_active_minute when a session starts "
+            "(a GPT-Live WebRTC session bills 15 s at connect)."))),
+        "startup_credited": (bool, Field(default=True, description=(
+            "True when the start-up seconds count toward the session's active time (credited later); "
+            "false when they are billed on top."))),
+        "llm_prompt_scaling_tokens": (PositiveNumber | None, Field(default=None, description=(
+            "usd_per_llm_minute: above this many input tokens per LLM request on average, billed LLM seconds "
+            "are the call's seconds × average ÷ this, rounded up (Retell: 3500)."))),
+        "regional_uplifts": (dict[RegionName, UpliftFactor], Field(default={}, description=(
+            "Named regional or data-residency uplifts: a stack component that picks one with `region` pays "
+            "its charges × the factor (e.g. eu-data-zone: 1.1)."))),
+    }
 
 
 def _price_period_model() -> type[_PricePeriodRules]:
@@ -252,6 +294,7 @@ def _price_period_model() -> type[_PricePeriodRules]:
     fields["volume_tiers"] = (VolumeTiers | None, Field(
         default=None, description="Per-unit prices that fall with monthly volume, for one of the period's prices.",
     ))
+    fields.update(_per_call_period_fields())
     return create_model(
         "PricePeriod",
         __base__=_PricePeriodRules,
@@ -271,6 +314,10 @@ if TYPE_CHECKING:
         included_minutes_per_month: Decimal | None
         included_concurrent_calls: int | None
         volume_tiers: VolumeTiers | None
+        startup_billed_seconds: Decimal
+        startup_credited: bool
+        llm_prompt_scaling_tokens: Decimal | None
+        regional_uplifts: dict[str, Decimal]
 
 else:
     PricePeriod = _price_period_model()
@@ -309,7 +356,7 @@ class Throughput(Sourced):
         return self
 
 
-ComponentKind = Literal["asr", "llm", "audio-llm", "tts", "gpu", "telephony"]
+ComponentKind = Literal["asr", "llm", "audio-llm", "tts", "gpu", "telephony", "platform"]
 
 
 class Sku(Model):
@@ -325,6 +372,10 @@ class Sku(Model):
     """Free text about the product."""
     withdrawn_on: date | None = None
     """Date the product stopped being sold; no price is in force from then on."""
+    retires_on: date | None = None
+    """Announced date the product will be shut down; until then its prices stay in force, from then on none is."""
+    retirement_source: str | None = None
+    """URL or document announcing `retires_on` (required with it)."""
     audio_tokens: AudioTokenRates | None = None
     """Audio-to-token rates, for products billed in audio tokens."""
     throughput: list[Throughput] = []
@@ -342,6 +393,10 @@ class Sku(Model):
                 raise ValueError(f"periods out of order: {later} comes after {earlier}; list oldest first")
         if self.withdrawn_on is not None and self.withdrawn_on <= dates[0]:
             raise ValueError(f"withdrawn_on {self.withdrawn_on} is not after the first period {dates[0]}")
+        if self.retires_on is not None and self.retires_on <= dates[0]:
+            raise ValueError(f"retires_on {self.retires_on} is not after the first period {dates[0]}")
+        if (self.retires_on is None) != (self.retirement_source is None):
+            raise ValueError("give retires_on and retirement_source together (the date and where it was announced)")
         if self.throughput and self.kind != "gpu":
             raise ValueError("throughput belongs on gpu SKUs only")
         workloads = [entry.workload for entry in self.throughput]
@@ -479,6 +534,8 @@ class Scenario(Model):
     """Hours a month the line is open; calls spread over these."""
     peak_to_average_ratio: PositiveNumber = Decimal(3)
     """Busiest-hour concurrency divided by average concurrency."""
+    idle_seconds: Quantity = Decimal(0)
+    """Seconds of the call idle or silent, billed at usd_per_standby_minute where priced (capped at the call's length)."""
     # `with` is a Python keyword: the attribute is with_, the file's key (and the JSON Schema's) is `with`.
     with_: Annotated[list[StackComponent], Field(alias="with")] = []
     """Components every stack is priced with (a phone line): each replaces a stack's own of its role or is added."""
@@ -545,8 +602,8 @@ def scenario_bounds(name: str) -> Bounds:
 class StackComponent(Model):
     """One priced part of a stack."""
 
-    role: Literal["asr", "llm", "audio-llm", "tts", "telephony", "self-hosted-asr", "self-hosted-llm"]
-    """What the part does in the call; self-hosted roles are billed by GPU-hours."""
+    role: Literal["asr", "llm", "audio-llm", "tts", "telephony", "self-hosted-asr", "self-hosted-llm", "platform"]
+    """What the part does in the call; self-hosted roles are billed by GPU-hours; platform is an orchestration fee."""
     sku: Annotated[str, Field(pattern=SKU_ID_PATTERN)]
     """Id of the SKU that prices this part."""
     billed_per: Literal["call", "turn"] = "call"
@@ -561,6 +618,8 @@ class StackComponent(Model):
     """Self-hosted: share of a GPU's hours doing useful work at best."""
     gpu_hours_per_month: PositiveNumber = Decimal(730)
     """Self-hosted: hours each GPU is rented per month (730 = always on)."""
+    region: RegionName | None = None
+    """A regional or data-residency uplift the SKU lists in regional_uplifts (e.g. eu-data-zone); none: global price."""
 
     @model_validator(mode="after")
     def _self_hosted_fields(self) -> StackComponent:
@@ -569,6 +628,8 @@ class StackComponent(Model):
             raise ValueError(f"role {self.role} needs workload (e.g. {example})")
         if not self.role.startswith("self-hosted") and self.workload is not None:
             raise ValueError("workload only applies to self-hosted roles")
+        if self.role.startswith("self-hosted") and self.region is not None:
+            raise ValueError("region applies to API-priced components; a self-hosted GPU's region is its own SKU")
         return self
 
 

@@ -92,6 +92,11 @@ class PricePeriod:
     included_minutes_per_month: Decimal | None = None
     included_concurrent_calls: int | None = None
     volume_tiers: VolumeTiers | None = None
+    # Per-call mechanics (issue 13 part A); defaults as in the model, so records built by hand need not name them.
+    startup_billed_seconds: Decimal = Decimal(0)
+    startup_credited: bool = True
+    llm_prompt_scaling_tokens: Decimal | None = None
+    regional_uplifts: dict[str, Decimal] = field(default_factory=dict)
 
     def price(self, name: str) -> Decimal | Range | None:
         """The price of one field (data/meters.py), or None when this period does not set it."""
@@ -135,7 +140,7 @@ class Throughput:
     concurrent_streams: Decimal | Range
 
 
-ComponentKind = Literal["asr", "llm", "audio-llm", "tts", "gpu", "telephony"]
+ComponentKind = Literal["asr", "llm", "audio-llm", "tts", "gpu", "telephony", "platform"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +152,8 @@ class Sku:
     name: str
     note: str | None
     withdrawn_on: date | None
+    retires_on: date | None
+    retirement_source: str | None
     audio_tokens: AudioTokenRates | None
     throughput: list[Throughput]
     periods: list[PricePeriod]
@@ -207,6 +214,7 @@ class Scenario:
     peak_concurrent_calls: Decimal | Range | None
     operating_hours_per_month: Decimal
     peak_to_average_ratio: Decimal
+    idle_seconds: Decimal | Range
     with_: list[StackComponent]
     needs: list[str]
     fields_set: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
@@ -217,7 +225,7 @@ class Scenario:
 class StackComponent:
     """One priced part of a stack."""
 
-    role: Literal["asr", "llm", "audio-llm", "tts", "telephony", "self-hosted-asr", "self-hosted-llm"]
+    role: Literal["asr", "llm", "audio-llm", "tts", "telephony", "self-hosted-asr", "self-hosted-llm", "platform"]
     sku: str
     billed_per: Literal["call", "turn"]
     legs: Decimal
@@ -225,6 +233,7 @@ class StackComponent:
     min_gpus: int
     utilisation: Decimal
     gpu_hours_per_month: Decimal
+    region: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,6 +296,8 @@ def record_dict(record: Any) -> dict[str, Any]:
 
 _BILLING_FIELDS = ("billing_increment_seconds", "minimum_billed_seconds")
 _MONTHLY_FIELDS = ("included_minutes_per_month", "included_concurrent_calls", "volume_tiers")
+PER_CALL_PERIOD_FIELDS = ("startup_billed_seconds", "startup_credited", "llm_prompt_scaling_tokens", "regional_uplifts")
+"""Period fields of the per-call mechanics (issue 13 part A), after every price field in the model."""
 
 
 def _period_dict(period: PricePeriod) -> dict[str, Any]:
@@ -299,6 +310,7 @@ def _period_dict(period: PricePeriod) -> dict[str, Any]:
         if name == DURATION_FIELDS[-1]:
             data.update({billing: getattr(period, billing) for billing in _BILLING_FIELDS})
     data.update({name: getattr(period, name) for name in _MONTHLY_FIELDS})
+    data.update({name: getattr(period, name) for name in PER_CALL_PERIOD_FIELDS})
     return data
 
 

@@ -239,6 +239,8 @@ def prices_used(
         if result is None:
             continue
         for line in result.lines:
+            if line.price_field not in PRICE_FIELDS:  # a regional uplift: a factor on other lines, not a sheet price
+                continue
             key = (line.sku, line.price_field, line.effective_from)
             if key not in found:
                 period = catalog.price(line.sku, comparison.as_of)
