@@ -59,7 +59,7 @@ def test_with_adds_the_same_phone_line_to_every_stack(runner: CliRunner) -> None
         assert _span(with_line[stack]["per_month"]) == (month_low + UK_LINE_PER_MONTH, month_high + UK_LINE_PER_MONTH)
         assert with_line[stack]["added"] == [
             {"role": "telephony", "sku": UK_LINE, "billed_per": "call", "legs": "1", "workload": None, "min_gpus": 1,
-             "utilisation": "0.5", "gpu_hours_per_month": "730"}
+             "utilisation": "0.5", "gpu_hours_per_month": "730", "region": None}
         ]
         assert with_line[stack]["replaced"] == []
         assert "telephony" in with_line[stack]["roles"]

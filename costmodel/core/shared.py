@@ -223,14 +223,14 @@ def check_component(data: dict[str, object], catalog: Catalog, what: str) -> Sta
 
 
 _DEFAULTS: dict[str, object] = {"billed_per": "call", "legs": 1, "workload": None, "min_gpus": 1, "utilisation": 0.5,
-                                "gpu_hours_per_month": 730}
+                                "gpu_hours_per_month": 730, "region": None}
 """The stack format's defaults (data/models.py StackComponent): fields equal to these are not worth showing."""
 
 
 def _extras(component: StackComponent) -> list[str]:
-    # A field the format gains later (not in _DEFAULTS) is always shown: a reproduce command must not lose it.
+    # A field the format gains later (not in _DEFAULTS) is shown whenever set: a reproduce command must not lose it.
     return [f"{name}={value}" for name, value in record_dict(component).items()
-            if name not in {"role", "sku"} and (name not in _DEFAULTS or value != _DEFAULTS[name])]
+            if name not in {"role", "sku"} and value is not None and (name not in _DEFAULTS or value != _DEFAULTS[name])]
 
 
 def component_text(component: StackComponent) -> str:
