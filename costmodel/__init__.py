@@ -24,11 +24,16 @@ _EXPORTS: dict[str, str] = {
     "Sku": "costmodel.data.records:Sku",
     "PricePeriod": "costmodel.data.records:PricePeriod",
     "Range": "costmodel.data.records:Range",
+    "StackComponent": "costmodel.data.records:StackComponent",
     # Quantities and what-ifs.
     "Span": "costmodel.core.interval:Span",
     "PriceChange": "costmodel.core.overrides:PriceChange",
     "parse_price_change": "costmodel.core.overrides:parse_price_change",
     "parse_settings": "costmodel.core.overrides:parse_settings",
+    # Shared components (like-for-like comparisons) and the roles a scenario needs.
+    "parse_with": "costmodel.core.shared:parse_with",
+    "Shared": "costmodel.core.shared:Shared",
+    "Composition": "costmodel.core.shared:Composition",
     # Analyses and their results.
     "estimate": "costmodel.analyses.estimate:estimate",
     "Bill": "costmodel.analyses.estimate:Bill",
@@ -78,6 +83,7 @@ __all__ = [
     "Catalog",
     "Comparison",
     "ComparisonRow",
+    "Composition",
     "CostmodelError",
     "Crossing",
     "InputError",
@@ -91,9 +97,11 @@ __all__ = [
     "Range",
     "Scenario",
     "SensitivityResult",
+    "Shared",
     "Sku",
     "Span",
     "Stack",
+    "StackComponent",
     "SweepResult",
     "UnknownIdError",
     "__version__",
@@ -106,6 +114,7 @@ __all__ = [
     "money_text",
     "parse_price_change",
     "parse_settings",
+    "parse_with",
     "price_diff",
     "price_diff_text",
     "quantity_text",
@@ -142,9 +151,10 @@ if TYPE_CHECKING:
     from costmodel.analyses.sweep import SweepResult, decimal_of, sweep, sweep_values
     from costmodel.core.interval import Span
     from costmodel.core.overrides import PriceChange, parse_price_change, parse_settings
+    from costmodel.core.shared import Composition, Shared, parse_with
     from costmodel.data.catalog import Catalog
     from costmodel.data.catalog import load_catalog as load_library
-    from costmodel.data.records import PricePeriod, Range, Scenario, Sku, Stack
+    from costmodel.data.records import PricePeriod, Range, Scenario, Sku, Stack, StackComponent
     from costmodel.errors import CostmodelError, InputError, MissingExtraError, NoPriceError, UnknownIdError
     from costmodel.views.charts import sweep_figure, tornado_figure
     from costmodel.views.formatting import MONTHLY_PLACES, PER_CALL_PLACES, quantity_text

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
@@ -28,8 +29,9 @@ from typing import Any, Literal
 from costmodel.analyses.sweep import Field, Prepared, SweepResult, decimal_of, evaluate, parse_field, prepare
 from costmodel.core.backends import VectorOps
 from costmodel.core.overrides import PriceChange
+from costmodel.core.shared import Composition, Shared
 from costmodel.data.catalog import Catalog
-from costmodel.data.records import Scenario, quantity_high, scenario_bounds
+from costmodel.data.records import Scenario, StackComponent, quantity_high, scenario_bounds
 from costmodel.errors import InputError, NoPriceError
 
 End = Literal["point", "low", "high", "both"]
@@ -92,6 +94,10 @@ class BreakEven:
     cheaper_at_high: dict[End, str]
     is_range: bool = False
     notes: list[str] = dataclasses.field(default_factory=list)
+    shared: Shared = dataclasses.field(default_factory=Shared)
+    """Components both stacks were priced with, and the roles the scenario needs."""
+    compositions: dict[str, Composition] = dataclasses.field(default_factory=dict)
+    """Per stack: what the shared components changed and the needed roles it lacks."""
 
     @property
     def answers(self) -> dict[End, Answer]:
@@ -302,6 +308,7 @@ def breakeven(
     currency: str = "USD",
     settings: dict[str, Any] | None = None,
     price_changes: list[PriceChange] | tuple[PriceChange, ...] = (),
+    with_components: Sequence[StackComponent | str] = (),
 ) -> BreakEven:
     """Every value of `over` in `between` (default: see default_between) at which A and B cost the same per call."""
     import numpy
@@ -311,7 +318,7 @@ def breakeven(
     if stack_a == stack_b:
         raise InputError(f"compare two different stacks (got {stack_a} twice)")
     prepared = prepare(catalog, scenario, [stack_a, stack_b], as_of=as_of, currency=currency, settings=settings,
-                       price_changes=price_changes)
+                       price_changes=price_changes, with_components=with_components)
     if prepared.unpriced:
         raise NoPriceError(next(iter(prepared.unpriced.values())))
     lo, hi = between if between is not None else default_between(catalog, prepared, target, as_of)
@@ -339,7 +346,7 @@ def breakeven(
     cheaper_low = {end: _side(prepared, target, stack_a, stack_b, [lo], key)[0] for end, key in ends}
     cheaper_high = {end: _side(prepared, target, stack_a, stack_b, [hi], key)[0] for end, key in ends}
     return BreakEven(name, stack_a, stack_b, target, lo, hi, as_of, currency, crossings, cheaper_low, cheaper_high,
-                     is_range, notes)
+                     is_range, notes, prepared.shared, prepared.compositions)
 
 
 def _merge_ends(crossings: list[Crossing]) -> list[Crossing]:
@@ -418,15 +425,17 @@ def sweep_breakevens(
     """
     import numpy
 
+    # The sweep's shared components (its scenario's and those it was given) are priced the same way here.
+    shared = result.shared.components
     prepared = prepare(catalog, scenario, list(result.curves), as_of=result.as_of, currency=result.currency,
-                       settings=settings, price_changes=price_changes)
+                       settings=settings, price_changes=price_changes, with_components=shared)
     lo, hi = float(result.values.min()), float(result.values.max())
     if hi <= lo:
         return []
     kept = []
     for a, b in itertools.combinations(result.curves, 2):
         be = breakeven(catalog, scenario, a, b, result.field, (lo, hi), as_of=result.as_of, currency=result.currency,
-                       settings=settings, price_changes=price_changes)
+                       settings=settings, price_changes=price_changes, with_components=shared)
         equal = [c for c in be.crossings if c.kind == "equal"]
         if equal and cheapest_only:
             # Evaluated directly (not through sweep()): a crossing may fall between whole numbers of turns.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -11,6 +12,7 @@ from costmodel.core.backends import EXACT
 from costmodel.core.bill import BillLine, bill_component
 from costmodel.core.interval import Span
 from costmodel.core.overrides import PriceChange, apply_price_changes, apply_settings
+from costmodel.core.shared import Composition, Shared, shared_for
 from costmodel.core.usage import Profile, profile
 from costmodel.data.catalog import Catalog
 from costmodel.data.meters import DURATION_FIELDS, PRICE_FIELDS
@@ -128,6 +130,10 @@ class Bill:
     audio_tokens: list[AudioTokenView] = field(default_factory=list)
     warnings: list[LifecycleWarning] = field(default_factory=list)
     """SKUs of the stack withdrawn or retiring within LIFECYCLE_WARNING_DAYS after `as_of`."""
+    shared: Shared = field(default_factory=Shared)
+    """Components every stack was priced with (scenario `with:`, `--with`) and the roles the scenario needs."""
+    composition: Composition = field(default_factory=Composition)
+    """What the shared components added or replaced on this stack, and the needed roles it lacks."""
 
 
 def _sources(sku: Sku, period: PricePeriod, component: StackComponent) -> tuple[bool, list[str]]:
@@ -274,8 +280,13 @@ def estimate(
     price_changes: list[PriceChange] | tuple[PriceChange, ...] = (),
     scenario_id: str | None = None,
     stack_id: str | None = None,
+    with_components: Sequence[StackComponent | str] = (),
 ) -> Bill:
-    """Itemised cost of one call profile on one stack, with prices in force on `as_of` (default today)."""
+    """Itemised cost of one call profile on one stack, with prices in force on `as_of` (default today).
+
+    The scenario's shared components (`with:`) and `with_components` (which win over the scenario's for the same
+    role) replace the stack's own component of their role or are added to it (core/shared.py).
+    """
     as_of = as_of or date.today()
     scenario_id = scenario_id or (scenario if isinstance(scenario, str) else "custom")
     stack_id = stack_id or (stack if isinstance(stack, str) else "custom")
@@ -284,6 +295,8 @@ def estimate(
     stack_model: Stack = catalog.stack(stack) if isinstance(stack, str) else to_record(stack)
     if settings:
         scenario_model = apply_settings(scenario_model, settings)
+    shared = shared_for(scenario_model, with_components, catalog)
+    stack_model, composition = shared.compose(catalog, stack_model)
     fx_period = catalog.fx_rate(currency, as_of)
     rate = fx_period.per_usd if fx_period else Decimal(1)
     fx = (
@@ -344,6 +357,8 @@ def estimate(
         notes=notes,
         audio_tokens=audio_tokens,
         warnings=warnings,
+        shared=shared,
+        composition=composition,
     )
 
 

@@ -90,6 +90,7 @@ def apply_settings(scenario: Scenario, settings: dict[str, Any]) -> Scenario:
     from costmodel.data import models
 
     data = record_dict(scenario)
+    data["with_"] = [record_dict(component) for component in data["with_"]]  # re-validated by the stack format
     for name, value in settings.items():
         if name not in SCENARIO_FIELDS:
             raise UnknownIdError("scenario field", name, SCENARIO_FIELDS, list_known=True)

@@ -228,17 +228,22 @@ class _Where(TypedDict):
 
 
 def check_references(catalog: Catalog) -> None:
-    """Every stack component names a known SKU of the right kind, and self-hosted workloads have throughput."""
-    for stack_id, stack in catalog.stacks.items():
-        path = catalog.stack_paths[stack_id]
-        for index, component in enumerate(stack.components):
+    """Every stack component (and scenario `with` entry) names a known SKU of the right kind, and self-hosted
+    workloads have throughput."""
+    # A scenario's shared components (`with:`) name SKUs in the stack format and are checked the same way.
+    owners = [(catalog.stack_paths[key], "components", stack.components) for key, stack in catalog.stacks.items()]
+    owners += [
+        (catalog.scenario_paths[key], "with", scenario.with_) for key, scenario in catalog.scenarios.items() if scenario.with_
+    ]
+    for path, key, components in owners:
+        for index, component in enumerate(components):
 
-            def where(fieldname: str, index: int = index, path: Path = path) -> _Where:
+            def where(fieldname: str, index: int = index, path: Path = path, key: str = key) -> _Where:
                 # Only a broken reference needs the line: the YAML machinery stays unloaded on a warm start.
                 from costmodel.data.validation import locate
 
-                loc = ("components", index, fieldname)
-                return {"path": path, "line": locate(read_text(path), loc), "field": f"components[{index}].{fieldname}"}
+                loc = (key, index, fieldname)
+                return {"path": path, "line": locate(read_text(path), loc), "field": f"{key}[{index}].{fieldname}"}
 
             if component.sku not in catalog.skus:
                 raise UnknownIdError("SKU", component.sku, catalog.skus, **where("sku"))

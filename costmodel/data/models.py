@@ -6,7 +6,7 @@ import itertools
 import re
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, create_model, field_validator, model_validator
 
@@ -536,6 +536,31 @@ class Scenario(Model):
     """Busiest-hour concurrency divided by average concurrency."""
     idle_seconds: Quantity = Decimal(0)
     """Seconds of the call idle or silent, billed at usd_per_standby_minute where priced (capped at the call's length)."""
+    # `with` is a Python keyword: the attribute is with_, the file's key (and the JSON Schema's) is `with`.
+    with_: Annotated[list[StackComponent], Field(alias="with")] = []
+    """Components every stack is priced with (a phone line): each replaces a stack's own of its role or is added."""
+    needs: list[Annotated[str, Field(pattern=NAME_PATTERN)]] = []
+    """Roles every stack must deliver, e.g. telephony (plus with's roles, and tts if the agent speaks); lacks are flagged."""
+
+    model_config = ConfigDict(**Model.model_config, populate_by_name=True)  # what-ifs re-validate a record's with_
+
+    @field_validator("with_")
+    @classmethod
+    def _one_shared_per_role(cls, components: list[StackComponent]) -> list[StackComponent]:
+        roles = [component.role for component in components]
+        for role in roles:
+            if roles.count(role) > 1:
+                raise ValueError(f"role {role} appears twice; every stack gets one component per role")
+        return components
+
+    @field_validator("needs")
+    @classmethod
+    def _known_roles(cls, needs: list[str]) -> list[str]:
+        known = stack_roles()
+        for role in needs:
+            if role not in known:
+                raise ValueError(f"unknown role '{role}'; roles are {', '.join(known)}")
+        return needs
 
     # Single-field rules are field validators so errors name the field and its line; the model
     # validator keeps only what spans fields.
@@ -559,7 +584,8 @@ class Scenario(Model):
 
 
 SCENARIO_FIELDS: tuple[str, ...] = tuple(
-    name for name in Scenario.model_fields if name not in {"schema_version", "title", "description", "source"}
+    name for name in Scenario.model_fields
+    if name not in {"schema_version", "title", "description", "source", "with_", "needs"}
 )
 """Scenario fields a user may override with --set or sweep over."""
 
@@ -605,6 +631,12 @@ class StackComponent(Model):
         if self.role.startswith("self-hosted") and self.region is not None:
             raise ValueError("region applies to API-priced components; a self-hosted GPU's region is its own SKU")
         return self
+
+
+def stack_roles() -> tuple[str, ...]:
+    """Every role a stack component may have, in the order the format lists them."""
+    roles: tuple[str, ...] = get_args(StackComponent.model_fields["role"].annotation)
+    return roles
 
 
 class Stack(Model):

@@ -215,6 +215,8 @@ class Scenario:
     operating_hours_per_month: Decimal
     peak_to_average_ratio: Decimal
     idle_seconds: Decimal | Range
+    with_: list[StackComponent]
+    needs: list[str]
     fields_set: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
     """The fields its file gave (the rest took their defaults); not a field of the format."""
 
@@ -258,7 +260,8 @@ NOT_MODEL_FIELDS: dict[str, frozenset[str]] = {"PricePeriod": frozenset({"priced
 """Record fields that are not a field of the model (a period's prices are the registry's fields)."""
 
 SCENARIO_FIELDS: tuple[str, ...] = tuple(
-    f.name for f in fields(Scenario) if f.name not in {"schema_version", "title", "description", "source", "fields_set"}
+    f.name for f in fields(Scenario)
+    if f.name not in {"schema_version", "title", "description", "source", "with_", "needs", "fields_set"}
 )
 """Scenario fields a user may override with --set or sweep over (a test checks them against the model)."""
 

@@ -10,6 +10,7 @@ from costmodel.core.interval import Span
 from costmodel.data.meters import REGIONAL_UPLIFT, line_unit
 from costmodel.safe_text import for_format
 from costmodel.views.comparison import costing_header, lifecycle_json, lifecycle_lines
+from costmodel.views.composition import composition_json, missing_text, notes, shared_json
 from costmodel.views.formatting import (
     LINE_PLACES,
     MONTHLY_PLACES,
@@ -50,6 +51,8 @@ def breakdown_rows(result: Bill) -> Rows:
     cur = result.currency
     # Sources are long; tables cite them by number and list them once below.
     sources = list(dict.fromkeys(citation(line) for line in result.lines))
+    added = {c.role for c in result.composition.added}
+    replaced = {r.role for r in result.composition.replaced}
     rows: list[Row] = [
         {
             "component": line.role,
@@ -64,6 +67,9 @@ def breakdown_rows(result: Bill) -> Rows:
             "from": line.effective_from.isoformat(),
             "source": line.source,
             "ref": f"[{sources.index(citation(line)) + 1}]",
+            # Lines of shared components (--with, the scenario's with:), and the needed roles the stack lacks.
+            "shared": "added" if line.role in added else "replaced" if line.role in replaced else "",
+            "missing": missing_text(result.composition),
         }
         for line in result.lines
     ]
@@ -72,6 +78,7 @@ def breakdown_rows(result: Bill) -> Rows:
         Column("quantity", "quantity", "right"), Column("unit_price", f"unit price ({cur})", "right"),
         Column("per_call", f"per call ({cur})", "right"), Column("per_month", f"per month ({cur})", "right"),
         Column("from", "price from"), Column("source", "source"), Column("ref", "source"),
+        Column("shared", "shared"), Column("missing", "missing roles"),
     ]
     return Rows(rows, columns)
 
@@ -108,6 +115,8 @@ def breakdown_document(result: Bill) -> dict[str, Any]:
         "per_month": result.per_month,
         "fixed_per_month": result.fixed_per_month,
         "estimate": result.estimate,
+        **shared_json(result.shared),
+        **composition_json(result.composition),
         "lines": [
             {
                 "role": line.role,
@@ -154,7 +163,8 @@ def breakdown_text(result: Bill, fmt: str) -> str:
     view = breakdown_rows(result)
     bill = ("component", "sku", "meter", "quantity", "unit_price", "per_call", "per_month")
     if fmt == "csv":
-        body = table(view.rows, view.shown(*bill, "from", "source"), "csv")
+        extra = (("shared",) if result.shared.components else ()) + (("missing",) if result.composition.missing_roles else ())
+        body = table(view.rows, view.shown(*bill, "from", "source", *extra), "csv")
         # CSV is one table: lifecycle warnings follow it as comment lines only when there are any.
         return body + "".join(f"# lifecycle warning: {warning.text}\n" for warning in result.warnings)
     # Text and Markdown cite each source by number and list them under the table.
@@ -163,6 +173,7 @@ def breakdown_text(result: Bill, fmt: str) -> str:
         f"{for_format(result.scenario, fmt)} on {for_format(result.stack, fmt)}: {for_format(result.stack_title, fmt)}",
         f"{quantity_text(result.calls_per_month)} calls/month · prices in force on {result.as_of} · {cur}"
         f"{fx_line(result.fx, fmt)}",
+        *notes(result.shared, {result.stack: result.composition}, fmt),
         "",
         table(view.rows, view.shown(*keys), fmt),
     ]

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from costmodel import __version__
 from costmodel.safe_text import for_format
+from costmodel.views.composition import composition_json, notes, shared_json
 from costmodel.views.formatting import PER_CALL_PLACES, Column, Row, Rows, float_exact, float_text, money, table
 
 if TYPE_CHECKING:  # the annotation only: the solver pulls in numpy
@@ -38,10 +39,17 @@ def breakeven_rows(result: BreakEven) -> Rows:
     if result.is_range:
         columns.append(Column("end", "inputs at"))
     columns += [
-        Column("a", f"{result.stack_a} ({cur}/call)", "right"), Column("b", f"{result.stack_b} ({cur}/call)", "right"),
+        Column("a", f"{result.stack_a} ({cur}/call{_missing(result, result.stack_a)})", "right"),
+        Column("b", f"{result.stack_b} ({cur}/call{_missing(result, result.stack_b)})", "right"),
         Column("below", "cheaper below"), Column("above", "cheaper above"),
     ]
     return Rows(rows, columns)
+
+
+def _missing(result: BreakEven, stack: str) -> str:
+    """`, missing tts` in a stack's column header when it lacks a needed role (the one note CSV carries)."""
+    composition = result.compositions.get(stack)
+    return f", missing {', '.join(composition.missing_roles)}" if composition and composition.missing_roles else ""
 
 
 def breakeven_document(result: BreakEven) -> dict[str, Any]:
@@ -85,6 +93,8 @@ def breakeven_document(result: BreakEven) -> dict[str, Any]:
         "cheaper_at_low": result.cheaper_at_low,
         "cheaper_at_high": result.cheaper_at_high,
         "notes": result.notes,
+        **shared_json(result.shared),
+        "stacks": {stack: composition_json(composition) for stack, composition in result.compositions.items()},
     }
 
 
@@ -124,7 +134,7 @@ def breakeven_text(result: BreakEven, fmt: str, every_crossing: bool = False) ->
     a, b = for_format(result.stack_a, fmt), for_format(result.stack_b, fmt)
     head = f"{for_format(result.scenario, fmt)}: {a} vs {b} as {for_format(name, fmt)} varies between {between}"
     lines = [f"**{head}**" if fmt == "markdown" else head,
-             f"prices in force on {result.as_of} · {cur} per call", ""]
+             f"prices in force on {result.as_of} · {cur} per call", *notes(result.shared, result.compositions, fmt), ""]
     lines.append(answer_text(result, fmt))
     if not result.crossings:
         return "\n".join(lines) + "\n"

@@ -8,6 +8,7 @@ from costmodel import __version__
 from costmodel.analyses.compare import Comparison
 from costmodel.analyses.estimate import LIFECYCLE_WARNING_DAYS, Bill, LifecycleWarning
 from costmodel.safe_text import for_format
+from costmodel.views.composition import changed_text, composition_json, missing_text, notes, shared_json
 from costmodel.views.formatting import (
     MONTHLY_PLACES,
     PER_CALL_PLACES,
@@ -54,6 +55,9 @@ def comparison_rows(result: Comparison) -> Rows:
             "multiple": Figure(multiple_text(row.multiple_of_cheapest), row.multiple_of_cheapest),
             "note": row.unpriced or "",
             "warnings": "; ".join(w.text for stack, w in result.warnings if stack == row.stack),
+            "missing": missing_text(row.composition),
+            "added": changed_text(row.composition)[0],
+            "replaced": changed_text(row.composition)[1],
         }
         for row in result.rows
     ]
@@ -67,8 +71,20 @@ def comparison_rows(result: Comparison) -> Rows:
         Column("multiple", "× cheapest", "right"),
         Column("note", "note"),
         Column("warnings", "lifecycle warnings"),
+        Column("missing", "missing roles"),
+        Column("added", "added"),
+        Column("replaced", "replaced"),
     ]
     return Rows(rows, columns)
+
+
+def shared_columns(result: Comparison, fmt: str) -> tuple[str, ...]:
+    """Columns on what shared components did: missing roles whenever a stack lacks one (every format), and in CSV,
+    which has no line under a title, what was added and replaced whenever a component is shared."""
+    keys: tuple[str, ...] = ("missing",) if result.incomplete else ()
+    if fmt == "csv" and result.shared.components:
+        keys += ("added", "replaced")
+    return keys
 
 
 def comparison_document(result: Comparison) -> dict[str, Any]:
@@ -88,9 +104,12 @@ def comparison_document(result: Comparison) -> dict[str, Any]:
                 "multiple_of_cheapest": row.multiple_of_cheapest,
                 "estimate": row.estimate,
                 "unpriced": row.unpriced,
+                **composition_json(row.composition),
             }
             for row in result.rows
         ],
+        **shared_json(result.shared),
+        "like_for_like": not result.incomplete,
         "lifecycle_warnings": [{"stack": stack, **lifecycle_json(warning)} for stack, warning in result.warnings],
     }
 
@@ -115,7 +134,7 @@ def comparison_text(result: Comparison, fmt: str) -> str:
     """`compare` as a table, Markdown or CSV."""
     cur = result.currency
     view = comparison_rows(result)
-    keys = TEXT_COLUMNS + (("note",) if any(row.unpriced for row in result.rows) else ())
+    keys = TEXT_COLUMNS + (("note",) if any(row.unpriced for row in result.rows) else ()) + shared_columns(result, fmt)
     if fmt == "csv" and result.warnings:  # text and Markdown list them under the table
         keys += ("warnings",)
     body = table(view.rows, view.shown(*keys), fmt)
@@ -124,9 +143,10 @@ def comparison_text(result: Comparison, fmt: str) -> str:
     calls = quantity_text(result.calls_per_month)
     title = f"{for_format(result.scenario, fmt)}: {for_format(result.scenario_title, fmt)}"
     facts = f"{calls} calls/month · prices in force on {result.as_of} · {cur}{fx_line(result.fx, fmt)}"
-    header = f"{title}\n{facts}\n\n"
+    shared = notes(result.shared, {row.stack: row.composition for row in result.rows}, fmt)
+    header = f"{title}\n{facts}\n" + "".join(f"{line}\n" for line in shared) + "\n"
     if fmt == "markdown":
-        header = f"**{title}**\n\n{facts}\n\n"
+        header = f"**{title}**\n\n{facts}\n\n" + "".join(f"{line}\n\n" for line in shared)
     footer = (
         f"\nPer-call figures rounded half-up to {PER_CALL_PLACES} places, monthly to cents; ranges are low–high."
     )
