@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
+from costmodel.analyses.capacity import CapacityComponent, plan_component
 from costmodel.core.backends import EXACT
 from costmodel.core.bill import BillLine, bill_component
 from costmodel.core.interval import Span
@@ -92,6 +93,8 @@ class Bill:
     estimate: bool = False
     notes: list[str] = field(default_factory=list)
     audio_tokens: list[AudioTokenView] = field(default_factory=list)
+    capacity: list[CapacityComponent] = field(default_factory=list)
+    """Self-hosted components: the GPU plan behind their GPU-hours (analyses/capacity.py)."""
 
 
 def _sources(sku: Sku, period: PricePeriod, component: StackComponent) -> tuple[bool, list[str]]:
@@ -149,10 +152,10 @@ def _line_items(
         if line.floor is None or line.floor_cost is None:
             items.append(item(line, line.meter, line.quantity, line.cost, fixed=False))
             continue
-        # Shown as two lines, the always-on floor and what volume adds, so the fixed part is visible.
+        # Shown as two lines, the fixed floor (min_gpus) and what volume adds, so the fixed part is visible.
         added = line.quantity - line.floor
         per_unit = PRICE_FIELDS[line.price_field].quantity_per_unit
-        items.append(item(line, "GPU-hours, always-on floor", line.floor, line.floor_cost, fixed=True))
+        items.append(item(line, "GPU-hours, fixed floor (min_gpus)", line.floor, line.floor_cost, fixed=True))
         items.append(item(line, "GPU-hours, added for volume", added, added * line.unit_price / per_unit, fixed=False))
     return items
 
@@ -251,6 +254,7 @@ def estimate(
     turns: list[TurnRow] = []
     notes: list[str] = []
     audio_tokens: list[AudioTokenView] = []
+    plans: list[CapacityComponent] = []
     any_estimate = False
     for component in stack_model.components:
         sku = catalog.sku(component.sku)
@@ -270,6 +274,9 @@ def estimate(
                 AudioTokenView(sku.id, per_minute[0], per_minute[1], rates.source, rates.checked, rates.estimate)
             )
         turns.extend(turn_series(component, sku, period, scenario_model, rate))
+        gpu_price = period.price("usd_per_gpu_hour")
+        if component.role.startswith("self-hosted") and gpu_price is not None:
+            plans.append(plan_component(component, sku, p, Span.of(gpu_price) * rate))
     if not lines:
         raise InputError(f"stack {stack_id} prices nothing for scenario {scenario_id}")
     zero = Span(Decimal(0), Decimal(0))
@@ -296,6 +303,7 @@ def estimate(
         estimate=any_estimate,
         notes=notes,
         audio_tokens=audio_tokens,
+        capacity=plans,
     )
 
 

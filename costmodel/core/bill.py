@@ -16,7 +16,7 @@ from typing import Generic
 
 from costmodel.core.backends import Ops
 from costmodel.core.interval import M, Span
-from costmodel.core.usage import Profile, component_usage, gpu_sizing, is_monthly
+from costmodel.core.usage import Profile, component_usage, gpu_sizing, is_monthly, price_factor
 from costmodel.data.meters import PRICE_FIELDS
 from costmodel.data.records import PricePeriod, Sku, StackComponent
 from costmodel.errors import NoPriceError
@@ -80,13 +80,15 @@ def bill_component(
                 f"but the {component.role} role needs it for {row.meter}"
             )
         unit_price = price * rate
+        if monthly and component.purchase_discount:
+            # Reserved or spot GPUs: the unit price is what this purchase option pays per GPU-hour.
+            unit_price = unit_price * ops.const(price_factor(component))
         per_unit = ops.const(row.quantity_per_unit)
         cost = quantity * unit_price / per_unit
         if not monthly:
             lines.append(BillLine(price_field, quantity, unit_price, cost, monthly=False))
             continue
-        sizing = gpu_sizing(component, sku, p, ops)
-        floor = sizing.min_gpus * sizing.gpu_hours_per_month
+        floor = gpu_sizing(component, sku, p, ops).floor_gpu_hours
         lines.append(BillLine(price_field, quantity, unit_price, cost, monthly=True,
                               floor=floor, floor_cost=floor * unit_price / per_unit))
     return lines

@@ -14,7 +14,7 @@ from typing import Any, Generic
 from costmodel.core.backends import Ops
 from costmodel.core.interval import M, Span
 from costmodel.data.meters import DURATION_FIELDS
-from costmodel.data.records import PricePeriod, Scenario, Sku, StackComponent, record_dict
+from costmodel.data.records import PricePeriod, Range, Scenario, Sku, StackComponent, Throughput, record_dict
 from costmodel.errors import InputError
 
 
@@ -42,6 +42,12 @@ class Profile(Generic[M]):
     reply_characters: Span[M]
     call_duration_seconds: Span[M]
     peak_concurrent_calls: Span[M]
+    operating_hours_per_month: Span[M]
+    peak_to_average_ratio: Span[M]
+    peak_given: bool
+    """True when the scenario gives peak_concurrent_calls itself (not derived from volume and hours)."""
+    traffic_profile: tuple[Decimal, ...] | None
+    """Relative volume per hour of a day or week, or None for a flat spread over the operating hours."""
 
 
 def _split(
@@ -99,8 +105,11 @@ def profile(scenario: Scenario, ops: Ops[M], overrides: dict[str, Any] | None = 
         duration = caller + agent
     calls = v("calls_per_month")
     peak = optional("peak_concurrent_calls")
+    peak_given = peak is not None
+    hours, ratio = v("operating_hours_per_month"), v("peak_to_average_ratio")
     if peak is None:
-        peak = calls * duration / (v("operating_hours_per_month") * 3600) * v("peak_to_average_ratio")
+        peak = calls * duration / (hours * 3600) * ratio
+    shape = values.get("traffic_profile")
     return Profile(
         calls_per_month=calls,
         turns=turns,
@@ -120,6 +129,10 @@ def profile(scenario: Scenario, ops: Ops[M], overrides: dict[str, Any] | None = 
         reply_characters=characters,
         call_duration_seconds=duration,
         peak_concurrent_calls=peak,
+        operating_hours_per_month=hours,
+        peak_to_average_ratio=ratio,
+        peak_given=peak_given,
+        traffic_profile=tuple(shape) if shape is not None else None,
     )
 
 
@@ -237,37 +250,219 @@ def telephony_usage(component: StackComponent, sku: Sku, period: PricePeriod, p:
     return [("usd_per_telephony_minute", billed / 60 * ops.const(component.legs))]
 
 
+# ---------------------------------------------------------------- self-hosted GPUs (issue 15)
+# A self-hosted component is sized from the work each call gives its model (not from the call's length), hour
+# by hour over the scenario's traffic shape, then billed by its scaling policy and purchase option. Every
+# rounding up goes through Ops.ceil on a quantity linear in the volume, so break-evens solve each GPU step.
+
+HOURS_PER_MONTH = Decimal(730)
+
+
+@dataclass(frozen=True)
+class OperatingPoint:
+    """Where on its throughput curve (or single figure) a workload runs, from the latency target."""
+
+    throughput: Decimal | Range
+    """Work one GPU does per second there: output tokens (LLM) or audio seconds (ASR, TTS)."""
+    streams: Decimal | Range | None
+    """Streams (ASR, TTS) one GPU serves at once there; None: no limit beyond throughput (and for LLMs)."""
+    latency_ms: Decimal | None
+    """The curve's latency at this point (None for a single figure)."""
+    limited_by_latency: bool
+    """True when the latency target keeps the GPU below its best measured throughput."""
+
+
+def operating_point(entry: Throughput, role: str, latency_target_ms: Decimal | None) -> OperatingPoint:
+    """The curve point a latency target allows, interpolated linearly between measured points; or the single figure."""
+    if entry.curve is None:
+        if role == "self-hosted-llm":
+            assert entry.output_tokens_per_second is not None
+            return OperatingPoint(entry.output_tokens_per_second, None, None, False)
+        assert entry.real_time_factor is not None
+        rtf = entry.real_time_factor
+        # Audio seconds per second is 1 / RTF; a {low, high} RTF gives {1/high, 1/low}.
+        rate: Decimal | Range = (
+            Range(1 / rtf.high, 1 / rtf.low) if isinstance(rtf, Range) else 1 / rtf
+        )
+        return OperatingPoint(rate, entry.concurrent_streams, None, False)
+    points = entry.curve
+    best = max(points, key=lambda point: point.throughput)
+    chosen_throughput, chosen_concurrency, chosen_latency = best.throughput, best.concurrency, best.latency_ms
+    if latency_target_ms is not None and latency_target_ms < best.latency_ms:
+        if latency_target_ms < points[0].latency_ms:
+            raise InputError(
+                f"latency target {latency_target_ms} ms is below the lowest latency measured for {entry.workload} "
+                f"({points[0].latency_ms} ms at concurrency {points[0].concurrency}); raise latency_target_ms"
+            )
+        # The last point within the target, and the straight line to the next one (latency rises with concurrency).
+        below = [point for point in points if point.latency_ms <= latency_target_ms]
+        low = max(below, key=lambda point: point.concurrency)
+        later = [point for point in points if point.concurrency > low.concurrency]
+        chosen_throughput, chosen_concurrency, chosen_latency = low.throughput, low.concurrency, low.latency_ms
+        if later and later[0].latency_ms > low.latency_ms:
+            high = later[0]
+            share = (latency_target_ms - low.latency_ms) / (high.latency_ms - low.latency_ms)
+            chosen_throughput = low.throughput + share * (high.throughput - low.throughput)
+            chosen_concurrency = low.concurrency + share * (high.concurrency - low.concurrency)
+            chosen_latency = latency_target_ms
+    limited = chosen_throughput < best.throughput
+    streams = None if role == "self-hosted-llm" else chosen_concurrency
+    return OperatingPoint(chosen_throughput, streams, chosen_latency, limited)
+
+
+@dataclass
+class SlotSizing(Generic[M]):
+    """One hour (or group of hours with the same load) of the traffic shape, and the GPUs it needs."""
+
+    label: str
+    """Which hours: 'open hours' without a profile, else the profile hours with this load."""
+    hours_per_month: Span[M]
+    open: bool
+    calls_per_hour: Span[M]
+    busy_gpus: Span[M]
+    """GPUs the work keeps busy at full throughput (load), at the busiest moment sized for."""
+    streams: Span[M]
+    """Live streams at once (ASR, TTS; 0 for an LLM)."""
+    gpus_for_throughput: Span[M]
+    gpus_for_concurrency: Span[M]
+    gpus: Span[M]
+    """GPUs running in these hours."""
+
+
 @dataclass
 class GpuSizing(Generic[M]):
-    """How many GPUs a self-hosted component needs for a month, and why."""
+    """How many GPUs a self-hosted component runs, hour by hour, and the GPU-hours billed for a month."""
 
+    point: OperatingPoint
+    work_seconds_per_call: Span[M]
+    """GPU-seconds of work one call gives the model at the operating point's throughput."""
+    slots: list[SlotSizing[M]]
     gpus: Span[M]
-    gpus_for_work: Span[M]
-    gpus_for_concurrency: Span[M]
+    """The most GPUs running in any hour."""
     min_gpus: Span[M]
     gpu_hours_per_month: Span[M]
-    work_gpu_hours_per_month: Span[M]
+    """GPU-hours billed a month (spot: including the interruption overhead)."""
+    floor_gpu_hours: Span[M]
+    """The part of gpu_hours_per_month paid whatever the volume (min_gpus)."""
+    open_hours_per_month: Span[M]
+
+
+def throughput_entry(component: StackComponent, sku: Sku) -> Throughput:
+    return next(e for e in sku.throughput if e.workload == component.workload)
+
+
+def _traffic_slots(p: Profile[M], ops: Ops[M]) -> list[tuple[str, Span[M], bool, Span[M]]]:
+    """(label, hours a month, open, calls a second sized for) for each distinct load level of the traffic shape."""
+    if p.traffic_profile is None:
+        # One level: every open hour sized for the busiest, average × peak ratio (or the peak given directly).
+        rate = p.peak_concurrent_calls / p.call_duration_seconds if p.peak_given else (
+            p.calls_per_month / (p.operating_hours_per_month * 3600) * p.peak_to_average_ratio
+        )
+        return [("open hours", p.operating_hours_per_month, True, rate)]
+    weights = p.traffic_profile
+    total = sum(weights, Decimal(0))
+    hours_each = HOURS_PER_MONTH / len(weights)
+    slots = []
+    # Hours with the same weight have the same load: sized once, which keeps sweeps fast over 168-hour weeks.
+    for weight in sorted(set(weights), reverse=True):
+        hours = [i for i, w in enumerate(weights) if w == weight]
+        label = _hours_label(hours, len(weights))
+        rate = p.calls_per_month * ops.const(weight / total / (hours_each * 3600))
+        slots.append((label, ops.const(hours_each * len(hours)), weight > 0, rate))
+    return slots
+
+
+def _hours_label(hours: list[int], length: int) -> str:
+    days = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+    def name(hour: int) -> str:
+        return f"{hour:02d}h" if length == 24 else f"{days[hour // 24]} {hour % 24:02d}h"
+
+    runs: list[tuple[int, int]] = []
+    for hour in hours:
+        if runs and runs[-1][1] == hour - 1:
+            runs[-1] = (runs[-1][0], hour)
+        else:
+            runs.append((hour, hour))
+    parts = [name(a) if a == b else f"{name(a)}-{name(b + 1) if b + 1 < length else 'end'}" for a, b in runs]
+    return ", ".join(parts) if len(parts) <= 3 else f"{', '.join(parts[:3])} … ({len(hours)} h)"
+
+
+def _work_per_call(
+    component: StackComponent, entry: Throughput, point: OperatingPoint, p: Profile[M], ops: Ops[M]
+) -> tuple[Span[M], Span[M]]:
+    """(GPU-seconds of work, stream-seconds of occupancy) one call gives the model."""
+    rate = ops.const(point.throughput)
+    if component.role == "self-hosted-llm":
+        # Each turn prefills what is new to the prefix cache and generates the reply: work, not the call's length.
+        work = p.agent_text_tokens / rate
+        if entry.prefill_tokens_per_second is not None:
+            cacheable = p.system_prompt_history_tokens + p.caller_transcript_history_tokens + p.agent_text_history_tokens
+            prefill = p.system_prompt_tokens + p.caller_transcript_tokens + cacheable * (1 - p.cache_hit_fraction)
+            work = work + prefill / ops.const(entry.prefill_tokens_per_second)
+        return work, work * 0
+    # Streaming ASR follows the caller's audio, TTS the agent's spoken reply.
+    audio = p.caller_seconds if component.role == "self-hosted-asr" else p.agent_seconds
+    return audio / rate, audio
 
 
 def gpu_sizing(component: StackComponent, sku: Sku, p: Profile[M], ops: Ops[M]) -> GpuSizing[M]:
-    entry = next(e for e in sku.throughput if e.workload == component.workload)
-    if entry.real_time_factor is not None:
-        work_seconds_per_call = p.caller_seconds * ops.const(entry.real_time_factor)
-    else:
-        assert entry.output_tokens_per_second is not None
-        work_seconds_per_call = p.agent_text_tokens / ops.const(entry.output_tokens_per_second)
-    hours = ops.const(component.gpu_hours_per_month)
-    work_hours = p.calls_per_month * work_seconds_per_call / 3600
-    for_work = ops.ceil(work_hours / (hours * ops.const(component.utilisation)))
-    for_concurrency = ops.ceil(p.peak_concurrent_calls / ops.const(entry.concurrent_streams))
+    entry = throughput_entry(component, sku)
+    point = operating_point(entry, component.role, component.latency_target_ms)
+    if component.serving == "batch" and point.streams is not None:
+        # Whole utterances are queued and batched: no stream is held, throughput alone limits a GPU.
+        point = OperatingPoint(point.throughput, None, point.latency_ms, point.limited_by_latency)
+    work, occupancy = _work_per_call(component, entry, point, p, ops)
+    step = ops.const(component.scale_step_gpus)
+    utilisation = ops.const(component.utilisation)
     floor = ops.const(component.min_gpus)
-    gpus = ops.maximum(floor, ops.maximum(for_work, for_concurrency))
-    return GpuSizing(gpus, for_work, for_concurrency, floor, hours, work_hours)
+    zero = work * 0
+    slots: list[SlotSizing[M]] = []
+    for label, hours, is_open, rate in _traffic_slots(p, ops):
+        busy = rate * work
+        streams = rate * occupancy
+        for_throughput = ops.ceil(busy / (utilisation * step)) * step
+        for_concurrency = (
+            ops.ceil(streams / (ops.const(point.streams) * step)) * step if point.streams is not None else zero
+        )
+        need = ops.maximum(for_throughput, for_concurrency)
+        gpus = ops.maximum(floor, need) if is_open else floor
+        slots.append(SlotSizing(label, hours, is_open, rate * 3600, busy, streams, for_throughput, for_concurrency,
+                                gpus))
+    peak = slots[0].gpus
+    for slot in slots[1:]:
+        peak = ops.maximum(peak, slot.gpus)
+    open_hours = zero
+    for slot in slots:
+        if slot.open:
+            open_hours = open_hours + slot.hours_per_month
+    if component.scaling == "always-on":
+        hours = ops.const(component.gpu_hours_per_month)
+        gpu_hours, floor_hours = peak * hours, floor * hours
+    elif component.scaling == "scheduled":
+        gpu_hours, floor_hours = peak * open_hours, floor * open_hours
+    else:
+        # Autoscaled: each level of load gets its own GPUs for its hours; min_gpus stay warm all month.
+        gpu_hours = zero
+        for slot in slots:
+            gpu_hours = gpu_hours + slot.gpus * slot.hours_per_month
+        if p.traffic_profile is None:  # without a profile the closed hours are not a slot
+            gpu_hours = gpu_hours + floor * ops.maximum(ops.const(HOURS_PER_MONTH) - open_hours, zero)
+        floor_hours = floor * ops.const(HOURS_PER_MONTH)
+    if component.purchase == "spot":
+        overhead = 1 + ops.const(component.interruption_overhead)
+        gpu_hours, floor_hours = gpu_hours * overhead, floor_hours * overhead
+    return GpuSizing(point, work, slots, peak, floor, gpu_hours, floor_hours, open_hours)
 
 
 def self_hosted_usage(component: StackComponent, sku: Sku, period: PricePeriod, p: Profile[M], ops: Ops[M]) -> Meters[M]:
     sizing = gpu_sizing(component, sku, p, ops)
-    return [("usd_per_gpu_hour", sizing.gpus * sizing.gpu_hours_per_month)]
+    return [("usd_per_gpu_hour", sizing.gpu_hours_per_month)]
+
+
+def price_factor(component: StackComponent) -> Decimal:
+    """What share of the on-demand GPU-hour price this component's purchase option pays."""
+    return 1 - component.purchase_discount
 
 
 USAGE = {
@@ -278,6 +473,7 @@ USAGE = {
     "telephony": telephony_usage,
     "self-hosted-asr": self_hosted_usage,
     "self-hosted-llm": self_hosted_usage,
+    "self-hosted-tts": self_hosted_usage,
 }
 """Usage function for each stack role."""
 

@@ -28,7 +28,7 @@ T = TypeVar("T")
 
 CACHE_DIR_ENV = "COSTMODEL_CACHE_DIR"
 CACHE_SWITCH_ENV = "COSTMODEL_CACHE"
-MAGIC = b"costmodel-library-cache-2\n"
+MAGIC = b"costmodel-library-cache-3\n"
 """Leads every entry; the number changes whenever the entry layout does (2: the catalog holds records, not models)."""
 MAX_ENTRY_BYTES = 64 * 1024 * 1024
 """Largest entry read back (a library of 10,000 SKUs pickles to a few MiB)."""

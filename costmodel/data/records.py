@@ -102,8 +102,17 @@ class AudioTokenRates:
 
 
 @dataclass(frozen=True, slots=True)
+class ThroughputPoint:
+    """One measured point of a throughput curve: what one GPU sustains at one concurrency, and how fast it answered."""
+
+    concurrency: Decimal
+    throughput: Decimal
+    latency_ms: Decimal
+
+
+@dataclass(frozen=True, slots=True)
 class Throughput:
-    """What one GPU of this SKU sustains for one self-hosted workload."""
+    """What one GPU of this SKU sustains for one self-hosted workload: a single figure or a measured curve."""
 
     source: str
     checked: date
@@ -112,7 +121,10 @@ class Throughput:
     workload: str
     real_time_factor: Decimal | Range | None
     output_tokens_per_second: Decimal | Range | None
-    concurrent_streams: Decimal | Range
+    curve: list[ThroughputPoint] | None
+    latency_metric: str | None
+    prefill_tokens_per_second: Decimal | Range | None
+    concurrent_streams: Decimal | Range | None
 
 
 ComponentKind = Literal["asr", "llm", "audio-llm", "tts", "gpu", "telephony"]
@@ -187,6 +199,7 @@ class Scenario:
     peak_concurrent_calls: Decimal | Range | None
     operating_hours_per_month: Decimal
     peak_to_average_ratio: Decimal
+    traffic_profile: list[Decimal] | None = None
     fields_set: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
     """The fields its file gave (the rest took their defaults); not a field of the format."""
 
@@ -195,7 +208,9 @@ class Scenario:
 class StackComponent:
     """One priced part of a stack."""
 
-    role: Literal["asr", "llm", "audio-llm", "tts", "telephony", "self-hosted-asr", "self-hosted-llm"]
+    role: Literal[
+        "asr", "llm", "audio-llm", "tts", "telephony", "self-hosted-asr", "self-hosted-llm", "self-hosted-tts"
+    ]
     sku: str
     billed_per: Literal["call", "turn"]
     legs: Decimal
@@ -203,6 +218,14 @@ class StackComponent:
     min_gpus: int
     utilisation: Decimal
     gpu_hours_per_month: Decimal
+    scaling: Literal["always-on", "scheduled", "autoscaled"] = "always-on"
+    scale_step_gpus: int = 1
+    serving: Literal["streaming", "batch"] = "streaming"
+    latency_target_ms: Decimal | None = None
+    purchase: Literal["on-demand", "reserved", "spot"] = "on-demand"
+    purchase_discount: Decimal = Decimal(0)
+    term_months: int | None = None
+    interruption_overhead: Decimal = Decimal(0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,7 +242,8 @@ class Stack:
 RECORDS: dict[str, type[Any]] = {
     cls.__name__: cls
     for cls in (
-        Range, PricePeriod, AudioTokenRates, Throughput, Sku, FxPeriod, FxRate, FxSheet, Scenario, StackComponent, Stack
+        Range, PricePeriod, AudioTokenRates, ThroughputPoint, Throughput, Sku, FxPeriod, FxRate, FxSheet, Scenario,
+        StackComponent, Stack
     )
 }
 """Record classes by the name of the model each one holds."""
@@ -228,7 +252,8 @@ NOT_MODEL_FIELDS: dict[str, frozenset[str]] = {"PricePeriod": frozenset({"priced
 """Record fields that are not a field of the model (a period's prices are the registry's fields)."""
 
 SCENARIO_FIELDS: tuple[str, ...] = tuple(
-    f.name for f in fields(Scenario) if f.name not in {"schema_version", "title", "description", "source", "fields_set"}
+    f.name for f in fields(Scenario)
+    if f.name not in {"schema_version", "title", "description", "source", "fields_set", "traffic_profile"}
 )
 """Scenario fields a user may override with --set or sweep over (a test checks them against the model)."""
 

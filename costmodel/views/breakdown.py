@@ -9,6 +9,7 @@ from costmodel.analyses.estimate import Bill, LineItem
 from costmodel.core.interval import Span
 from costmodel.data.meters import PRICE_FIELDS
 from costmodel.safe_text import for_format
+from costmodel.views.capacity import component_summary
 from costmodel.views.comparison import costing_header
 from costmodel.views.formatting import (
     LINE_PLACES,
@@ -131,6 +132,11 @@ def breakdown_document(result: Bill) -> dict[str, Any]:
             for row in result.turns
         ],
         "notes": result.notes,
+        "capacity": [
+            {"role": plan.role, "gpus": plan.gpus, "gpu_hours_per_month": plan.gpu_hours_per_month,
+             "scaling": plan.scaling, "purchase": plan.purchase, "binding": plan.binding}
+            for plan in result.capacity
+        ],
         "audio_tokens": [
             {
                 "sku": view.sku,
@@ -170,8 +176,10 @@ def breakdown_text(result: Bill, fmt: str) -> str:
         f"per month: {span_text(result.per_month, MONTHLY_PLACES, grouping=True)} {cur}"
     )
     if result.fixed_per_month.high > 0:
-        total += f" (of which {span_text(result.fixed_per_month, MONTHLY_PLACES, grouping=True)} is the always-on floor)"
+        total += f" (of which {span_text(result.fixed_per_month, MONTHLY_PLACES, grouping=True)} is the fixed GPU floor)"
     out.append(total)
+    for plan in result.capacity:
+        out.append(f"GPU plan: {for_format(component_summary(plan), fmt)} (see costmodel capacity).")
     for audio in result.audio_tokens:
         spoken = (f", one minute of its speech {audio.output_tokens_per_minute:,} tokens"
                   if audio.output_tokens_per_minute else "")
