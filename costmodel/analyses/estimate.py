@@ -178,7 +178,7 @@ def turn_series(
     # Billed by duration (even at a price of 0, which is a price): no token series to itemise.
     if component.role == "audio-llm" and any(period.price(name) is not None for name in DURATION_FIELDS):
         return []
-    if any(not getattr(p, name).is_point for name in vars(p)):
+    if any(isinstance(value, Span) and not value.is_point for value in vars(p).values()):
         return []
     n = int(p.turns.low)
     system, f = p.system_prompt_tokens.low, p.cache_hit_fraction.low

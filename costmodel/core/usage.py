@@ -355,10 +355,10 @@ def _traffic_slots(p: Profile[M], ops: Ops[M]) -> list[tuple[str, Span[M], bool,
     """(label, hours a month, open, calls a second sized for) for each distinct load level of the traffic shape."""
     if p.traffic_profile is None:
         # One level: every open hour sized for the busiest, average × peak ratio (or the peak given directly).
-        rate = p.peak_concurrent_calls / p.call_duration_seconds if p.peak_given else (
-            p.calls_per_month / (p.operating_hours_per_month * 3600) * p.peak_to_average_ratio
-        )
-        return [("open hours", p.operating_hours_per_month, True, rate)]
+        # Never below the average over the open hours: a given peak cannot undercut the month's work.
+        average = p.calls_per_month / (p.operating_hours_per_month * 3600)
+        peak = p.peak_concurrent_calls / p.call_duration_seconds if p.peak_given else average * p.peak_to_average_ratio
+        return [("open hours", p.operating_hours_per_month, True, ops.maximum(peak, average))]
     weights = p.traffic_profile
     total = sum(weights, Decimal(0))
     hours_each = HOURS_PER_MONTH / len(weights)
