@@ -16,7 +16,15 @@ from typing import Generic
 
 from costmodel.core.backends import Ops
 from costmodel.core.interval import M, Span
-from costmodel.core.usage import Profile, component_usage, gpu_sizing, is_monthly, price_factor
+from costmodel.core.usage import (
+    Profile,
+    component_usage,
+    gpu_sizing,
+    is_monthly,
+    nonneg_product,
+    nonneg_quotient,
+    price_factor,
+)
 from costmodel.data.meters import PRICE_FIELDS
 from costmodel.data.records import PricePeriod, Sku, StackComponent
 from costmodel.errors import NoPriceError
@@ -68,8 +76,14 @@ def bill_component(
 ) -> list[BillLine[M]]:
     """Every priced meter of one component, in the currency `rate` converts USD to."""
     monthly = is_monthly(component)
+    # Self-hosted GPUs are sized once: the GPU-hours and their fixed floor come from the same plan.
+    sizing = gpu_sizing(component, sku, p, ops) if monthly else None
+    meters = (
+        [("usd_per_gpu_hour", sizing.gpu_hours_per_month)] if sizing is not None
+        else component_usage(component, sku, period, p, ops)
+    )
     lines: list[BillLine[M]] = []
-    for price_field, quantity in component_usage(component, sku, period, p, ops):
+    for price_field, quantity in meters:
         row = PRICE_FIELDS[price_field]
         price = price_of(price_field)
         if price is None:
@@ -84,11 +98,13 @@ def bill_component(
             # Reserved or spot GPUs: the unit price is what this purchase option pays per GPU-hour.
             unit_price = unit_price * ops.const(price_factor(component))
         per_unit = ops.const(row.quantity_per_unit)
-        cost = quantity * unit_price / per_unit
+        # GPU-hours and their price are non-negative: the end-by-end product is the interval product, cheaper.
+        cost = nonneg_quotient(nonneg_product(quantity, unit_price), per_unit) if monthly else quantity * unit_price / per_unit
         if not monthly:
             lines.append(BillLine(price_field, quantity, unit_price, cost, monthly=False))
             continue
-        floor = gpu_sizing(component, sku, p, ops).floor_gpu_hours
+        assert sizing is not None
+        floor = sizing.floor_gpu_hours
         lines.append(BillLine(price_field, quantity, unit_price, cost, monthly=True,
-                              floor=floor, floor_cost=floor * unit_price / per_unit))
+                              floor=floor, floor_cost=nonneg_quotient(nonneg_product(floor, unit_price), per_unit)))
     return lines

@@ -318,15 +318,31 @@ class SlotSizing(Generic[M]):
     """Which hours: 'open hours' without a profile, else the profile hours with this load."""
     hours_per_month: Span[M]
     open: bool
-    calls_per_hour: Span[M]
-    busy_gpus: Span[M]
-    """GPUs the work keeps busy at full throughput (load), at the busiest moment sized for."""
-    streams: Span[M]
-    """Live streams at once (ASR, TTS; 0 for an LLM)."""
+    rate: Span[M]
+    """Calls a second the hours are sized for."""
+    work_seconds_per_call: Span[M]
+    occupancy_seconds_per_call: Span[M] | None
     gpus_for_throughput: Span[M]
     gpus_for_concurrency: Span[M]
     gpus: Span[M]
     """GPUs running in these hours."""
+
+    # Worked out when shown (capacity, exact), so sweeps pay only for the GPU counts.
+    @property
+    def calls_per_hour(self) -> Span[M]:
+        return self.rate * 3600
+
+    @property
+    def busy_gpus(self) -> Span[M]:
+        """GPUs the work keeps busy at full throughput (load), at the busiest moment sized for."""
+        return nonneg_product(self.rate, self.work_seconds_per_call)
+
+    @property
+    def streams(self) -> Span[M]:
+        """Live streams at once (ASR, TTS; 0 for an LLM)."""
+        if self.occupancy_seconds_per_call is None:
+            return self.rate * 0
+        return nonneg_product(self.rate, self.occupancy_seconds_per_call)
 
 
 @dataclass
@@ -356,8 +372,9 @@ def _traffic_slots(p: Profile[M], ops: Ops[M]) -> list[tuple[str, Span[M], bool,
     if p.traffic_profile is None:
         # One level: every open hour sized for the busiest, average × peak ratio (or the peak given directly).
         # Never below the average over the open hours: a given peak cannot undercut the month's work.
-        average = p.calls_per_month / (p.operating_hours_per_month * 3600)
-        peak = p.peak_concurrent_calls / p.call_duration_seconds if p.peak_given else average * p.peak_to_average_ratio
+        average = nonneg_quotient(p.calls_per_month, nonneg_product(p.operating_hours_per_month, ops.const(3600)))
+        peak = (p.peak_concurrent_calls / p.call_duration_seconds if p.peak_given
+                else nonneg_product(average, p.peak_to_average_ratio))
         return [("open hours", p.operating_hours_per_month, True, ops.maximum(peak, average))]
     weights = p.traffic_profile
     total = sum(weights, Decimal(0))
@@ -367,7 +384,7 @@ def _traffic_slots(p: Profile[M], ops: Ops[M]) -> list[tuple[str, Span[M], bool,
     for weight in sorted(set(weights), reverse=True):
         hours = [i for i, w in enumerate(weights) if w == weight]
         label = _hours_label(hours, len(weights))
-        rate = p.calls_per_month * ops.const(weight / total / (hours_each * 3600))
+        rate = nonneg_product(p.calls_per_month, ops.const(weight / total / (hours_each * 3600)))
         slots.append((label, ops.const(hours_each * len(hours)), weight > 0, rate))
     return slots
 
@@ -388,25 +405,50 @@ def _hours_label(hours: list[int], length: int) -> str:
     return ", ".join(parts) if len(parts) <= 3 else f"{', '.join(parts[:3])} … ({len(hours)} h)"
 
 
+def _is_one(value: Span[M]) -> bool:
+    return value.low is value.high and isinstance(value.low, Decimal | float | int) and value.low == 1
+
+
+def nonneg_product(a: Span[M], b: Span[M]) -> Span[M]:
+    """a × b for non-negative spans, end by end: the interval product without its four-way min and max."""
+    if _is_one(b):  # one GPU per scale step, one hour per GPU-hour: nothing to multiply on a sweep's arrays
+        return a
+    if a.low is a.high and b.low is b.high:
+        point = a.low * b.low
+        return Span(point, point)
+    return Span(a.low * b.low, a.high * b.high)
+
+
+def nonneg_quotient(a: Span[M], b: Span[M]) -> Span[M]:
+    """a ÷ b for a non-negative span over a positive one (every divisor here is validated above 0)."""
+    if _is_one(b):
+        return a
+    if a.low is a.high and b.low is b.high:
+        point = a.low / b.low
+        return Span(point, point)
+    return Span(a.low / b.high, a.high / b.low)
+
+
 def _work_per_call(
     component: StackComponent, entry: Throughput, point: OperatingPoint, p: Profile[M], ops: Ops[M]
-) -> tuple[Span[M], Span[M]]:
-    """(GPU-seconds of work, stream-seconds of occupancy) one call gives the model."""
+) -> tuple[Span[M], Span[M] | None]:
+    """(GPU-seconds of work, stream-seconds of occupancy or None for an LLM) one call gives the model."""
     rate = ops.const(point.throughput)
     if component.role == "self-hosted-llm":
         # Each turn prefills what is new to the prefix cache and generates the reply: work, not the call's length.
-        work = p.agent_text_tokens / rate
+        work = nonneg_quotient(p.agent_text_tokens, rate)
         if entry.prefill_tokens_per_second is not None:
             cacheable = p.system_prompt_history_tokens + p.caller_transcript_history_tokens + p.agent_text_history_tokens
             prefill = p.system_prompt_tokens + p.caller_transcript_tokens + cacheable * (1 - p.cache_hit_fraction)
-            work = work + prefill / ops.const(entry.prefill_tokens_per_second)
-        return work, work * 0
+            work = work + nonneg_quotient(prefill, ops.const(entry.prefill_tokens_per_second))
+        return work, None
     # Streaming ASR follows the caller's audio, TTS the agent's spoken reply.
     audio = p.caller_seconds if component.role == "self-hosted-asr" else p.agent_seconds
-    return audio / rate, audio
+    return nonneg_quotient(audio, rate), audio
 
 
 def gpu_sizing(component: StackComponent, sku: Sku, p: Profile[M], ops: Ops[M]) -> GpuSizing[M]:
+    """GPUs per level of load and GPU-hours for the month, by the component's scaling policy and purchase option."""
     entry = throughput_entry(component, sku)
     point = operating_point(entry, component.role, component.latency_target_ms)
     if component.serving == "batch" and point.streams is not None:
@@ -414,21 +456,24 @@ def gpu_sizing(component: StackComponent, sku: Sku, p: Profile[M], ops: Ops[M]) 
         point = OperatingPoint(point.throughput, None, point.latency_ms, point.limited_by_latency)
     work, occupancy = _work_per_call(component, entry, point, p, ops)
     step = ops.const(component.scale_step_gpus)
-    utilisation = ops.const(component.utilisation)
+    per_throughput_step = ops.const(component.utilisation * component.scale_step_gpus)
     floor = ops.const(component.min_gpus)
-    zero = work * 0
+    zero = ops.const(0)
     slots: list[SlotSizing[M]] = []
+    # Work per call ÷ (utilisation × step) folded into one constant: one array product per level of load.
+    gpus_per_rate = nonneg_quotient(work, per_throughput_step)
+    streams_per_rate = None
+    if occupancy is not None and point.streams is not None:
+        streams_per_rate = nonneg_quotient(occupancy, ops.const(point.streams) * step)
     for label, hours, is_open, rate in _traffic_slots(p, ops):
-        busy = rate * work
-        streams = rate * occupancy
-        for_throughput = ops.ceil(busy / (utilisation * step)) * step
-        for_concurrency = (
-            ops.ceil(streams / (ops.const(point.streams) * step)) * step if point.streams is not None else zero
-        )
-        need = ops.maximum(for_throughput, for_concurrency)
+        for_throughput = nonneg_product(ops.ceil(nonneg_product(rate, gpus_per_rate)), step)
+        for_concurrency = zero
+        need = for_throughput
+        if streams_per_rate is not None:
+            for_concurrency = nonneg_product(ops.ceil(nonneg_product(rate, streams_per_rate)), step)
+            need = ops.maximum(for_throughput, for_concurrency)
         gpus = ops.maximum(floor, need) if is_open else floor
-        slots.append(SlotSizing(label, hours, is_open, rate * 3600, busy, streams, for_throughput, for_concurrency,
-                                gpus))
+        slots.append(SlotSizing(label, hours, is_open, rate, work, occupancy, for_throughput, for_concurrency, gpus))
     peak = slots[0].gpus
     for slot in slots[1:]:
         peak = ops.maximum(peak, slot.gpus)
@@ -438,20 +483,20 @@ def gpu_sizing(component: StackComponent, sku: Sku, p: Profile[M], ops: Ops[M]) 
             open_hours = open_hours + slot.hours_per_month
     if component.scaling == "always-on":
         hours = ops.const(component.gpu_hours_per_month)
-        gpu_hours, floor_hours = peak * hours, floor * hours
+        gpu_hours, floor_hours = nonneg_product(peak, hours), nonneg_product(floor, hours)
     elif component.scaling == "scheduled":
-        gpu_hours, floor_hours = peak * open_hours, floor * open_hours
+        gpu_hours, floor_hours = nonneg_product(peak, open_hours), nonneg_product(floor, open_hours)
     else:
         # Autoscaled: each level of load gets its own GPUs for its hours; min_gpus stay warm all month.
         gpu_hours = zero
         for slot in slots:
-            gpu_hours = gpu_hours + slot.gpus * slot.hours_per_month
+            gpu_hours = gpu_hours + nonneg_product(slot.gpus, slot.hours_per_month)
         if p.traffic_profile is None:  # without a profile the closed hours are not a slot
-            gpu_hours = gpu_hours + floor * ops.maximum(ops.const(HOURS_PER_MONTH) - open_hours, zero)
-        floor_hours = floor * ops.const(HOURS_PER_MONTH)
+            gpu_hours = gpu_hours + nonneg_product(floor, ops.maximum(ops.const(HOURS_PER_MONTH) - open_hours, zero))
+        floor_hours = nonneg_product(floor, ops.const(HOURS_PER_MONTH))
     if component.purchase == "spot":
-        overhead = 1 + ops.const(component.interruption_overhead)
-        gpu_hours, floor_hours = gpu_hours * overhead, floor_hours * overhead
+        overhead = ops.const(1 + component.interruption_overhead)
+        gpu_hours, floor_hours = nonneg_product(gpu_hours, overhead), nonneg_product(floor_hours, overhead)
     return GpuSizing(point, work, slots, peak, floor, gpu_hours, floor_hours, open_hours)
 
 
