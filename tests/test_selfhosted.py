@@ -259,3 +259,39 @@ def test_capacity_command_prints_the_plan_and_refuses_api_only_stacks(cat: Catal
     assert "binding" in ok.output and "self-hosted-tts" in ok.output
     api = runner.invoke(cli, ["capacity", "council-triage", "budget-first", "--as-of", "2026-11-24"])
     assert api.exit_code == 2 and "no self-hosted components" in api.output
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"latency_metric": None}, "needs latency_metric"),
+    ({"curve": [{"concurrency": 5, "throughput": 400, "latency_ms": 30},
+                {"concurrency": 1, "throughput": 100, "latency_ms": 20}]}, "rising concurrency"),
+    ({"curve": [{"concurrency": 1, "throughput": 100, "latency_ms": 30},
+                {"concurrency": 5, "throughput": 400, "latency_ms": 20}]}, "must not fall"),
+    ({"real_time_factor": D("0.1")}, "exactly one of"),
+])
+def test_a_curve_that_cannot_be_read_is_refused(change: dict[str, Any], message: str) -> None:
+    entry = {"workload": "llama", "latency_metric": "TPOT", "source": "test sheet", "checked": "2025-01-01",
+             "curve": [{"concurrency": 1, "throughput": 100, "latency_ms": 20}]} | change
+    with pytest.raises(ValueError, match=message):
+        Throughput.model_validate(entry)
+
+
+@pytest.mark.parametrize(("profile", "message"), [
+    ([D(1)] * 25, "give 24 hourly values"),
+    ([D(0)] * 24, "every hour of the profile is 0"),
+])
+def test_a_traffic_profile_is_a_day_or_a_week_with_some_calls(profile: list[D], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        scenario(calls_per_month=1000, caller_audio_seconds=60, traffic_profile=profile)
+
+
+def test_a_weekly_profile_labels_its_hours_by_day(cat: Catalog) -> None:
+    # Monday to Friday 09h-17h open (40 of 168 hours): each hour of the week recurs 730/168 times, so the open
+    # hours are 40 × 730/168 = 173.81 h a month. 17,381 calls → 17,381 / 173.81 = 100 calls an hour.
+    week = [D(1) if day < 5 and 9 <= hour < 17 else D(0) for day in range(7) for hour in range(24)]
+    s = scenario(calls_per_month=D(40) * 730 / 168 * 100, caller_audio_seconds=60, traffic_profile=week)
+    plan = capacity(cat, to_record(s), to_record(stack(**ASR, scaling="scheduled")), as_of=TODAY).components[0]
+    open_row = next(row for row in plan.rows if row.binding != "closed")
+    assert open_row.hours.startswith("Mon 09h-Mon 17h, Tue 09h-Tue 17h, Wed 09h-Wed 17h …")
+    assert abs(open_row.calls_per_hour.low - 100) < D("1e-20")
+    assert abs(open_row.hours_per_month.low - D(40) * 730 / 168) < D("1e-20")

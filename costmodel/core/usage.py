@@ -326,6 +326,8 @@ class SlotSizing(Generic[M]):
     gpus_for_concurrency: Span[M]
     gpus: Span[M]
     """GPUs running in these hours."""
+    stream_rate: Span[M] | None = None
+    """Calls a second the streams are sized for, when not `rate` (a peak given below the average)."""
 
     # Worked out when shown (capacity, exact), so sweeps pay only for the GPU counts.
     @property
@@ -340,9 +342,10 @@ class SlotSizing(Generic[M]):
     @property
     def streams(self) -> Span[M]:
         """Live streams at once (ASR, TTS; 0 for an LLM)."""
+        rate = self.stream_rate if self.stream_rate is not None else self.rate
         if self.occupancy_seconds_per_call is None:
-            return self.rate * 0
-        return nonneg_product(self.rate, self.occupancy_seconds_per_call)
+            return rate * 0
+        return nonneg_product(rate, self.occupancy_seconds_per_call)
 
 
 @dataclass
@@ -367,26 +370,51 @@ def throughput_entry(component: StackComponent, sku: Sku) -> Throughput:
     return next(e for e in sku.throughput if e.workload == component.workload)
 
 
-def _traffic_slots(p: Profile[M], ops: Ops[M]) -> list[tuple[str, Span[M], bool, Span[M]]]:
-    """(label, hours a month, open, calls a second sized for) for each distinct load level of the traffic shape."""
+@dataclass
+class _Level(Generic[M]):
+    """One level of load of the traffic shape: hours a month, open or not, and calls a second."""
+
+    label: str
+    hours: Span[M]
+    open: bool
+    rate: Span[M]
+    """Calls a second at the busiest moment sized for (sizes streams and throughput)."""
+    average_rate: Span[M] | None = None
+    """Without a profile: calls a second spread over the hours the GPUs run, a floor under the throughput
+    sizing (a peak given directly, or a ratio below 1, cannot undercut the month's work)."""
+
+
+def _is_at_least_one(value: Span[M]) -> bool:
+    return value.low is value.high and isinstance(value.low, Decimal | float | int) and value.low >= 1
+
+
+def _traffic_levels(component: StackComponent, p: Profile[M], ops: Ops[M]) -> list[_Level[M]]:
+    """Each distinct level of load of the traffic shape."""
     if p.traffic_profile is None:
         # One level: every open hour sized for the busiest, average × peak ratio (or the peak given directly).
-        # Never below the average over the open hours: a given peak cannot undercut the month's work.
         average = nonneg_quotient(p.calls_per_month, nonneg_product(p.operating_hours_per_month, ops.const(3600)))
-        peak = (p.peak_concurrent_calls / p.call_duration_seconds if p.peak_given
-                else nonneg_product(average, p.peak_to_average_ratio))
-        return [("open hours", p.operating_hours_per_month, True, ops.maximum(peak, average))]
+        if p.peak_given:
+            peak = p.peak_concurrent_calls / p.call_duration_seconds
+        else:
+            peak = nonneg_product(average, p.peak_to_average_ratio)
+        floor: Span[M] | None = None
+        if p.peak_given or not _is_at_least_one(p.peak_to_average_ratio):
+            # Always-on GPUs do the month's work over the hours they run; other policies over the open hours.
+            hours = (ops.const(component.gpu_hours_per_month) if component.scaling == "always-on"
+                     else p.operating_hours_per_month)
+            floor = nonneg_quotient(p.calls_per_month, nonneg_product(hours, ops.const(3600)))
+        return [_Level("open hours", p.operating_hours_per_month, True, peak, floor)]
     weights = p.traffic_profile
     total = sum(weights, Decimal(0))
     hours_each = HOURS_PER_MONTH / len(weights)
-    slots = []
+    levels: list[_Level[M]] = []
     # Hours with the same weight have the same load: sized once, which keeps sweeps fast over 168-hour weeks.
     for weight in sorted(set(weights), reverse=True):
-        hours = [i for i, w in enumerate(weights) if w == weight]
-        label = _hours_label(hours, len(weights))
+        hours_of_day = [i for i, w in enumerate(weights) if w == weight]
         rate = nonneg_product(p.calls_per_month, ops.const(weight / total / (hours_each * 3600)))
-        slots.append((label, ops.const(hours_each * len(hours)), weight > 0, rate))
-    return slots
+        levels.append(_Level(_hours_label(hours_of_day, len(weights)), ops.const(hours_each * len(hours_of_day)),
+                             weight > 0, rate))
+    return levels
 
 
 def _hours_label(hours: list[int], length: int) -> str:
@@ -465,15 +493,24 @@ def gpu_sizing(component: StackComponent, sku: Sku, p: Profile[M], ops: Ops[M]) 
     streams_per_rate = None
     if occupancy is not None and point.streams is not None:
         streams_per_rate = nonneg_quotient(occupancy, ops.const(point.streams) * step)
-    for label, hours, is_open, rate in _traffic_slots(p, ops):
+    for level in _traffic_levels(component, p, ops):
+        label, hours, is_open, rate = level.label, level.hours, level.open, level.rate
         for_throughput = nonneg_product(ops.ceil(nonneg_product(rate, gpus_per_rate)), step)
+        if level.average_rate is not None:
+            # Two rounded quantities, each linear in volume, rather than one of their maximum: break-evens solve both.
+            by_average = nonneg_product(ops.ceil(nonneg_product(level.average_rate, gpus_per_rate)), step)
+            for_throughput = ops.maximum(for_throughput, by_average)
+            rate_shown = ops.maximum(rate, level.average_rate)
+        else:
+            rate_shown = rate
         for_concurrency = zero
         need = for_throughput
         if streams_per_rate is not None:
             for_concurrency = nonneg_product(ops.ceil(nonneg_product(rate, streams_per_rate)), step)
             need = ops.maximum(for_throughput, for_concurrency)
         gpus = ops.maximum(floor, need) if is_open else floor
-        slots.append(SlotSizing(label, hours, is_open, rate, work, occupancy, for_throughput, for_concurrency, gpus))
+        slots.append(SlotSizing(label, hours, is_open, rate_shown, work, occupancy, for_throughput, for_concurrency,
+                                gpus, rate))
     peak = slots[0].gpus
     for slot in slots[1:]:
         peak = ops.maximum(peak, slot.gpus)
