@@ -250,7 +250,7 @@ def telephony_usage(component: StackComponent, sku: Sku, period: PricePeriod, p:
     return [("usd_per_telephony_minute", billed / 60 * ops.const(component.legs))]
 
 
-# ---------------------------------------------------------------- self-hosted GPUs (issue 15)
+# ---------------------------------------------------------------- self-hosted GPUs
 # A self-hosted component is sized from the work each call gives its model (not from the call's length), hour
 # by hour over the scenario's traffic shape, then billed by its scaling policy and purchase option. Every
 # rounding up goes through Ops.ceil on a quantity linear in the volume, so break-evens solve each GPU step.
@@ -270,6 +270,8 @@ class OperatingPoint:
     """The curve's latency at this point (None for a single figure)."""
     limited_by_latency: bool
     """True when the latency target keeps the GPU below its best measured throughput."""
+    real_time_factor: Decimal | Range | None = None
+    """A single-figure ASR or TTS entry's RTF, kept so work is audio × RTF exactly (not audio ÷ 1/RTF)."""
 
 
 def operating_point(entry: Throughput, role: str, latency_target_ms: Decimal | None) -> OperatingPoint:
@@ -284,7 +286,7 @@ def operating_point(entry: Throughput, role: str, latency_target_ms: Decimal | N
         rate: Decimal | Range = (
             Range(1 / rtf.high, 1 / rtf.low) if isinstance(rtf, Range) else 1 / rtf
         )
-        return OperatingPoint(rate, entry.concurrent_streams, None, False)
+        return OperatingPoint(rate, entry.concurrent_streams, None, False, rtf)
     points = entry.curve
     best = max(points, key=lambda point: point.throughput)
     chosen_throughput, chosen_concurrency, chosen_latency = best.throughput, best.concurrency, best.latency_ms
@@ -472,6 +474,8 @@ def _work_per_call(
         return work, None
     # Streaming ASR follows the caller's audio, TTS the agent's spoken reply.
     audio = p.caller_seconds if component.role == "self-hosted-asr" else p.agent_seconds
+    if point.real_time_factor is not None:
+        return nonneg_product(audio, ops.const(point.real_time_factor)), audio
     return nonneg_quotient(audio, rate), audio
 
 
@@ -481,7 +485,8 @@ def gpu_sizing(component: StackComponent, sku: Sku, p: Profile[M], ops: Ops[M]) 
     point = operating_point(entry, component.role, component.latency_target_ms)
     if component.serving == "batch" and point.streams is not None:
         # Whole utterances are queued and batched: no stream is held, throughput alone limits a GPU.
-        point = OperatingPoint(point.throughput, None, point.latency_ms, point.limited_by_latency)
+        point = OperatingPoint(point.throughput, None, point.latency_ms, point.limited_by_latency,
+                               point.real_time_factor)
     work, occupancy = _work_per_call(component, entry, point, p, ops)
     step = ops.const(component.scale_step_gpus)
     per_throughput_step = ops.const(component.utilisation * component.scale_step_gpus)
