@@ -66,6 +66,7 @@ _EXPORTS: dict[str, str] = {
     "InputError": "costmodel.errors:InputError",
     "UnknownIdError": "costmodel.errors:UnknownIdError",
     "NoPriceError": "costmodel.errors:NoPriceError",
+    "MissingExtraError": "costmodel.errors:MissingExtraError",
 }
 """Public name → module:attribute it comes from."""
 
@@ -83,6 +84,7 @@ __all__ = [
     "Crossing",
     "InputError",
     "LineItem",
+    "MissingExtraError",
     "NoPriceError",
     "PriceChange",
     "PriceDiff",
@@ -145,7 +147,7 @@ if TYPE_CHECKING:
     from costmodel.data.catalog import Catalog
     from costmodel.data.catalog import load_catalog as load_library
     from costmodel.data.records import PricePeriod, Range, Scenario, Sku, Stack
-    from costmodel.errors import CostmodelError, InputError, NoPriceError, UnknownIdError
+    from costmodel.errors import CostmodelError, InputError, MissingExtraError, NoPriceError, UnknownIdError
     from costmodel.views.charts import sweep_figure, tornado_figure
     from costmodel.views.formatting import MONTHLY_PLACES, PER_CALL_PLACES, quantity_text
     from costmodel.views.formatting import span_text as money_text

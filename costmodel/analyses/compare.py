@@ -11,7 +11,7 @@ from costmodel.analyses.estimate import Bill, FxUsed, estimate
 from costmodel.core.interval import Span
 from costmodel.core.overrides import PriceChange
 from costmodel.data.catalog import Catalog
-from costmodel.errors import NoPriceError
+from costmodel.errors import NoPriceError, require
 
 if TYPE_CHECKING:
     import pandas
@@ -51,6 +51,7 @@ class Comparison:
 
     def to_frame(self) -> pandas.DataFrame:
         """The rows as a pandas DataFrame (floats, for plotting; use the rows for exact figures)."""
+        require("pandas", "notebooks", "Data frames")
         import pandas
 
         records: list[dict[str, Any]] = []

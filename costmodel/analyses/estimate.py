@@ -149,6 +149,9 @@ def _line_items(
         )
 
     for line in bill_component(component, sku, period, p, EXACT, price_of, Span.of(rate)):
+        if line.fixed:  # a monthly fee: all of it is fixed
+            items.append(item(line, line.meter, line.quantity, line.cost, fixed=True))
+            continue
         if line.floor is None or line.floor_cost is None:
             items.append(item(line, line.meter, line.quantity, line.cost, fixed=False))
             continue
@@ -179,6 +182,9 @@ def turn_series(
     if component.role == "audio-llm" and any(period.price(name) is not None for name in DURATION_FIELDS):
         return []
     if any(isinstance(value, Span) and not value.is_point for value in vars(p).values()):
+        return []
+    # Volume-tiered prices depend on the month's total, not on one turn: no per-turn prices to show.
+    if period.volume_tiers is not None:
         return []
     n = int(p.turns.low)
     system, f = p.system_prompt_tokens.low, p.cache_hit_fraction.low

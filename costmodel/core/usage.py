@@ -108,7 +108,9 @@ def profile(scenario: Scenario, ops: Ops[M], overrides: dict[str, Any] | None = 
     peak_given = peak is not None
     hours, ratio = v("operating_hours_per_month"), v("peak_to_average_ratio")
     if peak is None:
-        peak = calls * duration / (hours * 3600) * ratio
+        # Multiplied before the one division, so a whole number of calls stays whole exactly (5,000 calls of
+        # 120 s over 100 h at ratio 3 is 5 calls, not 5.000…001, which would round up to a sixth slot).
+        peak = calls * duration * ratio / (hours * 3600)
     shape = values.get("traffic_profile")
     return Profile(
         calls_per_month=calls,
@@ -137,7 +139,8 @@ def profile(scenario: Scenario, ops: Ops[M], overrides: dict[str, Any] | None = 
 
 
 Meters = list[tuple[str, Span[M]]]
-"""(price field, quantity) pairs; quantities per call, except self-hosted GPU-hours, which are per month."""
+"""(price field, quantity) pairs; quantities per call, except self-hosted GPU-hours and the monthly fee fields
+(data/meters.py MONTHLY_PRICE_FIELDS), which are per month."""
 
 
 def _duration_field(period: PricePeriod) -> str | None:
@@ -566,8 +569,32 @@ USAGE = {
 
 
 def component_usage(component: StackComponent, sku: Sku, period: PricePeriod, p: Profile[M], ops: Ops[M]) -> Meters[M]:
-    """The meters one stack component runs up: per call, or per month for self-hosted GPUs."""
-    return USAGE[component.role](component, sku, period, p, ops)
+    """The meters one stack component runs up: per call, or per month for self-hosted GPUs and monthly fees."""
+    return USAGE[component.role](component, sku, period, p, ops) + monthly_usage(period, p, ops)
+
+
+# --- Monthly billing mechanics (issue 13, part B): fees any SKU may charge per month, whatever its role. ---
+
+
+def concurrency_slots(period: PricePeriod, p: Profile[M], ops: Ops[M]) -> Span[M]:
+    """Paid concurrency slots: the peak concurrent calls rounded up to whole slots, less those included."""
+    included = ops.const(period.included_concurrent_calls or 0)
+    # maximum, not band: the slot count is a step (its steps are the ceil's whole numbers, which break-even
+    # solvers already find), not a quantity affine in volume with an edge.
+    return ops.maximum(ops.ceil(p.peak_concurrent_calls) - included, ops.const(0))
+
+
+def monthly_usage(period: PricePeriod, p: Profile[M], ops: Ops[M]) -> Meters[M]:
+    """Monthly meters of any SKU (quantities per month): a fixed fee (one month) and paid concurrency slots.
+
+    Only fees the period sets are listed, so a SKU without them is untouched.
+    """
+    meters: Meters[M] = []
+    if period.price("usd_per_month") is not None:
+        meters.append(("usd_per_month", ops.const(1)))
+    if period.price("usd_per_concurrency_slot_per_month") is not None:
+        meters.append(("usd_per_concurrency_slot_per_month", concurrency_slots(period, p, ops)))
+    return meters
 
 
 def is_monthly(component: StackComponent) -> bool:

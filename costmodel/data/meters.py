@@ -75,3 +75,41 @@ PRICE_ALIASES: dict[str, str] = {row.alias: row.name for row in PRICE_FIELDS.val
 
 DURATION_FIELDS: tuple[str, ...] = ("usd_per_audio_minute", "usd_per_audio_second")
 """Fields that price audio by its length (billed per request with increments and minimums); a period has one."""
+
+
+# --- Monthly billing mechanics (issue 13, part B): fees billed per month, not per call. ---
+
+_CEILING_PER_MONTH = Decimal(1_000_000)
+_CEILING_PER_SLOT = Decimal(100_000)
+
+MONTHLY_PRICE_FIELDS: dict[str, PriceField] = {
+    row.name: row
+    for row in (
+        PriceField("usd_per_month", "monthly_fee", "month", "months (monthly fee)", Decimal(1), _CEILING_PER_MONTH,
+                   "USD a month whatever the volume: phone-number rental, a plan's subscription fee."),
+        PriceField("usd_per_concurrency_slot_per_month", "concurrency_slot", "concurrency slot a month",
+                   "concurrency slots beyond those included", Decimal(1), _CEILING_PER_SLOT,
+                   "USD a month per concurrent-call slot beyond included_concurrent_calls "
+                   "(slots = peak concurrent calls rounded up)."),
+    )
+}
+"""Price fields billed once a month, not per call: their quantity is per month (one month, or paid slots)."""
+
+PRICE_FIELDS.update(MONTHLY_PRICE_FIELDS)
+PRICE_ALIASES.update({row.alias: row.name for row in MONTHLY_PRICE_FIELDS.values()})
+
+FIXED_MONTHLY_FIELDS: frozenset[str] = frozenset({"usd_per_month"})
+"""Monthly fields paid whatever the volume (part of the fixed monthly floor)."""
+
+
+def seconds_per_unit(name: str) -> Decimal | None:
+    """Seconds of time one price unit of a field buys (60 for a per-minute price, 1 per second), None if not time-priced.
+
+    Read from the row's unit, so any per-minute field (telephony, audio, a platform fee) can carry included minutes.
+    """
+    unit = PRICE_FIELDS[name].unit
+    if unit.endswith("minute"):
+        return Decimal(60)
+    if unit.endswith("second"):
+        return Decimal(1)
+    return None

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, create_model, field_validator, model_validator
 
-from costmodel.data.meters import DURATION_FIELDS, PRICE_FIELDS
+from costmodel.data.meters import DURATION_FIELDS, MONTHLY_PRICE_FIELDS, PRICE_FIELDS, seconds_per_unit
 from costmodel.data.records import (
     CUSTOM_BOUNDS,
     MAX_EXPONENT,
@@ -115,6 +115,75 @@ class Sourced(Model):
         return self
 
 
+# --- Monthly billing mechanics (issue 13, part B): volume tiers, included minutes, concurrency slots. ---
+
+
+class VolumeTier(Model):
+    """One volume tier: from a monthly quantity on, units are priced at this tier's price."""
+
+    from_units_per_month: PositiveNumber
+    """Monthly quantity, in the tiered price's own unit (minutes for a per-minute price, millions of characters
+    for usd_per_million_characters), at which this tier starts."""
+    usd_per_unit: Money
+    """USD per unit of the tiered price field (per minute for usd_per_telephony_minute) within this tier."""
+
+
+class VolumeTiers(Model):
+    """Per-unit prices that fall with monthly volume; the price field's own value is the price below the first tier."""
+
+    price_field: str
+    """The period's price field the tiers apply to (it must be set: it is the price of the first units)."""
+    mode: Literal["graduated", "all-units"]
+    """graduated: each tier's units at that tier's price; all-units: every unit of the month at the price of the
+    highest tier the month's total reaches."""
+    tiers: Annotated[list[VolumeTier], Field(min_length=1)]
+    """Tiers above the base price, in ascending order of `from_units_per_month`; the last is open-ended."""
+
+    @field_validator("price_field")
+    @classmethod
+    def _known_field(cls, name: str) -> str:
+        if name not in PRICE_FIELDS or name in MONTHLY_PRICE_FIELDS or name == "usd_per_gpu_hour":
+            usable = [f for f in PRICE_FIELDS if f not in MONTHLY_PRICE_FIELDS and f != "usd_per_gpu_hour"]
+            raise ValueError(f"{name} is not a per-call price field; use one of {', '.join(usable)}")
+        return name
+
+    @field_validator("tiers")
+    @classmethod
+    def _ascending(cls, tiers: list[VolumeTier]) -> list[VolumeTier]:
+        for earlier, later in itertools.pairwise(tiers):
+            if later.from_units_per_month <= earlier.from_units_per_month:
+                raise ValueError(
+                    f"tiers must be in ascending order of from_units_per_month: {later.from_units_per_month} "
+                    f"comes after {earlier.from_units_per_month}"
+                )
+        return tiers
+
+
+def _monthly_field_rules(name: str, value: Any, data: dict[str, Any]) -> None:
+    """The rules of the monthly mechanics that involve the period's prices (those are validated before them)."""
+    if value is None:
+        return
+    if name == "volume_tiers":
+        field = value.price_field
+        if data.get(field) is None:
+            raise ValueError(f"volume_tiers prices {field}, which this period does not set; "
+                             f"give {field} (the price below the first tier)")
+        ceiling = PRICE_FIELDS[field].usd_ceiling
+        for tier in value.tiers:
+            if tier.usd_per_unit > ceiling:
+                raise ValueError(f"tier price {tier.usd_per_unit} is above the sanity limit {ceiling} of {field}; "
+                                 "check the unit")
+    elif name == "included_minutes_per_month":
+        timed = [f for f in PRICE_FIELDS if data.get(f) is not None and seconds_per_unit(f) is not None]
+        if len(timed) != 1:
+            found = "none" if not timed else " and ".join(timed)
+            raise ValueError("included_minutes_per_month needs exactly one per-minute or per-second price on the "
+                             f"period to include minutes of (found {found})")
+    elif name == "included_concurrent_calls" and data.get("usd_per_concurrency_slot_per_month") is None:
+        raise ValueError("included_concurrent_calls needs usd_per_concurrency_slot_per_month, "
+                         "the price of each slot beyond them")
+
+
 class _PricePeriodRules(Sourced):
     """What every price period has besides its prices, and the rules its prices obey."""
 
@@ -140,6 +209,13 @@ class _PricePeriodRules(Sourced):
                 )
         return self
 
+    # Field validators (not the model validator) so an error names the field and its line.
+    @field_validator("volume_tiers", "included_minutes_per_month", "included_concurrent_calls", check_fields=False)
+    @classmethod
+    def _monthly_rules(cls, value: Any, info: ValidationInfo) -> Any:
+        _monthly_field_rules(str(info.field_name), value, info.data)
+        return value
+
     def price(self, name: str) -> Decimal | Range | None:
         """The price of one field (data/meters.py), or None when this period does not set it."""
         value: Decimal | Range | None = getattr(self, name)
@@ -163,6 +239,19 @@ def _price_period_model() -> type[_PricePeriodRules]:
             fields["minimum_billed_seconds"] = (NonNegativeNumber, Field(
                 default=Decimal(0), description="Shortest duration billed for one request, in seconds."
             ))
+    # Monthly mechanics (issue 13, part B) come after every price: their rules read the prices.
+    fields["included_minutes_per_month"] = (NonNegativeNumber | None, Field(
+        default=None,
+        description="Minutes a month of the period's per-minute (or per-second) price included in usd_per_month; "
+                    "only minutes beyond them are billed.",
+    ))
+    fields["included_concurrent_calls"] = (Count | None, Field(
+        default=None,
+        description="Concurrent calls included; each slot beyond them costs usd_per_concurrency_slot_per_month.",
+    ))
+    fields["volume_tiers"] = (VolumeTiers | None, Field(
+        default=None, description="Per-unit prices that fall with monthly volume, for one of the period's prices.",
+    ))
     return create_model(
         "PricePeriod",
         __base__=_PricePeriodRules,
@@ -179,6 +268,9 @@ if TYPE_CHECKING:
 
         billing_increment_seconds: Decimal
         minimum_billed_seconds: Decimal
+        included_minutes_per_month: Decimal | None
+        included_concurrent_calls: int | None
+        volume_tiers: VolumeTiers | None
 
 else:
     PricePeriod = _price_period_model()

@@ -59,6 +59,23 @@ def quantity_low(value: Decimal | Range) -> Decimal:
 
 
 @dataclass(frozen=True, slots=True)
+class VolumeTier:
+    """One volume tier: from a monthly quantity on, units are priced at this tier's price."""
+
+    from_units_per_month: Decimal
+    usd_per_unit: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class VolumeTiers:
+    """Per-unit prices that fall with monthly volume; the price field's own value is the price below the first tier."""
+
+    price_field: str
+    mode: Literal["graduated", "all-units"]
+    tiers: list[VolumeTier]
+
+
+@dataclass(frozen=True, slots=True)
 class PricePeriod:
     """Prices in force from `effective_from` until the next period of the same SKU."""
 
@@ -72,6 +89,9 @@ class PricePeriod:
     minimum_billed_seconds: Decimal
     priced: dict[str, Decimal | Range]
     """The price fields this period sets, by registry field name, in registry order."""
+    included_minutes_per_month: Decimal | None = None
+    included_concurrent_calls: int | None = None
+    volume_tiers: VolumeTiers | None = None
 
     def price(self, name: str) -> Decimal | Range | None:
         """The price of one field (data/meters.py), or None when this period does not set it."""
@@ -242,8 +262,8 @@ class Stack:
 RECORDS: dict[str, type[Any]] = {
     cls.__name__: cls
     for cls in (
-        Range, PricePeriod, AudioTokenRates, ThroughputPoint, Throughput, Sku, FxPeriod, FxRate, FxSheet, Scenario,
-        StackComponent, Stack
+        Range, VolumeTier, VolumeTiers, PricePeriod, AudioTokenRates, ThroughputPoint, Throughput, Sku, FxPeriod,
+        FxRate, FxSheet, Scenario, StackComponent, Stack,
     )
 }
 """Record classes by the name of the model each one holds."""
@@ -287,6 +307,7 @@ def record_dict(record: Any) -> dict[str, Any]:
 
 
 _BILLING_FIELDS = ("billing_increment_seconds", "minimum_billed_seconds")
+_MONTHLY_FIELDS = ("included_minutes_per_month", "included_concurrent_calls", "volume_tiers")
 
 
 def _period_dict(period: PricePeriod) -> dict[str, Any]:
@@ -298,6 +319,7 @@ def _period_dict(period: PricePeriod) -> dict[str, Any]:
         data[name] = period.priced.get(name)
         if name == DURATION_FIELDS[-1]:
             data.update({billing: getattr(period, billing) for billing in _BILLING_FIELDS})
+    data.update({name: getattr(period, name) for name in _MONTHLY_FIELDS})
     return data
 
 

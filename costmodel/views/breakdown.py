@@ -176,7 +176,10 @@ def breakdown_text(result: Bill, fmt: str) -> str:
         f"per month: {span_text(result.per_month, MONTHLY_PLACES, grouping=True)} {cur}"
     )
     if result.fixed_per_month.high > 0:
-        total += f" (of which {span_text(result.fixed_per_month, MONTHLY_PLACES, grouping=True)} is the fixed GPU floor)"
+        # Self-hosted minimum GPUs are "the GPU floor"; a monthly fee (plan, number rental) is fixed too, but not GPUs.
+        gpus_only = all(line.price_field == "usd_per_gpu_hour" for line in result.lines if line.fixed)
+        what = "the fixed GPU floor" if gpus_only else "paid whatever the volume"
+        total += f" (of which {span_text(result.fixed_per_month, MONTHLY_PLACES, grouping=True)} is {what})"
     out.append(total)
     for plan in result.capacity:
         out.append(f"GPU plan: {for_format(component_summary(plan), fmt)} (see costmodel capacity).")
