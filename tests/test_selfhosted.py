@@ -18,6 +18,7 @@ from costmodel.analyses.capacity import capacity
 from costmodel.analyses.estimate import estimate
 from costmodel.cli import cli
 from costmodel.core.backends import VectorOps
+from costmodel.core.bill import bill_component
 from costmodel.core.interval import Span
 from costmodel.core.usage import gpu_sizing, operating_point, profile
 from costmodel.data.catalog import Catalog, load_catalog
@@ -295,3 +296,27 @@ def test_a_weekly_profile_labels_its_hours_by_day(cat: Catalog) -> None:
     assert open_row.hours.startswith("Mon 09h-Mon 17h, Tue 09h-Tue 17h, Wed 09h-Wed 17h …")
     assert abs(open_row.calls_per_hour.low - 100) < D("1e-20")
     assert abs(open_row.hours_per_month.low - D(40) * 730 / 168) < D("1e-20")
+
+
+def test_an_operations_cost_is_its_own_fixed_line_and_off_by_default(cat: Catalog) -> None:
+    # One GPU always on: 730 h × $2 = $1,460; operations $2,000 a month on top: $3,460, all of it fixed.
+    s = scenario(calls_per_month=1000, caller_audio_seconds=60)
+    assert all(line.meter != "operations (stack assumption)" for line in estimate(cat, s, stack(**ASR), as_of=TODAY).lines)
+    bill = estimate(cat, s, stack(**ASR, operations_usd_per_month=2000), as_of=TODAY)
+    assert bill.per_month == Span(D(3460), D(3460)) and bill.fixed_per_month == Span(D(3460), D(3460))
+    (ops_line,) = [line for line in bill.lines if line.meter == "operations (stack assumption)"]
+    assert ops_line.cost_per_month == Span(D(2000), D(2000)) and ops_line.estimate and bill.estimate
+    assert "assumption of the stack" in ops_line.source
+    # The vector path adds the same: ($1,460 + $2,000) / 1,000 calls = $3.46 a call.
+    ops = VectorOps()
+    p = profile(to_record(s), ops)
+    component = to_record(stack(**ASR, operations_usd_per_month=2000)).components[0]
+    period = cat.price("acme/gpu", TODAY)
+    def price_of(name: str) -> Span[Any] | None:
+        value = period.price(name)
+        return None if value is None else ops.const(value)
+
+    lines = bill_component(component, cat.sku("acme/gpu"), period, p, ops, price_of, ops.const(1))
+    assert sum(float(numpy.asarray(line.cost.low)) for line in lines) == pytest.approx(3460)
+    with pytest.raises(ValueError, match="self-hosted roles only"):
+        StackComponent.model_validate({"role": "asr", "sku": "acme/asr", "operations_usd_per_month": 100})

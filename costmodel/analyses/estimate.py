@@ -110,7 +110,14 @@ def _sources(sku: Sku, period: PricePeriod, component: StackComponent) -> tuple[
             notes.append(f"{sku.id} {entry.workload} throughput: {entry.note}")
     if period.estimate:
         notes.append(f"{sku.id} price from {period.effective_from}: {period.note}")
+    if component.operations_usd_per_month:
+        notes.append(f"{component.role} operations cost: {component.operations_usd_per_month} USD a month is the "
+                     "stack's own assumption (engineering time), not a vendor price")
     return estimate, notes
+
+
+OPERATIONS_SOURCE = "the stack's operations_usd_per_month (an assumption of the stack, not a vendor price)"
+OPERATIONS_NOTE = "Fixed monthly operations cost of running the self-hosted GPUs, as the stack states it."
 
 
 def _line_items(
@@ -142,10 +149,10 @@ def _line_items(
             cost_per_month=per_month,
             fixed=fixed,
             effective_from=period.effective_from,
-            source=period.source,
+            source=OPERATIONS_SOURCE if line.assumption else period.source,
             checked=period.checked,
-            estimate=estimate,
-            note=period.note,
+            estimate=estimate or line.assumption,
+            note=OPERATIONS_NOTE if line.assumption else period.note,
         )
 
     for line in bill_component(component, sku, period, p, EXACT, price_of, Span.of(rate)):
@@ -285,6 +292,7 @@ def estimate(
             plans.append(plan_component(component, sku, p, Span.of(gpu_price) * rate))
     if not lines:
         raise InputError(f"stack {stack_id} prices nothing for scenario {scenario_id}")
+    any_estimate = any_estimate or any(line.estimate for line in lines)  # a stack's own assumption, too
     zero = Span(Decimal(0), Decimal(0))
     # Monthly items are divided by volume once, on their total, so per-call figures carry one rounding at most.
     per_call_items = sum((line.cost_per_call for line in lines if line.per == "call"), zero)

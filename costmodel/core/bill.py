@@ -54,6 +54,8 @@ class BillLine(Generic[M]):
     """What the quantity counts when it is one part of a meter (a volume tier, the included minutes)."""
     fixed: bool = False
     """A monthly fee paid whatever the volume (the whole line is fixed; `floor` is then the whole quantity)."""
+    assumption: bool = False
+    """Priced by the stack, not the SKU's sheet: a self-hosted component's operations cost."""
 
     @property
     def meter(self) -> str:
@@ -88,7 +90,8 @@ def bill_component(
     sizing = gpu_sizing(component, sku, p, ops) if monthly else None
     meters: Meters[M]
     if sizing is not None:
-        meters = [("usd_per_gpu_hour", sizing.gpu_hours_per_month)] + monthly_usage(period, p, ops)
+        meters = [("usd_per_gpu_hour", sizing.gpu_hours_per_month)]
+        meters.extend(monthly_usage(period, p, ops))  # a GPU SKU's own monthly fees, if it has any
     else:
         meters = component_usage(component, sku, period, p, ops)
     lines: list[BillLine[M]] = []
@@ -125,6 +128,12 @@ def bill_component(
         floor = sizing.floor_gpu_hours
         lines.append(BillLine(price_field, quantity, unit_price, cost, monthly=True,
                               floor=floor, floor_cost=nonneg_quotient(nonneg_product(floor, unit_price), per_unit)))
+    if sizing is not None and component.operations_usd_per_month:
+        # Engineering time to run the GPUs: one month at the stack's own figure, paid whatever the volume.
+        month = ops.const(1)
+        fee = ops.const(component.operations_usd_per_month) * rate
+        lines.append(BillLine("usd_per_month", month, fee, fee, monthly=True, floor=month, floor_cost=fee,
+                              label="operations (stack assumption)", fixed=True, assumption=True))
     return lines
 
 

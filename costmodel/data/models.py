@@ -607,6 +607,9 @@ class StackComponent(Model):
     """Self-hosted, reserved: length of the commitment the discount is for (shown, not used in the arithmetic)."""
     interruption_overhead: NonNegativeNumber = Decimal(0)
     """Self-hosted, spot: extra GPU-hours lost to interruptions (re-warming, redone work) as a share of the hours."""
+    operations_usd_per_month: Money = Decimal(0)
+    """Self-hosted: fixed monthly operations cost (engineering time, on-call) billed as its own line; 0 = off.
+    A stack assumption, not a vendor price: say where it comes from in the stack's description."""
 
     @model_validator(mode="after")
     def _self_hosted_fields(self) -> StackComponent:
@@ -619,6 +622,8 @@ class StackComponent(Model):
             raise ValueError("purchase reserved is paid all month; use scaling always-on with it")
         if self.purchase == "on-demand" and self.purchase_discount != 0:
             raise ValueError("purchase_discount applies to reserved or spot purchase only")
+        if not self_hosted and self.operations_usd_per_month != 0:
+            raise ValueError("operations_usd_per_month applies to self-hosted roles only")
         if self.purchase != "spot" and self.interruption_overhead != 0:
             raise ValueError("interruption_overhead applies to purchase spot only")
         return self

@@ -246,6 +246,7 @@ class StackComponent:
     purchase_discount: Decimal = Decimal(0)
     term_months: int | None = None
     interruption_overhead: Decimal = Decimal(0)
+    operations_usd_per_month: Decimal = Decimal(0)
 
 
 @dataclass(frozen=True, slots=True)
