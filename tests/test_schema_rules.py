@@ -314,14 +314,16 @@ def test_throughput_with_both_rates(problem: Problem) -> None:
     text = GPU.replace("real_time_factor: 0.05", "real_time_factor: 0.05\n        output_tokens_per_second: 900")
     path, message = problem(text, PriceSheet)
     assert message == (
-        f"{path}:9: skus[0].throughput[0]: give exactly one of real_time_factor (asr) or output_tokens_per_second (llm)"
+        f"{path}:9: skus[0].throughput[0]: give exactly one of real_time_factor (asr, tts), "
+        "output_tokens_per_second (llm) or curve"
     )
 
 
 def test_throughput_with_neither_rate(problem: Problem) -> None:
     path, message = problem(GPU.replace("        real_time_factor: 0.05\n", ""), PriceSheet)
     assert message == (
-        f"{path}:9: skus[0].throughput[0]: give exactly one of real_time_factor (asr) or output_tokens_per_second (llm)"
+        f"{path}:9: skus[0].throughput[0]: give exactly one of real_time_factor (asr, tts), "
+        "output_tokens_per_second (llm) or curve"
     )
 
 

@@ -59,7 +59,10 @@ def test_with_adds_the_same_phone_line_to_every_stack(runner: CliRunner) -> None
         assert _span(with_line[stack]["per_month"]) == (month_low + UK_LINE_PER_MONTH, month_high + UK_LINE_PER_MONTH)
         assert with_line[stack]["added"] == [
             {"role": "telephony", "sku": UK_LINE, "billed_per": "call", "legs": "1", "workload": None, "min_gpus": 1,
-             "utilisation": "0.5", "gpu_hours_per_month": "730", "region": None}
+             "utilisation": "0.5", "gpu_hours_per_month": "730", "region": None, "scaling": "always-on",
+             "scale_step_gpus": 1, "serving": "streaming", "latency_target_ms": None, "purchase": "on-demand",
+             "purchase_discount": "0", "term_months": None, "interruption_overhead": "0",
+             "operations_usd_per_month": "0"}
         ]
         assert with_line[stack]["replaced"] == []
         assert "telephony" in with_line[stack]["roles"]
@@ -203,7 +206,7 @@ def test_sweep_breakeven_and_breakdown_show_the_line(runner: CliRunner) -> None:
     [
         ("twilio/uk-inbund", "--with: unknown SKU 'twilio/uk-inbund'; did you mean twilio/uk-inbound"),
         ("tts=twilio/uk-inbound", "role tts needs a SKU of kind tts, but twilio/uk-inbound is telephony"),
-        ("aws/g5.xlarge", "used by roles self-hosted-asr and self-hosted-llm; name one as ROLE=SKU"),
+        ("aws/g5.xlarge", "used by roles self-hosted-asr, self-hosted-llm and self-hosted-tts; name one as ROLE=SKU"),
         ("phone=twilio/uk-inbound", "--with: unknown role 'phone'"),
         (f"{UK_LINE},legs=0", "legs: must be greater than 0"),
         (f"{UK_LINE},legs", "expected [ROLE=]SKU[,FIELD=VALUE...]"),

@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
+from costmodel.analyses.capacity import CapacityComponent, plan_component
 from costmodel.core.backends import EXACT
 from costmodel.core.bill import BillLine, bill_component
 from costmodel.core.interval import Span
@@ -134,6 +135,8 @@ class Bill:
     """Components every stack was priced with (scenario `with:`, `--with`) and the roles the scenario needs."""
     composition: Composition = field(default_factory=Composition)
     """What the shared components added or replaced on this stack, and the needed roles it lacks."""
+    capacity: list[CapacityComponent] = field(default_factory=list)
+    """Self-hosted components: the GPU plan behind their GPU-hours (analyses/capacity.py)."""
 
 
 def _sources(sku: Sku, period: PricePeriod, component: StackComponent) -> tuple[bool, list[str]]:
@@ -149,7 +152,14 @@ def _sources(sku: Sku, period: PricePeriod, component: StackComponent) -> tuple[
             notes.append(f"{sku.id} {entry.workload} throughput: {entry.note}")
     if period.estimate:
         notes.append(f"{sku.id} price from {period.effective_from}: {period.note}")
+    if component.operations_usd_per_month:
+        notes.append(f"{component.role} operations cost: {component.operations_usd_per_month} USD a month is the "
+                     "stack's own assumption (engineering time), not a vendor price")
     return estimate, notes
+
+
+OPERATIONS_SOURCE = "the stack's operations_usd_per_month (an assumption of the stack, not a vendor price)"
+OPERATIONS_NOTE = "Fixed monthly operations cost of running the self-hosted GPUs, as the stack states it."
 
 
 def _line_items(
@@ -181,10 +191,10 @@ def _line_items(
             cost_per_month=per_month,
             fixed=fixed,
             effective_from=period.effective_from,
-            source=period.source,
+            source=OPERATIONS_SOURCE if line.assumption else period.source,
             checked=period.checked,
-            estimate=estimate,
-            note=period.note,
+            estimate=estimate or line.assumption,
+            note=OPERATIONS_NOTE if line.assumption else period.note,
         )
 
     for line in bill_component(component, sku, period, p, EXACT, price_of, Span.of(rate)):
@@ -194,10 +204,10 @@ def _line_items(
         if line.floor is None or line.floor_cost is None:
             items.append(item(line, line.meter, line.quantity, line.cost, fixed=False))
             continue
-        # Shown as two lines, the always-on floor and what volume adds, so the fixed part is visible.
+        # Shown as two lines, the fixed floor (min_gpus) and what volume adds, so the fixed part is visible.
         added = line.quantity - line.floor
         per_unit = PRICE_FIELDS[line.price_field].quantity_per_unit
-        items.append(item(line, "GPU-hours, always-on floor", line.floor, line.floor_cost, fixed=True))
+        items.append(item(line, "GPU-hours, fixed floor (min_gpus)", line.floor, line.floor_cost, fixed=True))
         items.append(item(line, "GPU-hours, added for volume", added, added * line.unit_price / per_unit, fixed=False))
     return items
 
@@ -223,7 +233,7 @@ def turn_series(
     # Sessions and LLMs billed by call minute have no per-turn token bill either.
     if any(period.price(name) is not None for name in ("usd_per_active_minute", "usd_per_llm_minute")):
         return []
-    if any(not getattr(p, name).is_point for name in vars(p)):
+    if any(isinstance(value, Span) and not value.is_point for value in vars(p).values()):
         return []
     # Volume-tiered prices depend on the month's total, not on one turn: no per-turn prices to show.
     if period.volume_tiers is not None:
@@ -309,6 +319,7 @@ def estimate(
     turns: list[TurnRow] = []
     notes: list[str] = []
     audio_tokens: list[AudioTokenView] = []
+    plans: list[CapacityComponent] = []
     any_estimate = False
     warnings: list[LifecycleWarning] = []
     for component in stack_model.components:
@@ -330,8 +341,12 @@ def estimate(
                 AudioTokenView(sku.id, per_minute[0], per_minute[1], rates.source, rates.checked, rates.estimate)
             )
         turns.extend(turn_series(component, sku, period, scenario_model, rate))
+        gpu_price = period.price("usd_per_gpu_hour")
+        if component.role.startswith("self-hosted") and gpu_price is not None:
+            plans.append(plan_component(component, sku, p, Span.of(gpu_price) * rate))
     if not lines:
         raise InputError(f"stack {stack_id} prices nothing for scenario {scenario_id}")
+    any_estimate = any_estimate or any(line.estimate for line in lines)  # a stack's own assumption, too
     zero = Span(Decimal(0), Decimal(0))
     # Monthly items are divided by volume once, on their total, so per-call figures carry one rounding at most.
     per_call_items = sum((line.cost_per_call for line in lines if line.per == "call"), zero)
@@ -359,6 +374,7 @@ def estimate(
         warnings=warnings,
         shared=shared,
         composition=composition,
+        capacity=plans,
     )
 
 

@@ -72,3 +72,27 @@ def breakdown(scenario: str, stack: str, as_of: date | None, currency: str, sett
                       price_changes=run.price_changes, with_components=run.with_components)
     text = dump_json(breakdown_document(result)) if fmt == "json" else breakdown_text(result, fmt)
     emit(text, output, run.catalog)
+
+
+@click.command()
+@click.argument("scenario")
+@click.argument("stack")
+@as_of_option
+@currency_option
+@whatif_options
+@format_option
+@output_option
+@data_options
+def capacity(scenario: str, stack: str, as_of: date | None, currency: str, settings: tuple[str, ...],
+             prices: tuple[str, ...], with_: tuple[str, ...], fmt: str, output: Path | None, pricing_dir: Path | None,
+             scenarios_dir: Path | None) -> None:
+    """Self-hosted GPU plan: per component and hour of the traffic shape, load, GPUs, utilisation, cost and
+    the binding constraint (throughput, latency, concurrency, minimum)."""
+    from costmodel.analyses.capacity import capacity as plan
+    from costmodel.views.capacity import capacity_document, capacity_text
+
+    run = costing(pricing_dir, scenarios_dir, settings, prices, as_of, currency, with_)
+    result = plan(run.catalog, scenario, stack, as_of=run.as_of, currency=currency, settings=run.settings,
+                  price_changes=run.price_changes, with_components=run.with_components)
+    text = dump_json(capacity_document(result)) if fmt == "json" else capacity_text(result, fmt)
+    emit(text, output, run.catalog)

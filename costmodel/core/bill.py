@@ -18,7 +18,17 @@ from typing import Generic
 
 from costmodel.core.backends import Ops
 from costmodel.core.interval import M, Span
-from costmodel.core.usage import Profile, component_usage, gpu_sizing, is_monthly
+from costmodel.core.usage import (
+    Meters,
+    Profile,
+    component_usage,
+    gpu_sizing,
+    is_monthly,
+    monthly_usage,
+    nonneg_product,
+    nonneg_quotient,
+    price_factor,
+)
 from costmodel.data.meters import (
     EXTRA_METERS,
     FIXED_MONTHLY_FIELDS,
@@ -52,6 +62,8 @@ class BillLine(Generic[M]):
     the included minutes), start-up seconds, an uplift."""
     fixed: bool = False
     """A monthly fee paid whatever the volume (the whole line is fixed; `floor` is then the whole quantity)."""
+    assumption: bool = False
+    """Priced by the stack, not the SKU's sheet: a self-hosted component's operations cost."""
 
     @property
     def meter(self) -> str:
@@ -82,8 +94,16 @@ def bill_component(
 ) -> list[BillLine[M]]:
     """Every priced meter of one component, in the currency `rate` converts USD to."""
     monthly = is_monthly(component)
+    # Self-hosted GPUs are sized once: the GPU-hours and their fixed floor come from the same plan.
+    sizing = gpu_sizing(component, sku, p, ops) if monthly else None
+    meters: Meters[M]
+    if sizing is not None:
+        meters = [("usd_per_gpu_hour", sizing.gpu_hours_per_month)]
+        meters.extend(monthly_usage(period, p, ops))  # a GPU SKU's own monthly fees, if it has any
+    else:
+        meters = component_usage(component, sku, period, p, ops)
     lines: list[BillLine[M]] = []
-    for name, quantity in component_usage(component, sku, period, p, ops):
+    for name, quantity in meters:
         extra = EXTRA_METERS.get(name)
         price_field = extra.price_field if extra is not None else name
         label = extra.meter if extra is not None else None
@@ -97,23 +117,34 @@ def bill_component(
                 f"but the {component.role} role needs it for {label or row.meter}"
             )
         unit_price = price * rate
+        if price_field == "usd_per_gpu_hour" and component.purchase_discount:
+            # Reserved or spot GPUs: the unit price is what this purchase option pays per GPU-hour.
+            unit_price = unit_price * ops.const(price_factor(component))
         per_unit = ops.const(row.quantity_per_unit)
         if not monthly and _priced_by_volume(price_field, period):
             lines.extend(_volume_lines(price_field, quantity, price, rate, period, p, ops))
             continue
-        cost = quantity * unit_price / per_unit
         if price_field in MONTHLY_PRICE_FIELDS:
+            cost = quantity * unit_price / per_unit
             fixed = price_field in FIXED_MONTHLY_FIELDS
             lines.append(BillLine(price_field, quantity, unit_price, cost, monthly=True, fixed=fixed,
                                   floor=quantity if fixed else None, floor_cost=cost if fixed else None))
             continue
+        # GPU-hours and their price are non-negative: the end-by-end product is the interval product, cheaper.
+        cost = nonneg_quotient(nonneg_product(quantity, unit_price), per_unit) if monthly else quantity * unit_price / per_unit
         if not monthly:
             lines.append(BillLine(price_field, quantity, unit_price, cost, monthly=False, label=label))
             continue
-        sizing = gpu_sizing(component, sku, p, ops)
-        floor = sizing.min_gpus * sizing.gpu_hours_per_month
+        assert sizing is not None
+        floor = sizing.floor_gpu_hours
         lines.append(BillLine(price_field, quantity, unit_price, cost, monthly=True,
-                              floor=floor, floor_cost=floor * unit_price / per_unit))
+                              floor=floor, floor_cost=nonneg_quotient(nonneg_product(floor, unit_price), per_unit)))
+    if sizing is not None and component.operations_usd_per_month:
+        # Engineering time to run the GPUs: one month at the stack's own figure, paid whatever the volume.
+        month = ops.const(1)
+        fee = ops.const(component.operations_usd_per_month) * rate
+        lines.append(BillLine("usd_per_month", month, fee, fee, monthly=True, floor=month, floor_cost=fee,
+                              label="operations (stack assumption)", fixed=True, assumption=True))
     if component.region is not None:
         lines.extend(regional_uplift_lines(component, sku, period, lines, ops))
     return lines

@@ -156,7 +156,7 @@ def role_of(sku: Sku, flag: str = "--with") -> str:
     roles = [role for role, kind in ROLE_KINDS.items() if kind == sku.kind]
     if len(roles) != 1:
         raise InputError(
-            f"{sku.id} is a {sku.kind} SKU, used by roles {' and '.join(roles)}; name one as ROLE=SKU, "
+            f"{sku.id} is a {sku.kind} SKU, used by roles {', '.join(roles[:-1])} and {roles[-1]}; name one as ROLE=SKU, "
             f"e.g. {roles[0]}={sku.id}" if roles else f"{sku.id} is a {sku.kind} SKU, which no stack role uses",
             field=flag,
         )
@@ -223,7 +223,10 @@ def check_component(data: dict[str, object], catalog: Catalog, what: str) -> Sta
 
 
 _DEFAULTS: dict[str, object] = {"billed_per": "call", "legs": 1, "workload": None, "min_gpus": 1, "utilisation": 0.5,
-                                "gpu_hours_per_month": 730, "region": None}
+                                "gpu_hours_per_month": 730, "region": None, "scaling": "always-on",
+                                "scale_step_gpus": 1, "serving": "streaming", "latency_target_ms": None,
+                                "purchase": "on-demand", "purchase_discount": 0, "term_months": None,
+                                "interruption_overhead": 0, "operations_usd_per_month": 0}
 """The stack format's defaults (data/models.py StackComponent): fields equal to these are not worth showing."""
 
 

@@ -32,6 +32,7 @@ ROLE_KINDS = {
     "self-hosted-asr": "gpu",
     "self-hosted-llm": "gpu",
     "platform": "platform",
+    "self-hosted-tts": "gpu",
 }
 """The SKU kind each stack role must point at."""
 
@@ -260,10 +261,10 @@ def check_references(catalog: Catalog) -> None:
                 if component.workload not in workloads:
                     raise UnknownIdError(f"workload on {sku.id}", component.workload, workloads, **where("workload"))
                 entry = next(e for e in sku.throughput if e.workload == component.workload)
-                needed = "real_time_factor" if component.role == "self-hosted-asr" else "output_tokens_per_second"
-                if getattr(entry, needed) is None:
+                needed = "output_tokens_per_second" if component.role == "self-hosted-llm" else "real_time_factor"
+                if getattr(entry, needed) is None and entry.curve is None:
                     raise InputError(
-                        f"{component.role} needs {needed} in {sku.id}'s {component.workload} throughput",
+                        f"{component.role} needs {needed} or a curve in {sku.id}'s {component.workload} throughput",
                         **where("workload"),
                     )
             if component.role in {"audio-llm"} and sku.audio_tokens is None:

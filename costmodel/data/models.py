@@ -332,27 +332,59 @@ class AudioTokenRates(Sourced):
     """Tokens per second of audio the model speaks; also what its replies cost when re-sent as history."""
 
 
+class ThroughputPoint(Model):
+    """One measured point of a throughput curve: what one GPU sustains at one concurrency, and how fast it answered."""
+
+    concurrency: PositiveNumber
+    """Requests (LLM) or streams (ASR, TTS) in flight on one GPU when measured."""
+    throughput: PositiveNumber
+    """Work one GPU does per second at that concurrency: output tokens (LLM) or audio seconds (ASR, TTS)."""
+    latency_ms: PositiveNumber
+    """Latency measured at that concurrency, in milliseconds, of the kind the entry's latency_metric names."""
+
+
 class Throughput(Sourced):
-    """What one GPU of this SKU sustains for one self-hosted workload."""
+    """What one GPU of this SKU sustains for one self-hosted workload: a single figure or a measured curve."""
 
     workload: Annotated[str, Field(pattern=NAME_PATTERN)]
-    """Model served, e.g. whisper-large-v3 or llama-3.1-8b."""
+    """Model served, e.g. whisper-large-v3, llama-3.1-8b or kokoro-82m."""
     real_time_factor: Quantity | None = None
-    """ASR: GPU-seconds of compute per second of audio transcribed."""
+    """ASR or TTS: GPU-seconds of compute per second of audio transcribed or spoken."""
     output_tokens_per_second: Quantity | None = None
     """LLM: aggregate generated tokens per second one GPU sustains."""
-    concurrent_streams: Quantity
-    """Calls one GPU serves at the same time."""
+    curve: Annotated[list[ThroughputPoint], Field(min_length=1)] | None = None
+    """Instead of a single figure: throughput at a few concurrency levels, lowest concurrency first."""
+    latency_metric: str | None = None
+    """With a curve: what its latency_ms measures, e.g. 'median time per output token'."""
+    prefill_tokens_per_second: Quantity | None = None
+    """LLM: input (prompt) tokens per second one GPU processes; omitted, prompt processing is not counted."""
+    concurrent_streams: Quantity | None = None
+    """ASR, TTS: live streams one GPU serves at once (omitted: no limit beyond throughput). LLM: informational."""
 
     @model_validator(mode="after")
     def _one_rate(self) -> Throughput:
-        if (self.real_time_factor is None) == (self.output_tokens_per_second is None):
-            raise ValueError("give exactly one of real_time_factor (asr) or output_tokens_per_second (llm)")
-        if quantity_low(self.concurrent_streams) <= 0:
+        given = [self.real_time_factor, self.output_tokens_per_second, self.curve]
+        if sum(value is not None for value in given) != 1:
+            raise ValueError(
+                "give exactly one of real_time_factor (asr, tts), output_tokens_per_second (llm) or curve"
+            )
+        if self.concurrent_streams is not None and quantity_low(self.concurrent_streams) <= 0:
             raise ValueError("concurrent_streams must be above 0")
         # GPU work is output tokens ÷ this rate: at 0 no number of GPUs does the work (and the division fails).
         if self.output_tokens_per_second is not None and quantity_low(self.output_tokens_per_second) <= 0:
             raise ValueError("output_tokens_per_second must be above 0")
+        if self.real_time_factor is not None and quantity_low(self.real_time_factor) <= 0:
+            raise ValueError("real_time_factor must be above 0")
+        if self.prefill_tokens_per_second is not None and quantity_low(self.prefill_tokens_per_second) <= 0:
+            raise ValueError("prefill_tokens_per_second must be above 0")
+        if self.curve is not None:
+            if not self.latency_metric:
+                raise ValueError("a curve needs latency_metric saying what its latency_ms measures")
+            for earlier, later in itertools.pairwise(self.curve):
+                if later.concurrency <= earlier.concurrency:
+                    raise ValueError("curve points must be listed by rising concurrency")
+                if later.latency_ms < earlier.latency_ms:
+                    raise ValueError("curve latency must not fall as concurrency rises; check the points")
         return self
 
 
@@ -531,9 +563,9 @@ class Scenario(Model):
     peak_concurrent_calls: Quantity | None = None
     """Calls in progress at the busiest moment (self-hosted sizing); default: from volume, hours and peak ratio."""
     operating_hours_per_month: PositiveNumber = Decimal(730)
-    """Hours a month the line is open; calls spread over these."""
+    """Hours a month the line is open; calls spread over these (unless traffic_profile gives the shape)."""
     peak_to_average_ratio: PositiveNumber = Decimal(3)
-    """Busiest-hour concurrency divided by average concurrency."""
+    """Busiest-hour concurrency divided by average concurrency (not used with traffic_profile)."""
     idle_seconds: Quantity = Decimal(0)
     """Seconds of the call idle or silent, billed at usd_per_standby_minute where priced (capped at the call's length)."""
     # `with` is a Python keyword: the attribute is with_, the file's key (and the JSON Schema's) is `with`.
@@ -541,6 +573,9 @@ class Scenario(Model):
     """Components every stack is priced with (a phone line): each replaces a stack's own of its role or is added."""
     needs: list[Annotated[str, Field(pattern=NAME_PATTERN)]] = []
     """Roles every stack must deliver, e.g. telephony (plus with's roles, and tts if the agent speaks); lacks are flagged."""
+    traffic_profile: Annotated[list[NonNegativeNumber], Field(min_length=24, max_length=168)] | None = None
+    """Relative call volume in each hour of a day (24 values) or of a week from Monday 00:00 (168 values); 0 = closed.
+    Self-hosted GPUs are sized hour by hour from it; the month is 730 hours, so each hour of a day recurs 30.4 times."""
 
     model_config = ConfigDict(**Model.model_config, populate_by_name=True)  # what-ifs re-validate a record's with_
 
@@ -576,6 +611,16 @@ class Scenario(Model):
     def _within_bounds(cls, value: Decimal | Range, info: ValidationInfo) -> Decimal | Range:
         return _check_bounds(str(info.field_name), value)
 
+    @field_validator("traffic_profile")
+    @classmethod
+    def _profile_shape(cls, profile: list[Decimal] | None) -> list[Decimal] | None:
+        if profile is not None:
+            if len(profile) not in (24, 168):
+                raise ValueError(f"give 24 hourly values (a day) or 168 (a week), not {len(profile)}")
+            if not any(profile):
+                raise ValueError("every hour of the profile is 0; give the relative volume of the open hours")
+        return profile
+
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
         if self.caller_audio_seconds is None and self.caller_audio_seconds_per_turn is None:
@@ -585,7 +630,7 @@ class Scenario(Model):
 
 SCENARIO_FIELDS: tuple[str, ...] = tuple(
     name for name in Scenario.model_fields
-    if name not in {"schema_version", "title", "description", "source", "with_", "needs"}
+    if name not in {"schema_version", "title", "description", "source", "with_", "needs", "traffic_profile"}
 )
 """Scenario fields a user may override with --set or sweep over."""
 
@@ -599,10 +644,18 @@ def scenario_bounds(name: str) -> Bounds:
     return Bounds(above=Decimal(0)) if positive else Bounds(at_least=Decimal(0))
 
 
+SELF_HOSTED_EXAMPLES = {
+    "self-hosted-asr": "whisper-large-v3", "self-hosted-llm": "llama-3.1-8b", "self-hosted-tts": "kokoro-82m",
+}
+
+
 class StackComponent(Model):
     """One priced part of a stack."""
 
-    role: Literal["asr", "llm", "audio-llm", "tts", "telephony", "self-hosted-asr", "self-hosted-llm", "platform"]
+    role: Literal[
+        "asr", "llm", "audio-llm", "tts", "telephony", "self-hosted-asr", "self-hosted-llm", "self-hosted-tts",
+        "platform",
+    ]
     """What the part does in the call; self-hosted roles are billed by GPU-hours; platform is an orchestration fee."""
     sku: Annotated[str, Field(pattern=SKU_ID_PATTERN)]
     """Id of the SKU that prices this part."""
@@ -613,23 +666,53 @@ class StackComponent(Model):
     workload: Annotated[str, Field(pattern=NAME_PATTERN)] | None = None
     """Self-hosted: the model served, matching a throughput entry on the GPU SKU."""
     min_gpus: Count = 1
-    """Self-hosted: GPUs kept running all month whatever the volume (the fixed floor)."""
+    """Self-hosted: GPUs kept whatever the volume (always-on: all month; scheduled: in open hours; autoscaled: warm all month)."""
     utilisation: Share = Decimal("0.5")
-    """Self-hosted: share of a GPU's hours doing useful work at best."""
+    """Self-hosted: share of a GPU's throughput planned to be used at the busiest hour (headroom for bursts)."""
     gpu_hours_per_month: PositiveNumber = Decimal(730)
-    """Self-hosted: hours each GPU is rented per month (730 = always on)."""
+    """Self-hosted, always-on: hours each GPU is rented per month (730 = the whole month)."""
     region: RegionName | None = None
     """A regional or data-residency uplift the SKU lists in regional_uplifts (e.g. eu-data-zone); none: global price."""
+    scaling: Literal["always-on", "scheduled", "autoscaled"] = "always-on"
+    """Self-hosted: always-on (GPUs for the busiest hour, all month), scheduled (the same GPUs, only in open hours)
+    or autoscaled (each hour of the traffic profile gets the GPUs its load needs, never fewer than min_gpus)."""
+    scale_step_gpus: Annotated[int, Field(ge=1), AfterValidator(_int_in_range)] = 1
+    """Self-hosted, autoscaled: GPUs are added and removed in groups of this many (one node, say)."""
+    serving: Literal["streaming", "batch"] = "streaming"
+    """Self-hosted ASR, TTS: streaming holds one of the GPU's streams while the audio plays; batch transcribes or
+    speaks each utterance whole, so only throughput (1 / real-time factor) limits a GPU."""
+    latency_target_ms: PositiveNumber | None = None
+    """Self-hosted with a throughput curve: the latency to stay within, in the curve's latency_metric;
+    omitted, the curve's highest-throughput point is used."""
+    purchase: Literal["on-demand", "reserved", "spot"] = "on-demand"
+    """Self-hosted: how the GPUs are bought; reserved needs scaling always-on (a commitment is paid all month)."""
+    purchase_discount: Annotated[Decimal, Field(ge=0, lt=1), AfterValidator(_in_range)] = Decimal(0)
+    """Self-hosted, reserved or spot: share off the on-demand GPU-hour price (0.4 = 40% off)."""
+    term_months: Count | None = None
+    """Self-hosted, reserved: length of the commitment the discount is for (shown, not used in the arithmetic)."""
+    interruption_overhead: NonNegativeNumber = Decimal(0)
+    """Self-hosted, spot: extra GPU-hours lost to interruptions (re-warming, redone work) as a share of the hours."""
+    operations_usd_per_month: Money = Decimal(0)
+    """Self-hosted: fixed monthly operations cost (engineering time, on-call) billed as its own line; 0 = off.
+    A stack assumption, not a vendor price: say where it comes from in the stack's description."""
 
     @model_validator(mode="after")
     def _self_hosted_fields(self) -> StackComponent:
-        if self.role.startswith("self-hosted") and self.workload is None:
-            example = "whisper-large-v3" if self.role == "self-hosted-asr" else "llama-3.1-8b"
-            raise ValueError(f"role {self.role} needs workload (e.g. {example})")
-        if not self.role.startswith("self-hosted") and self.workload is not None:
+        self_hosted = self.role.startswith("self-hosted")
+        if self_hosted and self.workload is None:
+            raise ValueError(f"role {self.role} needs workload (e.g. {SELF_HOSTED_EXAMPLES[self.role]})")
+        if not self_hosted and self.workload is not None:
             raise ValueError("workload only applies to self-hosted roles")
         if self.role.startswith("self-hosted") and self.region is not None:
             raise ValueError("region applies to API-priced components; a self-hosted GPU's region is its own SKU")
+        if self.purchase == "reserved" and self.scaling != "always-on":
+            raise ValueError("purchase reserved is paid all month; use scaling always-on with it")
+        if self.purchase == "on-demand" and self.purchase_discount != 0:
+            raise ValueError("purchase_discount applies to reserved or spot purchase only")
+        if not self_hosted and self.operations_usd_per_month != 0:
+            raise ValueError("operations_usd_per_month applies to self-hosted roles only")
+        if self.purchase != "spot" and self.interruption_overhead != 0:
+            raise ValueError("interruption_overhead applies to purchase spot only")
         return self
 
 

@@ -127,8 +127,17 @@ class AudioTokenRates:
 
 
 @dataclass(frozen=True, slots=True)
+class ThroughputPoint:
+    """One measured point of a throughput curve: what one GPU sustains at one concurrency, and how fast it answered."""
+
+    concurrency: Decimal
+    throughput: Decimal
+    latency_ms: Decimal
+
+
+@dataclass(frozen=True, slots=True)
 class Throughput:
-    """What one GPU of this SKU sustains for one self-hosted workload."""
+    """What one GPU of this SKU sustains for one self-hosted workload: a single figure or a measured curve."""
 
     source: str
     checked: date
@@ -137,7 +146,10 @@ class Throughput:
     workload: str
     real_time_factor: Decimal | Range | None
     output_tokens_per_second: Decimal | Range | None
-    concurrent_streams: Decimal | Range
+    curve: list[ThroughputPoint] | None
+    latency_metric: str | None
+    prefill_tokens_per_second: Decimal | Range | None
+    concurrent_streams: Decimal | Range | None
 
 
 ComponentKind = Literal["asr", "llm", "audio-llm", "tts", "gpu", "telephony", "platform"]
@@ -217,6 +229,7 @@ class Scenario:
     idle_seconds: Decimal | Range
     with_: list[StackComponent]
     needs: list[str]
+    traffic_profile: list[Decimal] | None = None
     fields_set: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
     """The fields its file gave (the rest took their defaults); not a field of the format."""
 
@@ -225,7 +238,10 @@ class Scenario:
 class StackComponent:
     """One priced part of a stack."""
 
-    role: Literal["asr", "llm", "audio-llm", "tts", "telephony", "self-hosted-asr", "self-hosted-llm", "platform"]
+    role: Literal[
+        "asr", "llm", "audio-llm", "tts", "telephony", "self-hosted-asr", "self-hosted-llm", "self-hosted-tts",
+        "platform",
+    ]
     sku: str
     billed_per: Literal["call", "turn"]
     legs: Decimal
@@ -234,6 +250,15 @@ class StackComponent:
     utilisation: Decimal
     gpu_hours_per_month: Decimal
     region: str | None
+    scaling: Literal["always-on", "scheduled", "autoscaled"] = "always-on"
+    scale_step_gpus: int = 1
+    serving: Literal["streaming", "batch"] = "streaming"
+    latency_target_ms: Decimal | None = None
+    purchase: Literal["on-demand", "reserved", "spot"] = "on-demand"
+    purchase_discount: Decimal = Decimal(0)
+    term_months: int | None = None
+    interruption_overhead: Decimal = Decimal(0)
+    operations_usd_per_month: Decimal = Decimal(0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,8 +275,8 @@ class Stack:
 RECORDS: dict[str, type[Any]] = {
     cls.__name__: cls
     for cls in (
-        Range, VolumeTier, VolumeTiers, PricePeriod, AudioTokenRates, Throughput, Sku, FxPeriod, FxRate, FxSheet, Scenario,
-        StackComponent, Stack,
+        Range, VolumeTier, VolumeTiers, PricePeriod, AudioTokenRates, ThroughputPoint, Throughput, Sku, FxPeriod,
+        FxRate, FxSheet, Scenario, StackComponent, Stack,
     )
 }
 """Record classes by the name of the model each one holds."""
@@ -261,7 +286,7 @@ NOT_MODEL_FIELDS: dict[str, frozenset[str]] = {"PricePeriod": frozenset({"priced
 
 SCENARIO_FIELDS: tuple[str, ...] = tuple(
     f.name for f in fields(Scenario)
-    if f.name not in {"schema_version", "title", "description", "source", "with_", "needs", "fields_set"}
+    if f.name not in {"schema_version", "title", "description", "source", "with_", "needs", "fields_set", "traffic_profile"}
 )
 """Scenario fields a user may override with --set or sweep over (a test checks them against the model)."""
 

@@ -9,6 +9,7 @@ from costmodel.analyses.estimate import Bill, LineItem
 from costmodel.core.interval import Span
 from costmodel.data.meters import REGIONAL_UPLIFT, line_unit
 from costmodel.safe_text import for_format
+from costmodel.views.capacity import component_summary
 from costmodel.views.comparison import costing_header, lifecycle_json, lifecycle_lines
 from costmodel.views.composition import composition_json, missing_text, notes, shared_json
 from costmodel.views.formatting import (
@@ -142,6 +143,11 @@ def breakdown_document(result: Bill) -> dict[str, Any]:
             for row in result.turns
         ],
         "notes": result.notes,
+        "capacity": [
+            {"role": plan.role, "gpus": plan.gpus, "gpu_hours_per_month": plan.gpu_hours_per_month,
+             "scaling": plan.scaling, "purchase": plan.purchase, "binding": plan.binding}
+            for plan in result.capacity
+        ],
         "audio_tokens": [
             {
                 "sku": view.sku,
@@ -186,11 +192,13 @@ def breakdown_text(result: Bill, fmt: str) -> str:
         f"per month: {span_text(result.per_month, MONTHLY_PLACES, grouping=True)} {cur}"
     )
     if result.fixed_per_month.high > 0:
-        # Always-on GPUs are "the floor"; a monthly fee (plan, number rental) is fixed too, but not a GPU floor.
+        # Self-hosted minimum GPUs are "the GPU floor"; a monthly fee (plan, number rental) is fixed too, but not GPUs.
         gpus_only = all(line.price_field == "usd_per_gpu_hour" for line in result.lines if line.fixed)
-        what = "the always-on floor" if gpus_only else "paid whatever the volume"
+        what = "the fixed GPU floor" if gpus_only else "paid whatever the volume"
         total += f" (of which {span_text(result.fixed_per_month, MONTHLY_PLACES, grouping=True)} is {what})"
     out.append(total)
+    for plan in result.capacity:
+        out.append(f"GPU plan: {for_format(component_summary(plan), fmt)} (see costmodel capacity).")
     for audio in result.audio_tokens:
         spoken = (f", one minute of its speech {audio.output_tokens_per_minute:,} tokens"
                   if audio.output_tokens_per_minute else "")
