@@ -122,11 +122,22 @@ class Catalog:
 
 def price_in_force(sku: Sku, as_of: date) -> PricePeriod:
     if sku.withdrawn_on is not None and as_of >= sku.withdrawn_on:
-        raise NoPriceError(f"{sku.id} was withdrawn on {sku.withdrawn_on}; no price is in force on {as_of}")
+        raise NoPriceError(
+            f"{sku.id} was withdrawn on {sku.withdrawn_on}; no price is in force on {as_of}", cause="withdrawn"
+        )
     in_force = [period for period in sku.periods if period.effective_from <= as_of]
     if not in_force:
+        first = sku.periods[0]
+        if first.effective_from_basis == "lower-bound":
+            # The sources show the price on that date, not when it began: an earlier date is unknown, not unpriced.
+            raise NoPriceError(
+                f"price of {sku.id} unknown before {first.effective_from} (first recorded then; it may have "
+                f"been in force earlier), so none is used on {as_of}",
+                cause="unknown-before",
+            )
         raise NoPriceError(
-            f"no price in force for {sku.id} on {as_of}; its first price starts {sku.periods[0].effective_from}"
+            f"no price in force for {sku.id} on {as_of}; its first price starts {first.effective_from}",
+            cause="not-launched",
         )
     return in_force[-1]
 
