@@ -34,6 +34,8 @@ class ComparisonRow:
     multiple_of_cheapest: Span[Decimal] | None
     estimate: bool
     unpriced: str | None = None
+    secondary: bool = False
+    """Some price of the stack was read only from a secondary copy (Bill.secondary)."""
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,7 @@ def compare(
             fixed_per_month=e.fixed_per_month,
             multiple_of_cheapest=_multiple(e.per_call, cheapest),
             estimate=e.estimate,
+            secondary=e.secondary,
         )
         for index, e in enumerate(priced, start=1)
     ]

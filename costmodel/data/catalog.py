@@ -8,11 +8,12 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, TypedDict, TypeVar
 
 from costmodel.data.input_files import read_text
-from costmodel.data.records import FxPeriod, FxSheet, PricePeriod, Scenario, Sku, Stack, to_record
+from costmodel.data.records import FxPeriod, FxRate, FxSheet, PricePeriod, Scenario, Sku, Stack, to_record
 
 if TYPE_CHECKING:
     from costmodel.data import models
@@ -118,6 +119,34 @@ class Catalog:
                 path=self.fx_path,
             )
         return in_force[-1]
+
+
+FX_STALE_AFTER_DAYS = 90
+"""An exchange rate that took effect more than this many days before the costing date is flagged as stale."""
+
+FX_OVERRIDE_SOURCE = "--fx-rate (given on the command line)"
+"""The source of a rate a user set for one run; it is never stale."""
+
+
+def fx_warning(period: FxPeriod, as_of: date) -> str | None:
+    """A one-line warning when the rate used took effect more than FX_STALE_AFTER_DAYS before `as_of`."""
+    age = (as_of - period.effective_from).days
+    if period.source == FX_OVERRIDE_SOURCE or age <= FX_STALE_AFTER_DAYS:
+        return None
+    return (
+        f"exchange rate of {period.effective_from} is {age} days older than {as_of} (over {FX_STALE_AFTER_DAYS}); "
+        "converted figures may be off, set a current rate with --fx-rate CODE=UNITS_PER_USD"
+    )
+
+
+def with_fx_rate(catalog: Catalog, currency: str, per_usd: Decimal) -> None:
+    """Use one rate for `currency` on every date (a what-if), replacing its dated history in this catalog only."""
+    override = FxPeriod(
+        source=FX_OVERRIDE_SOURCE, checked=date.today(), estimate=False,
+        note=f"1 USD = {per_usd} {currency}, set for this run", effective_from=date.min, per_usd=per_usd,
+    )
+    rates = [rate for rate in (catalog.fx.rates if catalog.fx else []) if rate.currency != currency]
+    catalog.fx = FxSheet(schema_version=1, base="USD", rates=[*rates, FxRate(currency=currency, periods=[override])])
 
 
 def price_in_force(sku: Sku, as_of: date) -> PricePeriod:

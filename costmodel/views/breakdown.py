@@ -19,6 +19,7 @@ from costmodel.views.formatting import (
     Rows,
     figure,
     fx_line,
+    provenance_marks,
     quantity_text,
     span_text,
     table,
@@ -53,7 +54,7 @@ def breakdown_rows(result: Bill) -> Rows:
     rows: list[Row] = [
         {
             "component": line.role,
-            "sku": line.sku + (" *" if line.estimate else ""),
+            "sku": line.sku + provenance_marks(line.estimate, line.secondary),
             "meter": line.meter,
             "quantity": quantity_text(line.quantity) + (" /month" if line.per == "month" else ""),
             "unit_price": f"{line.unit_price} per {PRICE_FIELDS[line.price_field].unit}",
@@ -106,6 +107,7 @@ def breakdown_document(result: Bill) -> dict[str, Any]:
         "per_month": result.per_month,
         "fixed_per_month": result.fixed_per_month,
         "estimate": result.estimate,
+        "secondary_source": result.secondary,
         "lines": [
             {
                 "role": line.role,
@@ -123,6 +125,7 @@ def breakdown_document(result: Bill) -> dict[str, Any]:
                 "source": line.source,
                 "checked": line.checked,
                 "estimate": line.estimate,
+                "secondary_source": line.secondary,
             }
             for line in result.lines
         ],
@@ -185,8 +188,10 @@ def breakdown_text(result: Bill, fmt: str) -> str:
     out += ["", "Sources:"] + [
         f"  [{number}] {for_format(' '.join(text.split()), fmt)}" for number, text in enumerate(sources, start=1)
     ]
+    if any(line.secondary for line in result.lines):
+        out += ["", "† Price read from a secondary source (a copy of the vendor's price, not its own page)."]
     if result.notes:
-        out += ["", "* Estimates and hypotheticals:"] + [
+        out += ["", "* Estimates, hypotheticals and secondary-source notes:"] + [
             f"  - {for_format(' '.join(note.split()), fmt)}" for note in result.notes
         ]
     return "\n".join(out) + "\n"

@@ -159,8 +159,8 @@ def price_diff_text(result: PriceDiff, fmt: str, show_all: bool = False) -> str:
         table(moved.rows, moved.columns, fmt) if moved.rows else "No price changed.\n",
     ]
     if one_side.rows:
-        out += [f"{bold}SKUs priced on one side only (launched, first recorded or withdrawn in between; never read as $0){bold}", "",
-                table(one_side.rows, one_side.columns, fmt)]
+        heading = "SKUs priced on one side only (launched, first recorded or withdrawn in between; never read as $0)"
+        out += [f"{bold}{heading}{bold}", "", table(one_side.rows, one_side.columns, fmt)]
     out += [
         f"{bold}Effect on per-call cost (USD), scenario × stack{bold}", "",
         table(costs.rows, costs.columns, fmt) if costs.rows else "No per-call cost changed.\n",
