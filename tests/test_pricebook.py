@@ -132,7 +132,7 @@ def test_withdrawn_is_its_own_cause(tmp_path: Path) -> None:
 
 def test_compare_before_a_lower_bound_says_unknown_before(tmp_path: Path) -> None:
     pricing, scenarios = library(tmp_path, sheet(period("2026-06-17", basis="lower-bound")))
-    code, out, err = run("compare", "call", "--as-of", "2024-06-01", "--pricing", str(pricing),
+    code, _, err = run("compare", "call", "--as-of", "2024-06-01", "--pricing", str(pricing),
                          "--scenarios", str(scenarios))
     assert code == 2
     assert "unknown before 2026-06-17" in err
