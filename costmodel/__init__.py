@@ -33,6 +33,7 @@ _EXPORTS: dict[str, str] = {
     "estimate": "costmodel.analyses.estimate:estimate",
     "Bill": "costmodel.analyses.estimate:Bill",
     "LineItem": "costmodel.analyses.estimate:LineItem",
+    "LifecycleWarning": "costmodel.analyses.estimate:LifecycleWarning",
     "compare": "costmodel.analyses.compare:compare",
     "Comparison": "costmodel.analyses.compare:Comparison",
     "ComparisonRow": "costmodel.analyses.compare:ComparisonRow",
@@ -64,6 +65,7 @@ _EXPORTS: dict[str, str] = {
     "InputError": "costmodel.errors:InputError",
     "UnknownIdError": "costmodel.errors:UnknownIdError",
     "NoPriceError": "costmodel.errors:NoPriceError",
+    "MissingExtraError": "costmodel.errors:MissingExtraError",
 }
 """Public name → module:attribute it comes from."""
 
@@ -79,7 +81,9 @@ __all__ = [
     "CostmodelError",
     "Crossing",
     "InputError",
+    "LifecycleWarning",
     "LineItem",
+    "MissingExtraError",
     "NoPriceError",
     "PriceChange",
     "PriceDiff",
@@ -141,7 +145,7 @@ if TYPE_CHECKING:
     from costmodel.data.catalog import Catalog
     from costmodel.data.catalog import load_catalog as load_library
     from costmodel.data.records import PricePeriod, Range, Scenario, Sku, Stack
-    from costmodel.errors import CostmodelError, InputError, NoPriceError, UnknownIdError
+    from costmodel.errors import CostmodelError, InputError, MissingExtraError, NoPriceError, UnknownIdError
     from costmodel.views.charts import sweep_figure, tornado_figure
     from costmodel.views.formatting import MONTHLY_PLACES, PER_CALL_PLACES, quantity_text
     from costmodel.views.formatting import span_text as money_text

@@ -374,7 +374,8 @@ def test_bad_provider_name(problem: Problem) -> None:
 
 def test_unknown_kind(problem: Problem) -> None:
     path, message = problem(SHEET.replace("kind: llm", "kind: vision") + PERIOD, PriceSheet)
-    assert message == f"{path}:6: skus[0].kind: must be 'asr', 'llm', 'audio-llm', 'tts', 'gpu' or 'telephony' (got 'vision')"
+    kinds = "'asr', 'llm', 'audio-llm', 'tts', 'gpu', 'telephony' or 'platform'"
+    assert message == f"{path}:6: skus[0].kind: must be {kinds} (got 'vision')"
 
 
 def test_schema_version_2(problem: Problem) -> None:

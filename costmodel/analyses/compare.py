@@ -7,11 +7,11 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from costmodel.analyses.estimate import Bill, FxUsed, estimate
+from costmodel.analyses.estimate import Bill, FxUsed, LifecycleWarning, estimate
 from costmodel.core.interval import Span
 from costmodel.core.overrides import PriceChange
 from costmodel.data.catalog import Catalog
-from costmodel.errors import NoPriceError
+from costmodel.errors import NoPriceError, require
 
 if TYPE_CHECKING:
     import pandas
@@ -50,9 +50,12 @@ class Comparison:
     calls_per_month: Span[Decimal]
     rows: list[ComparisonRow]
     estimates: dict[str, Bill] = field(default_factory=dict)
+    warnings: list[tuple[str, LifecycleWarning]] = field(default_factory=list)
+    """(stack, warning) for each priced stack relying on a SKU withdrawn or retiring soon after `as_of`."""
 
     def to_frame(self) -> pandas.DataFrame:
         """The rows as a pandas DataFrame (floats, for plotting; use the rows for exact figures)."""
+        require("pandas", "notebooks", "Data frames")
         import pandas
 
         records: list[dict[str, Any]] = []
@@ -140,5 +143,6 @@ def compare(
         calls_per_month=first.calls_per_month,
         rows=rows + unpriced,
         estimates={e.stack: e for e in priced},
+        warnings=[(e.stack, warning) for e in priced for warning in e.warnings],
     )
 

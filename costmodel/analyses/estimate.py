@@ -65,6 +65,40 @@ class AudioTokenView:
     estimate: bool
 
 
+LIFECYCLE_WARNING_DAYS = 180
+"""A stack gets a lifecycle warning for a SKU withdrawn or retiring within this many days after the as-of date:
+about two quarters, the notice vendors commonly give for model retirements, time enough to re-price a stack."""
+
+
+@dataclass(frozen=True)
+class LifecycleWarning:
+    """A SKU a stack relies on that stops being sold or shuts down soon after the date priced."""
+
+    sku: str
+    date: date
+    what: Literal["withdrawn", "retires"]
+    """withdrawn: the product stops being sold (withdrawn_on); retires: an announced shutdown (retires_on)."""
+    days: int
+    """Days from the as-of date to `date`."""
+    source: str | None
+    """Where the retirement was announced (retires_on), when the sheet says."""
+
+    @property
+    def text(self) -> str:
+        """One line for text, Markdown and CSV."""
+        verb = "is withdrawn" if self.what == "withdrawn" else "retires"
+        return f"{self.sku} {verb} on {self.date} ({self.days} days after the prices' date)"
+
+
+def lifecycle_warnings(sku: Sku, as_of: date, days: int = LIFECYCLE_WARNING_DAYS) -> list[LifecycleWarning]:
+    """Warnings for a SKU withdrawn or retiring within `days` after `as_of` (none once its price has ended)."""
+    found = []
+    for when, what, source in ((sku.withdrawn_on, "withdrawn", None), (sku.retires_on, "retires", sku.retirement_source)):
+        if when is not None and 0 < (when - as_of).days <= days:
+            found.append(LifecycleWarning(sku.id, when, what, (when - as_of).days, source))  # type: ignore[arg-type]
+    return found
+
+
 @dataclass(frozen=True)
 class FxUsed:
     currency: str
@@ -97,6 +131,8 @@ class Bill:
     """Some figure is estimated, derived or hypothetical (a price, a token rate or a throughput)."""
     notes: list[str] = field(default_factory=list)
     audio_tokens: list[AudioTokenView] = field(default_factory=list)
+    warnings: list[LifecycleWarning] = field(default_factory=list)
+    """SKUs of the stack withdrawn or retiring within LIFECYCLE_WARNING_DAYS after `as_of`."""
     secondary: bool = False
     """Some price was read only from a secondary copy (mirror, reseller, news), not the vendor's own page."""
 
@@ -156,6 +192,9 @@ def _line_items(
         )
 
     for line in bill_component(component, sku, period, p, EXACT, price_of, Span.of(rate)):
+        if line.fixed:  # a monthly fee: all of it is fixed
+            items.append(item(line, line.meter, line.quantity, line.cost, fixed=True))
+            continue
         if line.floor is None or line.floor_cost is None:
             items.append(item(line, line.meter, line.quantity, line.cost, fixed=False))
             continue
@@ -185,7 +224,13 @@ def turn_series(
     # Billed by duration (even at a price of 0, which is a price): no token series to itemise.
     if component.role == "audio-llm" and any(period.price(name) is not None for name in DURATION_FIELDS):
         return []
+    # Sessions and LLMs billed by call minute have no per-turn token bill either.
+    if any(period.price(name) is not None for name in ("usd_per_active_minute", "usd_per_llm_minute")):
+        return []
     if any(not getattr(p, name).is_point for name in vars(p)):
+        return []
+    # Volume-tiered prices depend on the month's total, not on one turn: no per-turn prices to show.
+    if period.volume_tiers is not None:
         return []
     n = int(p.turns.low)
     system, f = p.system_prompt_tokens.low, p.cache_hit_fraction.low
@@ -263,8 +308,10 @@ def estimate(
     notes: list[str] = []
     audio_tokens: list[AudioTokenView] = []
     any_estimate = any_secondary = False
+    warnings: list[LifecycleWarning] = []
     for component in stack_model.components:
         sku = catalog.sku(component.sku)
+        warnings.extend(w for w in lifecycle_warnings(sku, as_of) if w not in warnings)
         try:
             period = catalog.price(component.sku, as_of)
         except NoPriceError as exc:
@@ -308,6 +355,7 @@ def estimate(
         estimate=any_estimate,
         notes=notes,
         audio_tokens=audio_tokens,
+        warnings=warnings,
         secondary=any_secondary,
     )
 

@@ -19,7 +19,7 @@ from costmodel.core.overrides import PriceChange, apply_settings, parse_number
 from costmodel.core.rounding import round_half_up
 from costmodel.data.catalog import Catalog
 from costmodel.data.records import NUMBER_CEILING, NUMBER_FLOOR, SCENARIO_FIELDS, Range, Scenario, scenario_bounds, to_record
-from costmodel.errors import InputError
+from costmodel.errors import InputError, require
 
 if TYPE_CHECKING:
     import pandas
@@ -58,6 +58,7 @@ class SensitivityResult:
 
     def to_frame(self) -> pandas.DataFrame:
         """The rows as a pandas DataFrame, largest swing first (floats, for display; the rows are exact)."""
+        require("pandas", "notebooks", "Data frames")
         import pandas
 
         records = []

@@ -21,7 +21,7 @@ from costmodel.core.usage import profile
 from costmodel.data.catalog import Catalog
 from costmodel.data.meters import PRICE_ALIASES, PRICE_FIELDS
 from costmodel.data.records import SCENARIO_FIELDS, PricePeriod, Scenario, Sku, Stack, StackComponent, scenario_bounds, to_record
-from costmodel.errors import InputError, NoPriceError, UnknownIdError
+from costmodel.errors import InputError, NoPriceError, UnknownIdError, require
 
 if TYPE_CHECKING:
     import numpy
@@ -116,6 +116,7 @@ class SweepResult:
     def to_frame(self) -> pandas.DataFrame:
         """Long format: one row per (value, stack) with per-call and per-month low/high and the fixed floor."""
         import numpy
+        require("pandas", "notebooks", "Data frames")
         import pandas
 
         frames = []

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+import os
 import re
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -16,6 +19,7 @@ from costmodel.data.catalog import PRICING_ENV, SCENARIOS_ENV, Catalog, load_cat
 from costmodel.errors import InputError, UnknownIdError
 from costmodel.safe_text import terminal
 from costmodel.views.formatting import FORMATS
+from costmodel.views.text_table import MAX_WIDTH
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -79,11 +83,42 @@ def currency_option(fn: F) -> F:
     )(fn)
 
 
+def terminal_columns() -> int | None:
+    """Columns a table printed now may take: $COLUMNS when set to a number, else the terminal's width when
+    standard output is one, else None (piped output is never wrapped)."""
+    given = os.environ.get("COLUMNS", "").strip()
+    if given.isdigit() and int(given) > 0:
+        return int(given)
+    if sys.stdout.isatty():
+        import shutil
+
+        return shutil.get_terminal_size().columns
+    return None
+
+
 def format_option(fn: F) -> F:
+    """--format, and --wide: a table printed to a terminal wraps its text columns to fit unless --wide."""
+
+    @functools.wraps(fn)
+    def fitted(*args: Any, wide: bool, **kwargs: Any) -> Any:
+        output = kwargs.get("output")
+        to_screen = output is None or str(output) == "-"
+        width = terminal_columns() if to_screen and not wide and kwargs.get("fmt") == "table" else None
+        token = MAX_WIDTH.set(width)
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            MAX_WIDTH.reset(token)
+
+    wrapped: F = click.option(  # type: ignore[assignment]  # functools.wraps hides that it takes fn's arguments
+        "--wide", is_flag=True,
+        help="Print tables at full width; by default a table printed to a terminal wraps long text to fit "
+        "$COLUMNS or the terminal (figures are never wrapped; files and machine formats never are).",
+    )(fitted)
     return click.option(
         "--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
         help="Output format; json is exact and documented in the README.",
-    )(fn)
+    )(wrapped)
 
 
 class OutputPath(click.ParamType):  # type: ignore[type-arg]  # generic from click 8.2 on; [...] fails on 8.1

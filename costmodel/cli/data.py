@@ -203,7 +203,8 @@ def _priced_skus(catalog: Catalog, on: date, provider: str | None, kind: str | N
 @click.option("--provenance", is_flag=True,
               help="Instead of prices: periods by source kind (vendor, secondary, inferred) and the oldest reads.")
 @click.option(
-    "--kind", type=click.Choice(["asr", "llm", "audio-llm", "tts", "gpu", "telephony"]), help="Only SKUs of this kind."
+    "--kind", type=click.Choice(["asr", "llm", "audio-llm", "tts", "gpu", "telephony", "platform"]),
+    help="Only SKUs of this kind."
 )
 @as_of_option
 @format_option

@@ -76,8 +76,11 @@ def _parse_between(text: str | None) -> tuple[float, float] | None:
               "or a price as SKU.FIELD (openai/gpt-audio-mini.audio_input), in USD.")
 @click.option("--between", metavar="LOW:HIGH",
               help="Range to search (default: 1:10000000 calls, 1:50 turns, otherwise 0 to 10× today's value).")
+@click.option("--all", "every_crossing", is_flag=True,
+              help="List every crossing step by step after the answer (GPU and billing steps can make many).")
 @costing_options
-def breakeven(scenario: str, stack_a: str, stack_b: str, over: str, between: str | None, as_of: date | None,
+def breakeven(scenario: str, stack_a: str, stack_b: str, over: str, between: str | None, every_crossing: bool,
+              as_of: date | None,
               currency: str, settings: tuple[str, ...], prices: tuple[str, ...], fmt: str, output: Path | None,
               pricing_dir: Path | None, scenarios_dir: Path | None) -> None:
     """Where two stacks cost the same per call as one input varies, and which is cheaper either side.
@@ -95,7 +98,8 @@ def breakeven(scenario: str, stack_a: str, stack_b: str, over: str, between: str
     target = parse_field(over, catalog)
     result = solve(catalog, scenario, stack_a, stack_b, target, window, as_of=on, currency=currency,
                    settings=overrides, price_changes=changes)
-    emit(dump_json(breakeven_document(result)) if fmt == "json" else breakeven_text(result, fmt), output, catalog)
+    text = dump_json(breakeven_document(result)) if fmt == "json" else breakeven_text(result, fmt, every_crossing)
+    emit(text, output, catalog)
 
 
 # ---------------------------------------------------------------------------------------------- sweep

@@ -42,6 +42,8 @@ class Profile(Generic[M]):
     reply_characters: Span[M]
     call_duration_seconds: Span[M]
     peak_concurrent_calls: Span[M]
+    idle_seconds: Span[M]
+    """Seconds of the call a session or per-minute agent is idle or silent (at most the call's length)."""
 
 
 def _split(
@@ -100,7 +102,9 @@ def profile(scenario: Scenario, ops: Ops[M], overrides: dict[str, Any] | None = 
     calls = v("calls_per_month")
     peak = optional("peak_concurrent_calls")
     if peak is None:
-        peak = calls * duration / (v("operating_hours_per_month") * 3600) * v("peak_to_average_ratio")
+        # Multiplied before the one division, so a whole number of calls stays whole exactly (5,000 calls of
+        # 120 s over 100 h at ratio 3 is 5 calls, not 5.000…001, which would round up to a sixth slot).
+        peak = calls * duration * v("peak_to_average_ratio") / (v("operating_hours_per_month") * 3600)
     return Profile(
         calls_per_month=calls,
         turns=turns,
@@ -120,11 +124,27 @@ def profile(scenario: Scenario, ops: Ops[M], overrides: dict[str, Any] | None = 
         reply_characters=characters,
         call_duration_seconds=duration,
         peak_concurrent_calls=peak,
+        # Idle time is part of the call: capped at its length, so active time is never negative (sweeps too).
+        idle_seconds=_at_most(v("idle_seconds"), duration),
     )
 
 
+def _at_most(value: Span[M], limit: Span[M]) -> Span[M]:
+    # min is non-decreasing in both arguments, so the capped range is the min of the ends, end by end.
+    return Span(_lesser(value.low, limit.low), _lesser(value.high, limit.high))
+
+
+def _lesser(a: M, b: M) -> M:
+    if isinstance(a, Decimal):
+        return min(a, b)
+    import numpy
+
+    return numpy.minimum(a, b)
+
+
 Meters = list[tuple[str, Span[M]]]
-"""(price field, quantity) pairs; quantities per call, except self-hosted GPU-hours, which are per month."""
+"""(price field, quantity) pairs; quantities per call, except self-hosted GPU-hours and the monthly fee fields
+(data/meters.py MONTHLY_PRICE_FIELDS), which are per month."""
 
 
 def _duration_field(period: PricePeriod) -> str | None:
@@ -173,6 +193,8 @@ def asr_usage(component: StackComponent, sku: Sku, period: PricePeriod, p: Profi
 
 
 def llm_usage(component: StackComponent, sku: Sku, period: PricePeriod, p: Profile[M], ops: Ops[M]) -> Meters[M]:
+    if period.price("usd_per_llm_minute") is not None:
+        return llm_minute_meters(period, p, ops)
     # Turn k sends the system prompt, the transcript of turns 1..k-1 and the caller's new words.
     cacheable = p.system_prompt_history_tokens + p.caller_transcript_history_tokens + p.agent_text_history_tokens
     always_new = p.system_prompt_tokens + p.caller_transcript_tokens
@@ -188,11 +210,11 @@ def llm_usage(component: StackComponent, sku: Sku, period: PricePeriod, p: Profi
 
 def audio_llm_usage(component: StackComponent, sku: Sku, period: PricePeriod, p: Profile[M], ops: Ops[M]) -> Meters[M]:
     duration = _duration_field(period)
-    meters: Meters[M] = []
+    session = period.price("usd_per_active_minute") is not None
+    meters: Meters[M] = session_meters(period, p, ops) if session else []
     if duration:
-        increment, minimum = period.billing_increment_seconds, period.minimum_billed_seconds
-        meters.append((duration, ops.bill(p.call_duration_seconds, increment, minimum)))
-    else:
+        meters.extend(per_minute_meters(duration, period, p, ops))
+    elif not session or period.price("usd_per_million_audio_input_tokens") is not None:
         in_rate, out_rate = _rates(sku)
         tokens_in, tokens_out = ops.const(in_rate), ops.const(_output_rate(sku, out_rate))
         # History re-sends the caller's audio at the input rate and the agent's own audio at the rate it was spoken.
@@ -214,7 +236,7 @@ def audio_llm_usage(component: StackComponent, sku: Sku, period: PricePeriod, p:
             meters.append(("usd_per_million_cached_input_tokens", cached))
     # A per-minute product's price covers the text it writes unless it prices text separately; a token-billed
     # model always needs an output price (missing, it is reported unpriced, never $0).
-    if not duration or period.price("usd_per_million_output_tokens") is not None:
+    if not (duration or session) or period.price("usd_per_million_output_tokens") is not None:
         meters.append(("usd_per_million_output_tokens", p.agent_text_tokens))
     return meters
 
@@ -235,6 +257,88 @@ def tts_usage(component: StackComponent, sku: Sku, period: PricePeriod, p: Profi
 def telephony_usage(component: StackComponent, sku: Sku, period: PricePeriod, p: Profile[M], ops: Ops[M]) -> Meters[M]:
     billed = ops.bill(p.call_duration_seconds, period.billing_increment_seconds, period.minimum_billed_seconds)
     return [("usd_per_telephony_minute", billed / 60 * ops.const(component.legs))]
+
+
+# --- Per-call billing mechanics (issue 13 part A): sessions, silence, platforms, LLMs billed by call minute.
+
+
+def _active_and_idle(period: PricePeriod, p: Profile[M], ops: Ops[M]) -> tuple[Span[M], Span[M] | None]:
+    """(seconds billed at the full rate, seconds billed at usd_per_standby_minute or None when it is not priced).
+
+    Without a standby price, idle time is billed like the rest of the call (silence included).
+    """
+    if period.price("usd_per_standby_minute") is None:
+        return p.call_duration_seconds, None
+    return ops.maximum(p.call_duration_seconds - p.idle_seconds, ops.const(0)), p.idle_seconds
+
+
+def per_minute_meters(duration_field: str, period: PricePeriod, p: Profile[M], ops: Ops[M]) -> Meters[M]:
+    """A product priced per minute of call (ElevenLabs Agents, Deepgram/AssemblyAI voice agents, Cartesia Line).
+
+    The call is one request: rounded up to billing_increment_seconds with minimum_billed_seconds, idle time
+    apart at the standby (silence) rate where the period has one.
+    """
+    increment, minimum = period.billing_increment_seconds, period.minimum_billed_seconds
+    active, idle = _active_and_idle(period, p, ops)
+    meters: Meters[M] = [(duration_field, ops.bill(active, increment, minimum))]
+    if idle is not None:
+        meters.append(("usd_per_standby_minute", ops.bill(idle, increment, Decimal(0))))
+    return meters
+
+
+def session_meters(period: PricePeriod, p: Profile[M], ops: Ops[M]) -> Meters[M]:
+    """A realtime session billed by the second of connection (GPT-Live): active, standby and start-up seconds.
+
+    Start-up seconds are billed when the session connects; credited, they count as its first active seconds
+    (so a session shorter than them still pays them all), otherwise they come on top.
+    """
+    increment, minimum = period.billing_increment_seconds, period.minimum_billed_seconds
+    active, idle = _active_and_idle(period, p, ops)
+    billed = ops.bill(active, increment, minimum)
+    startup = period.startup_billed_seconds
+    if startup > 0 and period.startup_credited:
+        billed = ops.maximum(billed - ops.const(startup), ops.const(0))
+    meters: Meters[M] = [("usd_per_active_minute", billed)]
+    if idle is not None:
+        meters.append(("usd_per_standby_minute", ops.bill(idle, increment, Decimal(0))))
+    if startup > 0:
+        meters.append(("startup_seconds", ops.const(startup)))
+    return meters
+
+
+def platform_usage(component: StackComponent, sku: Sku, period: PricePeriod, p: Profile[M], ops: Ops[M]) -> Meters[M]:
+    """An orchestration platform's own per-minute fee, on top of the models and telephony it runs."""
+    billed = ops.bill(p.call_duration_seconds, period.billing_increment_seconds, period.minimum_billed_seconds)
+    return [("usd_per_platform_minute", billed)]
+
+
+def llm_input_tokens_per_request(p: Profile[M]) -> Span[M]:
+    """Input tokens an LLM reads per request on average: each turn's prompt, transcript so far and new words."""
+    total = (p.system_prompt_tokens + p.system_prompt_history_tokens + p.caller_transcript_tokens
+             + p.caller_transcript_history_tokens + p.agent_text_history_tokens)
+    return total / p.turns
+
+
+def llm_minute_meters(period: PricePeriod, p: Profile[M], ops: Ops[M]) -> Meters[M]:
+    """An LLM a platform bills by call minute (Retell), with its long-prompt scaling.
+
+    Retell (docs.retellai.com/accounts/billing-exceptions, "LLM Price Scaling for > 3,500 Token Prompt
+    Length"): scaling factor = prompt LLM tokens ÷ 3,500; billed duration = call duration × factor, rounded
+    up; staff explain the tokens as the average input tokens per LLM request of the call
+    (community.retellai.com/t/why-are-my-calls-suddenly-much-higher/2441). One request per turn is assumed.
+    The extra seconds are their own line, like Retell's "LLM token surcharge".
+    """
+    increment, minimum = period.billing_increment_seconds, period.minimum_billed_seconds
+    billed = ops.bill(p.call_duration_seconds, increment, minimum)
+    meters: Meters[M] = [("usd_per_llm_minute", billed)]
+    threshold = period.llm_prompt_scaling_tokens
+    if threshold is not None:
+        factor = ops.maximum(llm_input_tokens_per_request(p) / ops.const(threshold), ops.const(1))
+        scaled = ops.bill(p.call_duration_seconds * factor, increment, minimum)
+        # End by end: each end of `scaled` is at least the same end of `billed` (bill is non-decreasing and
+        # factor ≥ 1), and the two lines add up to exactly `scaled`.
+        meters.append(("llm_token_surcharge_seconds", Span(scaled.low - billed.low, scaled.high - billed.high)))
+    return meters
 
 
 @dataclass
@@ -278,13 +382,38 @@ USAGE = {
     "telephony": telephony_usage,
     "self-hosted-asr": self_hosted_usage,
     "self-hosted-llm": self_hosted_usage,
+    "platform": platform_usage,
 }
 """Usage function for each stack role."""
 
 
 def component_usage(component: StackComponent, sku: Sku, period: PricePeriod, p: Profile[M], ops: Ops[M]) -> Meters[M]:
-    """The meters one stack component runs up: per call, or per month for self-hosted GPUs."""
-    return USAGE[component.role](component, sku, period, p, ops)
+    """The meters one stack component runs up: per call, or per month for self-hosted GPUs and monthly fees."""
+    return USAGE[component.role](component, sku, period, p, ops) + monthly_usage(period, p, ops)
+
+
+# --- Monthly billing mechanics (issue 13, part B): fees any SKU may charge per month, whatever its role. ---
+
+
+def concurrency_slots(period: PricePeriod, p: Profile[M], ops: Ops[M]) -> Span[M]:
+    """Paid concurrency slots: the peak concurrent calls rounded up to whole slots, less those included."""
+    included = ops.const(period.included_concurrent_calls or 0)
+    # maximum, not band: the slot count is a step (its steps are the ceil's whole numbers, which break-even
+    # solvers already find), not a quantity affine in volume with an edge.
+    return ops.maximum(ops.ceil(p.peak_concurrent_calls) - included, ops.const(0))
+
+
+def monthly_usage(period: PricePeriod, p: Profile[M], ops: Ops[M]) -> Meters[M]:
+    """Monthly meters of any SKU (quantities per month): a fixed fee (one month) and paid concurrency slots.
+
+    Only fees the period sets are listed, so a SKU without them is untouched.
+    """
+    meters: Meters[M] = []
+    if period.price("usd_per_month") is not None:
+        meters.append(("usd_per_month", ops.const(1)))
+    if period.price("usd_per_concurrency_slot_per_month") is not None:
+        meters.append(("usd_per_concurrency_slot_per_month", concurrency_slots(period, p, ops)))
+    return meters
 
 
 def is_monthly(component: StackComponent) -> bool:

@@ -32,6 +32,7 @@ ROLE_KINDS = {
     "telephony": "telephony",
     "self-hosted-asr": "gpu",
     "self-hosted-llm": "gpu",
+    "platform": "platform",
 }
 """The SKU kind each stack role must point at."""
 
@@ -154,6 +155,8 @@ def price_in_force(sku: Sku, as_of: date) -> PricePeriod:
         raise NoPriceError(
             f"{sku.id} was withdrawn on {sku.withdrawn_on}; no price is in force on {as_of}", cause="withdrawn"
         )
+    if sku.retires_on is not None and as_of >= sku.retires_on:
+        raise NoPriceError(f"{sku.id} retired on {sku.retires_on}; no price is in force on {as_of}", cause="withdrawn")
     in_force = [period for period in sku.periods if period.effective_from <= as_of]
     if not in_force:
         first = sku.periods[0]
@@ -300,10 +303,15 @@ def check_references(catalog: Catalog) -> None:
                     )
             if component.role in {"audio-llm"} and sku.audio_tokens is None:
                 period_fields = {name for p in sku.periods for name in p.prices()}
-                if not period_fields & {"usd_per_audio_minute", "usd_per_audio_second"}:
+                if not period_fields & {"usd_per_audio_minute", "usd_per_audio_second", "usd_per_active_minute"}:
                     raise InputError(
                         f"{sku.id} has audio token prices but no audio_tokens rates", path=catalog.sku_paths[sku.id]
                     )
+            if component.region is not None:
+                regions = sorted({name for period in sku.periods for name in period.regional_uplifts})
+                if component.region not in regions:
+                    raise UnknownIdError(f"region on {sku.id}", component.region, regions, list_known=True,
+                                         **where("region"))
 
 
 def load_catalog(pricing: str | Path | None = None, scenarios: str | Path | None = None) -> Catalog:

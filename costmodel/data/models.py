@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, create_model, field_validator, model_validator
 
-from costmodel.data.meters import DURATION_FIELDS, PRICE_FIELDS
+from costmodel.data.meters import DURATION_FIELDS, MONTHLY_PRICE_FIELDS, PRICE_FIELDS, seconds_per_unit
 from costmodel.data.records import (
     CUSTOM_BOUNDS,
     MAX_EXPONENT,
@@ -115,6 +115,75 @@ class Sourced(Model):
         return self
 
 
+# --- Monthly billing mechanics (issue 13, part B): volume tiers, included minutes, concurrency slots. ---
+
+
+class VolumeTier(Model):
+    """One volume tier: from a monthly quantity on, units are priced at this tier's price."""
+
+    from_units_per_month: PositiveNumber
+    """Monthly quantity, in the tiered price's own unit (minutes for a per-minute price, millions of characters
+    for usd_per_million_characters), at which this tier starts."""
+    usd_per_unit: Money
+    """USD per unit of the tiered price field (per minute for usd_per_telephony_minute) within this tier."""
+
+
+class VolumeTiers(Model):
+    """Per-unit prices that fall with monthly volume; the price field's own value is the price below the first tier."""
+
+    price_field: str
+    """The period's price field the tiers apply to (it must be set: it is the price of the first units)."""
+    mode: Literal["graduated", "all-units"]
+    """graduated: each tier's units at that tier's price; all-units: every unit of the month at the price of the
+    highest tier the month's total reaches."""
+    tiers: Annotated[list[VolumeTier], Field(min_length=1)]
+    """Tiers above the base price, in ascending order of `from_units_per_month`; the last is open-ended."""
+
+    @field_validator("price_field")
+    @classmethod
+    def _known_field(cls, name: str) -> str:
+        if name not in PRICE_FIELDS or name in MONTHLY_PRICE_FIELDS or name == "usd_per_gpu_hour":
+            usable = [f for f in PRICE_FIELDS if f not in MONTHLY_PRICE_FIELDS and f != "usd_per_gpu_hour"]
+            raise ValueError(f"{name} is not a per-call price field; use one of {', '.join(usable)}")
+        return name
+
+    @field_validator("tiers")
+    @classmethod
+    def _ascending(cls, tiers: list[VolumeTier]) -> list[VolumeTier]:
+        for earlier, later in itertools.pairwise(tiers):
+            if later.from_units_per_month <= earlier.from_units_per_month:
+                raise ValueError(
+                    f"tiers must be in ascending order of from_units_per_month: {later.from_units_per_month} "
+                    f"comes after {earlier.from_units_per_month}"
+                )
+        return tiers
+
+
+def _monthly_field_rules(name: str, value: Any, data: dict[str, Any]) -> None:
+    """The rules of the monthly mechanics that involve the period's prices (those are validated before them)."""
+    if value is None:
+        return
+    if name == "volume_tiers":
+        field = value.price_field
+        if data.get(field) is None:
+            raise ValueError(f"volume_tiers prices {field}, which this period does not set; "
+                             f"give {field} (the price below the first tier)")
+        ceiling = PRICE_FIELDS[field].usd_ceiling
+        for tier in value.tiers:
+            if tier.usd_per_unit > ceiling:
+                raise ValueError(f"tier price {tier.usd_per_unit} is above the sanity limit {ceiling} of {field}; "
+                                 "check the unit")
+    elif name == "included_minutes_per_month":
+        timed = [f for f in PRICE_FIELDS if data.get(f) is not None and seconds_per_unit(f) is not None]
+        if len(timed) != 1:
+            found = "none" if not timed else " and ".join(timed)
+            raise ValueError("included_minutes_per_month needs exactly one per-minute or per-second price on the "
+                             f"period to include minutes of (found {found})")
+    elif name == "included_concurrent_calls" and data.get("usd_per_concurrency_slot_per_month") is None:
+        raise ValueError("included_concurrent_calls needs usd_per_concurrency_slot_per_month, "
+                         "the price of each slot beyond them")
+
+
 class _PricePeriodRules(Sourced):
     """What every price period has besides its prices, and the rules its prices obey."""
 
@@ -154,7 +223,15 @@ class _PricePeriodRules(Sourced):
                     f"{name} = {quantity_high(value)} is above the sanity limit {ceiling}; "
                     "check the unit (per 1M tokens, per minute, per hour)"
                 )
+        _per_call_rules(self, priced)
         return self
+
+    # Field validators (not the model validator) so an error names the field and its line.
+    @field_validator("volume_tiers", "included_minutes_per_month", "included_concurrent_calls", check_fields=False)
+    @classmethod
+    def _monthly_rules(cls, value: Any, info: ValidationInfo) -> Any:
+        _monthly_field_rules(str(info.field_name), value, info.data)
+        return value
 
     def price(self, name: str) -> Decimal | Range | None:
         """The price of one field (data/meters.py), or None when this period does not set it."""
@@ -164,6 +241,47 @@ class _PricePeriodRules(Sourced):
     def prices(self) -> dict[str, Decimal | Range]:
         """The price fields set on this period, by field name, in registry order."""
         return {name: value for name in PRICE_FIELDS if (value := getattr(self, name)) is not None}
+
+
+def _per_call_rules(period: _PricePeriodRules, priced: dict[str, Decimal | Range]) -> None:
+    """Issue 13 part A: the session, standby, start-up and per-minute LLM fields each need the price they modify."""
+    durations = [name for name in DURATION_FIELDS if name in priced]
+    if "usd_per_active_minute" in priced and durations:
+        raise ValueError(f"give usd_per_active_minute (a session) or {durations[0]} (audio length), not both")
+    if "usd_per_standby_minute" in priced and "usd_per_active_minute" not in priced and not durations:
+        raise ValueError(
+            "usd_per_standby_minute needs the rate for the rest of the call: usd_per_active_minute or usd_per_audio_minute"
+        )
+    fields = vars(period)  # these fields are made with the price fields (_price_period_model), not declared on the rules
+    startup: Decimal = fields["startup_billed_seconds"]
+    if startup > 0 and "usd_per_active_minute" not in priced:
+        raise ValueError("startup_billed_seconds needs usd_per_active_minute, the rate start-up seconds are billed at")
+    if fields["llm_prompt_scaling_tokens"] is not None and "usd_per_llm_minute" not in priced:
+        raise ValueError("llm_prompt_scaling_tokens needs usd_per_llm_minute, the price it scales")
+
+
+RegionName = Annotated[str, Field(pattern=NAME_PATTERN)]
+"""A region or data-zone name as stacks pick it: lowercase, e.g. eu-data-zone."""
+UpliftFactor = Annotated[Decimal, Field(ge=1, le=10, allow_inf_nan=False), AfterValidator(_in_range)]
+"""A price multiplier for a region: 1.1 is 10% more; above 10 is almost certainly a percentage typed as a factor."""
+
+
+def _per_call_period_fields() -> dict[str, Any]:
+    """Period fields of the per-call mechanics (issue 13 part A), after every price field."""
+    return {
+        "startup_billed_seconds": (NonNegativeNumber, Field(default=Decimal(0), description=(
+            "Realtime sessions: seconds billed at usd_per_active_minute when a session starts "
+            "(a GPT-Live WebRTC session bills 15 s at connect)."))),
+        "startup_credited": (bool, Field(default=True, description=(
+            "True when the start-up seconds count toward the session's active time (credited later); "
+            "false when they are billed on top."))),
+        "llm_prompt_scaling_tokens": (PositiveNumber | None, Field(default=None, description=(
+            "usd_per_llm_minute: above this many input tokens per LLM request on average, billed LLM seconds "
+            "are the call's seconds × average ÷ this, rounded up (Retell: 3500)."))),
+        "regional_uplifts": (dict[RegionName, UpliftFactor], Field(default={}, description=(
+            "Named regional or data-residency uplifts: a stack component that picks one with `region` pays "
+            "its charges × the factor (e.g. eu-data-zone: 1.1)."))),
+    }
 
 
 def _price_period_model() -> type[_PricePeriodRules]:
@@ -179,6 +297,20 @@ def _price_period_model() -> type[_PricePeriodRules]:
             fields["minimum_billed_seconds"] = (NonNegativeNumber, Field(
                 default=Decimal(0), description="Shortest duration billed for one request, in seconds."
             ))
+    # Monthly mechanics (issue 13, part B) come after every price: their rules read the prices.
+    fields["included_minutes_per_month"] = (NonNegativeNumber | None, Field(
+        default=None,
+        description="Minutes a month of the period's per-minute (or per-second) price included in usd_per_month; "
+                    "only minutes beyond them are billed.",
+    ))
+    fields["included_concurrent_calls"] = (Count | None, Field(
+        default=None,
+        description="Concurrent calls included; each slot beyond them costs usd_per_concurrency_slot_per_month.",
+    ))
+    fields["volume_tiers"] = (VolumeTiers | None, Field(
+        default=None, description="Per-unit prices that fall with monthly volume, for one of the period's prices.",
+    ))
+    fields.update(_per_call_period_fields())
     return create_model(
         "PricePeriod",
         __base__=_PricePeriodRules,
@@ -195,6 +327,13 @@ if TYPE_CHECKING:
 
         billing_increment_seconds: Decimal
         minimum_billed_seconds: Decimal
+        included_minutes_per_month: Decimal | None
+        included_concurrent_calls: int | None
+        volume_tiers: VolumeTiers | None
+        startup_billed_seconds: Decimal
+        startup_credited: bool
+        llm_prompt_scaling_tokens: Decimal | None
+        regional_uplifts: dict[str, Decimal]
 
 else:
     PricePeriod = _price_period_model()
@@ -233,7 +372,7 @@ class Throughput(Sourced):
         return self
 
 
-ComponentKind = Literal["asr", "llm", "audio-llm", "tts", "gpu", "telephony"]
+ComponentKind = Literal["asr", "llm", "audio-llm", "tts", "gpu", "telephony", "platform"]
 
 
 class Sku(Model):
@@ -249,6 +388,10 @@ class Sku(Model):
     """Free text about the product."""
     withdrawn_on: date | None = None
     """Date the product stopped being sold; no price is in force from then on."""
+    retires_on: date | None = None
+    """Announced date the product will be shut down; until then its prices stay in force, from then on none is."""
+    retirement_source: str | None = None
+    """URL or document announcing `retires_on` (required with it)."""
     audio_tokens: AudioTokenRates | None = None
     """Audio-to-token rates, for products billed in audio tokens."""
     throughput: list[Throughput] = []
@@ -266,6 +409,10 @@ class Sku(Model):
                 raise ValueError(f"periods out of order: {later} comes after {earlier}; list oldest first")
         if self.withdrawn_on is not None and self.withdrawn_on <= dates[0]:
             raise ValueError(f"withdrawn_on {self.withdrawn_on} is not after the first period {dates[0]}")
+        if self.retires_on is not None and self.retires_on <= dates[0]:
+            raise ValueError(f"retires_on {self.retires_on} is not after the first period {dates[0]}")
+        if (self.retires_on is None) != (self.retirement_source is None):
+            raise ValueError("give retires_on and retirement_source together (the date and where it was announced)")
         if self.throughput and self.kind != "gpu":
             raise ValueError("throughput belongs on gpu SKUs only")
         workloads = [entry.workload for entry in self.throughput]
@@ -403,6 +550,8 @@ class Scenario(Model):
     """Hours a month the line is open; calls spread over these."""
     peak_to_average_ratio: PositiveNumber = Decimal(3)
     """Busiest-hour concurrency divided by average concurrency."""
+    idle_seconds: Quantity = Decimal(0)
+    """Seconds of the call idle or silent, billed at usd_per_standby_minute where priced (capped at the call's length)."""
 
     # Single-field rules are field validators so errors name the field and its line; the model
     # validator keeps only what spans fields.
@@ -443,8 +592,8 @@ def scenario_bounds(name: str) -> Bounds:
 class StackComponent(Model):
     """One priced part of a stack."""
 
-    role: Literal["asr", "llm", "audio-llm", "tts", "telephony", "self-hosted-asr", "self-hosted-llm"]
-    """What the part does in the call; self-hosted roles are billed by GPU-hours."""
+    role: Literal["asr", "llm", "audio-llm", "tts", "telephony", "self-hosted-asr", "self-hosted-llm", "platform"]
+    """What the part does in the call; self-hosted roles are billed by GPU-hours; platform is an orchestration fee."""
     sku: Annotated[str, Field(pattern=SKU_ID_PATTERN)]
     """Id of the SKU that prices this part."""
     billed_per: Literal["call", "turn"] = "call"
@@ -459,6 +608,8 @@ class StackComponent(Model):
     """Self-hosted: share of a GPU's hours doing useful work at best."""
     gpu_hours_per_month: PositiveNumber = Decimal(730)
     """Self-hosted: hours each GPU is rented per month (730 = always on)."""
+    region: RegionName | None = None
+    """A regional or data-residency uplift the SKU lists in regional_uplifts (e.g. eu-data-zone); none: global price."""
 
     @model_validator(mode="after")
     def _self_hosted_fields(self) -> StackComponent:
@@ -467,6 +618,8 @@ class StackComponent(Model):
             raise ValueError(f"role {self.role} needs workload (e.g. {example})")
         if not self.role.startswith("self-hosted") and self.workload is not None:
             raise ValueError("workload only applies to self-hosted roles")
+        if self.role.startswith("self-hosted") and self.region is not None:
+            raise ValueError("region applies to API-priced components; a self-hosted GPU's region is its own SKU")
         return self
 
 

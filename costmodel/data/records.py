@@ -59,6 +59,23 @@ def quantity_low(value: Decimal | Range) -> Decimal:
 
 
 @dataclass(frozen=True, slots=True)
+class VolumeTier:
+    """One volume tier: from a monthly quantity on, units are priced at this tier's price."""
+
+    from_units_per_month: Decimal
+    usd_per_unit: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class VolumeTiers:
+    """Per-unit prices that fall with monthly volume; the price field's own value is the price below the first tier."""
+
+    price_field: str
+    mode: Literal["graduated", "all-units"]
+    tiers: list[VolumeTier]
+
+
+@dataclass(frozen=True, slots=True)
 class PricePeriod:
     """Prices in force from `effective_from` until the next period of the same SKU."""
 
@@ -74,6 +91,14 @@ class PricePeriod:
     minimum_billed_seconds: Decimal
     priced: dict[str, Decimal | Range]
     """The price fields this period sets, by registry field name, in registry order."""
+    included_minutes_per_month: Decimal | None = None
+    included_concurrent_calls: int | None = None
+    volume_tiers: VolumeTiers | None = None
+    # Per-call mechanics (issue 13 part A); defaults as in the model, so records built by hand need not name them.
+    startup_billed_seconds: Decimal = Decimal(0)
+    startup_credited: bool = True
+    llm_prompt_scaling_tokens: Decimal | None = None
+    regional_uplifts: dict[str, Decimal] = field(default_factory=dict)
 
     def price(self, name: str) -> Decimal | Range | None:
         """The price of one field (data/meters.py), or None when this period does not set it."""
@@ -117,7 +142,7 @@ class Throughput:
     concurrent_streams: Decimal | Range
 
 
-ComponentKind = Literal["asr", "llm", "audio-llm", "tts", "gpu", "telephony"]
+ComponentKind = Literal["asr", "llm", "audio-llm", "tts", "gpu", "telephony", "platform"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +154,8 @@ class Sku:
     name: str
     note: str | None
     withdrawn_on: date | None
+    retires_on: date | None
+    retirement_source: str | None
     audio_tokens: AudioTokenRates | None
     throughput: list[Throughput]
     periods: list[PricePeriod]
@@ -189,6 +216,7 @@ class Scenario:
     peak_concurrent_calls: Decimal | Range | None
     operating_hours_per_month: Decimal
     peak_to_average_ratio: Decimal
+    idle_seconds: Decimal | Range
     fields_set: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
     """The fields its file gave (the rest took their defaults); not a field of the format."""
 
@@ -197,7 +225,7 @@ class Scenario:
 class StackComponent:
     """One priced part of a stack."""
 
-    role: Literal["asr", "llm", "audio-llm", "tts", "telephony", "self-hosted-asr", "self-hosted-llm"]
+    role: Literal["asr", "llm", "audio-llm", "tts", "telephony", "self-hosted-asr", "self-hosted-llm", "platform"]
     sku: str
     billed_per: Literal["call", "turn"]
     legs: Decimal
@@ -205,6 +233,7 @@ class StackComponent:
     min_gpus: int
     utilisation: Decimal
     gpu_hours_per_month: Decimal
+    region: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,7 +250,8 @@ class Stack:
 RECORDS: dict[str, type[Any]] = {
     cls.__name__: cls
     for cls in (
-        Range, PricePeriod, AudioTokenRates, Throughput, Sku, FxPeriod, FxRate, FxSheet, Scenario, StackComponent, Stack
+        Range, VolumeTier, VolumeTiers, PricePeriod, AudioTokenRates, Throughput, Sku, FxPeriod, FxRate, FxSheet, Scenario,
+        StackComponent, Stack,
     )
 }
 """Record classes by the name of the model each one holds."""
@@ -264,6 +294,9 @@ def record_dict(record: Any) -> dict[str, Any]:
 
 
 _BILLING_FIELDS = ("billing_increment_seconds", "minimum_billed_seconds")
+_MONTHLY_FIELDS = ("included_minutes_per_month", "included_concurrent_calls", "volume_tiers")
+PER_CALL_PERIOD_FIELDS = ("startup_billed_seconds", "startup_credited", "llm_prompt_scaling_tokens", "regional_uplifts")
+"""Period fields of the per-call mechanics (issue 13 part A), after every price field in the model."""
 
 
 def _period_dict(period: PricePeriod) -> dict[str, Any]:
@@ -278,6 +311,8 @@ def _period_dict(period: PricePeriod) -> dict[str, Any]:
         data[name] = period.priced.get(name)
         if name == DURATION_FIELDS[-1]:
             data.update({billing: getattr(period, billing) for billing in _BILLING_FIELDS})
+    data.update({name: getattr(period, name) for name in _MONTHLY_FIELDS})
+    data.update({name: getattr(period, name) for name in PER_CALL_PERIOD_FIELDS})
     return data
 
 

@@ -7,9 +7,9 @@ from typing import Any
 
 from costmodel.analyses.estimate import Bill, LineItem
 from costmodel.core.interval import Span
-from costmodel.data.meters import PRICE_FIELDS
+from costmodel.data.meters import REGIONAL_UPLIFT, line_unit
 from costmodel.safe_text import for_format
-from costmodel.views.comparison import costing_header
+from costmodel.views.comparison import costing_header, lifecycle_json, lifecycle_lines
 from costmodel.views.formatting import (
     LINE_PLACES,
     MONTHLY_PLACES,
@@ -38,7 +38,7 @@ TURN_QUANTITIES = {
 
 def price_unit(line: LineItem, currency: str) -> str:
     """`GBP per 1M input tokens`: the unit of a line's price, from its price field and the bill's currency."""
-    return f"{currency} per {PRICE_FIELDS[line.price_field].unit}"
+    return f"{currency} per {line_unit(line.price_field)}"
 
 
 def citation(line: LineItem) -> str:
@@ -56,8 +56,10 @@ def breakdown_rows(result: Bill) -> Rows:
             "component": line.role,
             "sku": line.sku + provenance_marks(line.estimate, line.secondary),
             "meter": line.meter,
-            "quantity": quantity_text(line.quantity) + (" /month" if line.per == "month" else ""),
-            "unit_price": f"{line.unit_price} per {PRICE_FIELDS[line.price_field].unit}",
+            # An uplift's quantity is money (the charges it multiplies): shown to the places of a line's cost.
+            "quantity": (span_text(line.quantity, LINE_PLACES) if line.price_field == REGIONAL_UPLIFT
+                         else quantity_text(line.quantity)) + (" /month" if line.per == "month" else ""),
+            "unit_price": f"{line.unit_price} per {line_unit(line.price_field)}",
             "per_call": figure(line.cost_per_call, LINE_PLACES),
             "per_month": figure(line.cost_per_month, MONTHLY_PLACES, grouping=True),
             "from": line.effective_from.isoformat(),
@@ -145,6 +147,7 @@ def breakdown_document(result: Bill) -> dict[str, Any]:
             }
             for view in result.audio_tokens
         ],
+        "lifecycle_warnings": [lifecycle_json(warning) for warning in result.warnings],
     }
 
 
@@ -154,7 +157,9 @@ def breakdown_text(result: Bill, fmt: str) -> str:
     view = breakdown_rows(result)
     bill = ("component", "sku", "meter", "quantity", "unit_price", "per_call", "per_month")
     if fmt == "csv":
-        return table(view.rows, view.shown(*bill, "from", "source"), "csv")
+        body = table(view.rows, view.shown(*bill, "from", "source"), "csv")
+        # CSV is one table: lifecycle warnings follow it as comment lines only when there are any.
+        return body + "".join(f"# lifecycle warning: {warning.text}\n" for warning in result.warnings)
     # Text and Markdown cite each source by number and list them under the table.
     keys = (*bill, "ref")
     out = [
@@ -173,7 +178,10 @@ def breakdown_text(result: Bill, fmt: str) -> str:
         f"per month: {span_text(result.per_month, MONTHLY_PLACES, grouping=True)} {cur}"
     )
     if result.fixed_per_month.high > 0:
-        total += f" (of which {span_text(result.fixed_per_month, MONTHLY_PLACES, grouping=True)} is the always-on floor)"
+        # Always-on GPUs are "the floor"; a monthly fee (plan, number rental) is fixed too, but not a GPU floor.
+        gpus_only = all(line.price_field == "usd_per_gpu_hour" for line in result.lines if line.fixed)
+        what = "the always-on floor" if gpus_only else "paid whatever the volume"
+        total += f" (of which {span_text(result.fixed_per_month, MONTHLY_PLACES, grouping=True)} is {what})"
     out.append(total)
     for audio in result.audio_tokens:
         spoken = (f", one minute of its speech {audio.output_tokens_per_minute:,} tokens"
@@ -188,6 +196,7 @@ def breakdown_text(result: Bill, fmt: str) -> str:
     out += ["", "Sources:"] + [
         f"  [{number}] {for_format(' '.join(text.split()), fmt)}" for number, text in enumerate(sources, start=1)
     ]
+    out += lifecycle_lines(result.warnings, fmt)
     if any(line.secondary for line in result.lines):
         out += ["", "† Price read from a secondary source (a copy of the vendor's price, not its own page)."]
     if result.notes:

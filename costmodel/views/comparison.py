@@ -6,7 +6,7 @@ from typing import Any
 
 from costmodel import __version__
 from costmodel.analyses.compare import Comparison
-from costmodel.analyses.estimate import Bill
+from costmodel.analyses.estimate import LIFECYCLE_WARNING_DAYS, Bill, LifecycleWarning
 from costmodel.safe_text import for_format
 from costmodel.views.formatting import (
     MONTHLY_PLACES,
@@ -54,6 +54,7 @@ def comparison_rows(result: Comparison) -> Rows:
             if row.fixed_per_month and row.fixed_per_month.high > 0 else "–",
             "multiple": Figure(multiple_text(row.multiple_of_cheapest), row.multiple_of_cheapest),
             "note": row.unpriced or "",
+            "warnings": "; ".join(w.text for stack, w in result.warnings if stack == row.stack),
         }
         for row in result.rows
     ]
@@ -66,6 +67,7 @@ def comparison_rows(result: Comparison) -> Rows:
         Column("fixed_per_month", f"GPU floor ({cur}/month)", "right"),
         Column("multiple", "× cheapest", "right"),
         Column("note", "note"),
+        Column("warnings", "lifecycle warnings"),
     ]
     return Rows(rows, columns)
 
@@ -91,7 +93,24 @@ def comparison_document(result: Comparison) -> dict[str, Any]:
             }
             for row in result.rows
         ],
+        "lifecycle_warnings": [{"stack": stack, **lifecycle_json(warning)} for stack, warning in result.warnings],
     }
+
+
+def lifecycle_json(warning: LifecycleWarning) -> dict[str, Any]:
+    """A lifecycle warning in JSON: which SKU, on which date, what happens, and where that was announced."""
+    return {"sku": warning.sku, "date": warning.date, "what": warning.what, "days": warning.days,
+            "source": warning.source}
+
+
+def lifecycle_lines(warnings: list[LifecycleWarning], fmt: str) -> list[str]:
+    """Lifecycle warnings as text or Markdown lines under a table (empty when there are none)."""
+    if not warnings:
+        return []
+    heading = f"Lifecycle warnings (within {LIFECYCLE_WARNING_DAYS} days):"
+    if fmt == "markdown":  # a list needs a blank line after the paragraph before it
+        return ["", heading, ""] + [f"- {for_format(warning.text, fmt)}" for warning in warnings]
+    return ["", heading] + [f"  ! {for_format(warning.text, fmt)}" for warning in warnings]
 
 
 def comparison_text(result: Comparison, fmt: str) -> str:
@@ -99,6 +118,8 @@ def comparison_text(result: Comparison, fmt: str) -> str:
     cur = result.currency
     view = comparison_rows(result)
     keys = TEXT_COLUMNS + (("note",) if any(row.unpriced for row in result.rows) else ())
+    if fmt == "csv" and result.warnings:  # text and Markdown list them under the table
+        keys += ("warnings",)
     body = table(view.rows, view.shown(*keys), fmt)
     if fmt == "csv":
         return body
@@ -113,6 +134,9 @@ def comparison_text(result: Comparison, fmt: str) -> str:
     )
     if any(row.estimate for row in result.rows):
         footer += "\n* uses an estimated or hypothetical figure (see `costmodel breakdown SCENARIO STACK`)."
+    warnings = list(dict.fromkeys(warning for _, warning in result.warnings))
+    if warnings:
+        footer += "\n" + "\n".join(lifecycle_lines(warnings, fmt))
     if any(row.secondary for row in result.rows):
         footer += "\n† uses a price read from a secondary source (a copy of the vendor's price, not its own page)."
     return header + body + footer + "\n"

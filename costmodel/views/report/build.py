@@ -34,6 +34,7 @@ from costmodel.data.field_docs import field_docs
 from costmodel.data.input_files import read_bytes
 from costmodel.data.meters import PRICE_FIELDS
 from costmodel.data.records import SCENARIO_FIELDS, Range, Scenario
+from costmodel.errors import MissingExtraError, require
 from costmodel.views.formatting import to_json
 from costmodel.views.report.charts import Chart
 
@@ -120,6 +121,8 @@ class Report:
     version: str
     settings: dict[str, Any]
     charts: list[Chart]
+    charts_missing: str | None = None
+    """Why the break-even charts are absent although asked for (the plots extra is not installed), else None."""
 
     @property
     def priced(self) -> list[ComparisonRow]:
@@ -228,6 +231,8 @@ def prices_used(
         if result is None:
             continue
         for line in result.lines:
+            if line.price_field not in PRICE_FIELDS:  # a regional uplift: a factor on other lines, not a sheet price
+                continue
             key = (line.sku, line.price_field, line.effective_from)
             if key not in found:
                 period = catalog.price(line.sku, comparison.as_of)
@@ -274,10 +279,16 @@ def build_report(
     record = settings_record(scenario, stacks, as_of, currency, settings, price_changes)
     manifest = manifest_text(files, record)
     drawn: list[Chart] = []
+    charts_missing = None
     if charts:
-        from costmodel.views.report.charts import break_even_charts
+        try:
+            require("matplotlib", "plots", "Break-even charts")
+        except MissingExtraError as missing:
+            charts_missing = str(missing)  # the tables are the report; the charts are said to be missing, not dropped
+        else:
+            from costmodel.views.report.charts import break_even_charts
 
-        drawn = break_even_charts(catalog, result, priced_scenario, settings=settings, price_changes=price_changes)
+            drawn = break_even_charts(catalog, result, priced_scenario, settings=settings, price_changes=price_changes)
     return Report(
         comparison=result,
         scenario=priced_scenario,
@@ -292,4 +303,5 @@ def build_report(
         version=__version__,
         settings=record,
         charts=drawn,
+        charts_missing=charts_missing,
     )
