@@ -67,14 +67,19 @@ class NoPriceError(InputError):
     then reads `stack ID: reason`.
     """
 
-    def __init__(self, reason: str, *, stack: str | None = None, **where: object) -> None:
+    def __init__(self, reason: str, *, stack: str | None = None, cause: str | None = None, **where: object) -> None:
         self.reason = reason
         self.stack = stack
+        self.cause = cause
+        """Why there is no price, when known: "not-launched" (before the first sourced start), "unknown-before"
+        (before a start known only as a lower bound: a price may have existed), "withdrawn"."""
         super().__init__(f"stack {stack}: {reason}" if stack else reason, **where)  # type: ignore[arg-type]
 
     def for_stack(self, stack: str) -> NoPriceError:
         """The same error, naming the stack that needed the price."""
-        return NoPriceError(self.reason, stack=stack, path=self.path, line=self.line, field=self.field)
+        return NoPriceError(
+            self.reason, stack=stack, cause=self.cause, path=self.path, line=self.line, field=self.field
+        )
 
 
 class MissingExtraError(CostmodelError):

@@ -33,9 +33,11 @@ skus:
         checked: 2025-06-01
         usd_per_million_input_tokens: 1.00
         usd_per_million_output_tokens: 4.00
+        effective_from_basis: sourced
 """
 # line:  1 schema_version, 4 skus, 5 id, 6 kind, 8 periods, 9 effective_from, 10 currency, 11 source,
-#       12 checked, 13 input price, 14 output price
+#       12 checked, 13 input price, 14 output price, 15 effective_from_basis (last, so the lines above keep
+#       their numbers)
 
 STACK = """\
 schema_version: 1

@@ -19,7 +19,7 @@ from costmodel.cli import cli
 from costmodel.core.overrides import PriceChange, parse_price_change
 from tests.whatif_catalog import round_catalog, write_round_data
 
-ON = date(2026, 11, 1)
+ON = date(2026, 11, 30)  # on or after every bundled lower-bound start the tests use (Twilio UK: 2026-11-24)
 
 
 def test_self_hosted_floor_over_api_saving_matches_to_the_call(tmp_path: Path) -> None:

@@ -62,10 +62,10 @@ def gpt_4o_prices(output: str) -> dict[str, Decimal]:
 
 def test_validate_bundled_data(runner: CliRunner) -> None:
     # Counted from the files' text, independently of the loader: provider sheets are pricing/*.yaml except fx.yaml;
-    # every SKU starts with "  - id: " and every price period has one effective_from.
+    # every SKU starts with "  - id: " and every price period starts with "- effective_from:".
     sheets = [p for p in PRICING.glob("*.yaml") if p.stem != "fx"]
     skus = sum(p.read_text().count("\n  - id: ") for p in sheets)
-    periods = sum(p.read_text().count("effective_from") for p in sheets)
+    periods = sum(p.read_text().count("- effective_from:") for p in sheets)
     stacks = len(list((PRICING / "stacks").glob("*.yaml")))
     scenarios = len(list(SCENARIOS.glob("*.yaml")))
     files = len(sheets) + 1 + stacks + scenarios  # + fx.yaml
@@ -122,7 +122,7 @@ def test_validate_one_good_file(runner: CliRunner) -> None:
     result = invoke(runner, "validate", str(sheet))
     assert result.exit_code == 0
     assert result.output == (
-        f"ok: 1 file, {text.count(chr(10) + '  - id: ')} SKUs with {text.count('effective_from')} price periods, "
+        f"ok: 1 file, {text.count(chr(10) + '  - id: ')} SKUs with {text.count('- effective_from:')} price periods, "
         "0 stacks, 0 scenarios\n"
     )
 
@@ -193,7 +193,10 @@ def test_prices_json_document(runner: CliRunner) -> None:
     entry = next(e for e in document["skus"] if e["id"] == "openai/gpt-4o")
     assert entry["effective_from"] == "2024-05-13"
     assert entry["checked"] == "2026-11-24"
-    assert entry["estimate"] is False
+    # Read from a LiteLLM copy, not OpenAI's page: flagged, and its kind says why.
+    assert entry["estimate"] is True
+    assert entry["source_kind"] == "secondary"
+    assert entry["effective_from_basis"] == "sourced"
     assert entry["source"]
     assert {e["kind"] for e in document["skus"]} == {"llm"}
 
@@ -223,7 +226,7 @@ def test_prices_csv(runner: CliRunner) -> None:
     result = invoke(runner, "prices", "--as-of", "2024-06-01", "--provider", "openai", "--format", "csv")
     assert result.exit_code == 0
     rows = list(csv.DictReader(io.StringIO(result.output)))
-    assert list(rows[0]) == ["SKU", "kind", "price", "unit", "in force from", "estimate", "checked", "source"]
+    assert list(rows[0]) == ["SKU", "kind", "price", "unit", "in force from", "basis", "checked", "source"]
     gpt_4o = [(row["price"], row["unit"], row["in force from"]) for row in rows if row["SKU"] == "openai/gpt-4o"]
     assert gpt_4o == [("5.00", "USD per 1M input tokens", "2024-05-13"), ("15.00", "USD per 1M output tokens", "2024-05-13")]
 
@@ -232,7 +235,7 @@ def test_prices_markdown(runner: CliRunner) -> None:
     result = invoke(runner, "prices", "--as-of", "2024-06-01", "--provider", "openai", "--kind", "llm", "--format", "markdown")
     assert result.exit_code == 0
     lines = result.output.splitlines()
-    assert re.fullmatch(r"\| SKU +\| kind +\| +price \| unit +\| in force from +\| estimate +\| checked +\| source +\|", lines[0])
+    assert re.fullmatch(r"\| SKU +\| kind +\| +price \| unit +\| in force from +\| basis +\| checked +\| source +\|", lines[0])
     assert re.fullmatch(r"\|[-:|]+\|", lines[1])
     assert any(re.fullmatch(r"\| openai/gpt-4o +\| llm +\| +5\.00 \| USD per 1M input tokens +\| 2024-05-13 .*", line)
                for line in lines)

@@ -268,11 +268,12 @@ def test_breakdown_shows_the_compression_view_of_each_audio_token_sku(catalog: C
 
 
 def test_multiple_of_cheapest_is_an_ordered_span(catalog: Catalog) -> None:
-    # council-triage: budget-first 0.00212375–0.01066725 is cheapest; gpt-4o-cascade's ends are about
-    # 0.00406 and 0.01329, so the end-wise ratios are ≈1.9 (low ends) and ≈1.2 (high ends): shown as 1.2–1.9.
+    # council-triage on these two stacks: budget-first 0.00212375–0.01066725 is the cheaper; gpt-4o-cascade's ends
+    # are about 0.00406 and 0.01329, so the end-wise ratios are ≈1.9 (low ends) and ≈1.2 (high ends): 1.2–1.9.
     from costmodel.analyses.compare import compare
 
-    rows = {row.stack: row for row in compare(catalog, "council-triage", as_of=TODAY).rows}
+    pair = ["budget-first", "gpt-4o-cascade"]
+    rows = {row.stack: row for row in compare(catalog, "council-triage", pair, as_of=TODAY).rows}
     cheapest, other = rows["budget-first"].per_call, rows["gpt-4o-cascade"].per_call
     assert cheapest is not None and other is not None
     multiple = rows["gpt-4o-cascade"].multiple_of_cheapest

@@ -42,8 +42,9 @@ skus:
         checked: 2025-06-01
         usd_per_million_input_tokens: 1.00
         usd_per_million_output_tokens: 4.00
+        effective_from_basis: sourced
 """
-# line: 13 input price, 14 output price
+# line: 13 input price, 14 output price, 15 effective_from_basis (last, so the lines above keep their numbers)
 
 STACK = """\
 schema_version: 1

@@ -97,7 +97,8 @@ def test_records_pickle_and_unpickle(catalog: Catalog) -> None:
 def test_a_price_period_answers_like_the_model() -> None:
     period = records.PricePeriod(
         source="https://example.com", checked=date(2026, 1, 1), estimate=False, note=None,
-        effective_from=date(2026, 1, 1), currency="USD", billing_increment_seconds=Decimal(1),
+        effective_from=date(2026, 1, 1), currency="USD", effective_from_basis="sourced", source_kind="vendor",
+        billing_increment_seconds=Decimal(1),
         minimum_billed_seconds=Decimal(0),
         priced={"usd_per_million_input_tokens": Decimal("0.6"), "usd_per_audio_minute": records.Range(Decimal(1), Decimal(2))},
     )

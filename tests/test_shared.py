@@ -22,7 +22,7 @@ from costmodel.core.shared import parse_with, shared_for, speaks
 from costmodel.data.catalog import Catalog, load_catalog
 from costmodel.errors import InputError, UnknownIdError
 
-AS_OF = "2026-11-01"
+AS_OF = "2026-11-30"
 UK_LINE = "twilio/uk-inbound"
 
 # support-call-5min: 300 s of caller audio, no agent audio, so the call lasts 300 s (caller + agent audio).
@@ -152,7 +152,7 @@ def test_a_needed_role_missing_is_flagged_in_every_format(runner: CliRunner, bun
     csv = runner.invoke(cli, [*args, "--format", "csv"]).output.splitlines()
     assert csv[0].endswith(",missing roles")
     assert {line.split(",")[1]: line.split(",")[-1] for line in csv[1:]} == {
-        "budget-first": "telephony", "budget-first-uk-phone *": ""}  # * the Twilio rate is an estimate
+        "budget-first †": "telephony", "budget-first-uk-phone †": ""}  # † a price read from a secondary copy
     document = json.loads(runner.invoke(cli, [*args, "--format", "json"]).output)
     assert document["like_for_like"] is False
     assert {row["stack"]: row["missing_roles"] for row in document["rows"]} == {

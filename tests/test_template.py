@@ -126,8 +126,8 @@ def test_bad_names_and_arguments(catalog: Catalog, placeholder: str, message: st
 
 
 def test_no_price_in_force_is_an_error_never_zero(catalog: Catalog) -> None:
-    # google/speech-to-text-v2 is first priced on 2026-07-08; the article's date is 2026-05-05.
-    with pytest.raises(NoPriceError, match="no price in force for google/speech-to-text-v2 on 2026-05-05"):
+    # google/speech-to-text-v2 is first recorded on 2026-07-08 (a lower bound); the article's date is 2026-05-05.
+    with pytest.raises(NoPriceError, match="price of google/speech-to-text-v2 unknown before 2026-07-08"):
         render(catalog, 'x\n{{ price("google/speech-to-text-v2", "audio_minute") }}', date(2026, 5, 5))
     assert render(catalog, '{{ price("google/speech-to-text-v2", "audio_minute") }}') == "$0.016"
 

@@ -39,6 +39,8 @@ class ComparisonRow:
     unpriced: str | None = None
     composition: Composition = field(default_factory=Composition)
     """The roles priced, what shared components added or replaced, and the needed roles this stack lacks."""
+    secondary: bool = False
+    """Some price of the stack was read only from a secondary copy (Bill.secondary)."""
 
 
 @dataclass(frozen=True)
@@ -147,6 +149,7 @@ def compare(
             multiple_of_cheapest=_multiple(e.per_call, cheapest),
             estimate=e.estimate,
             composition=e.composition,
+            secondary=e.secondary,
         )
         for index, e in enumerate(priced, start=1)
     ]

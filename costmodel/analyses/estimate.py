@@ -15,7 +15,7 @@ from costmodel.core.interval import Span
 from costmodel.core.overrides import PriceChange, apply_price_changes, apply_settings
 from costmodel.core.shared import Composition, Shared, shared_for
 from costmodel.core.usage import Profile, profile
-from costmodel.data.catalog import Catalog
+from costmodel.data.catalog import Catalog, fx_warning
 from costmodel.data.meters import DURATION_FIELDS, PRICE_FIELDS
 from costmodel.data.records import PricePeriod, Scenario, Sku, Stack, StackComponent, to_record
 from costmodel.errors import InputError, NoPriceError
@@ -41,6 +41,8 @@ class LineItem:
     checked: date
     estimate: bool
     note: str | None
+    secondary: bool = False
+    """The price was read only from a copy of the vendor's (source_kind: secondary), not estimated."""
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,8 @@ class FxUsed:
     effective_from: date
     source: str
     checked: date
+    warning: str | None = None
+    """Set when the rate took effect more than 90 days before the costing date (data/catalog.py fx_warning)."""
 
 
 @dataclass(frozen=True)
@@ -127,6 +131,7 @@ class Bill:
     lines: list[LineItem]
     turns: list[TurnRow] = field(default_factory=list)
     estimate: bool = False
+    """Some figure is estimated, derived or hypothetical (a price, a token rate or a throughput)."""
     notes: list[str] = field(default_factory=list)
     audio_tokens: list[AudioTokenView] = field(default_factory=list)
     warnings: list[LifecycleWarning] = field(default_factory=list)
@@ -137,10 +142,14 @@ class Bill:
     """What the shared components added or replaced on this stack, and the needed roles it lacks."""
     capacity: list[CapacityComponent] = field(default_factory=list)
     """Self-hosted components: the GPU plan behind their GPU-hours (analyses/capacity.py)."""
+    secondary: bool = False
+    """Some price was read only from a secondary copy (mirror, reseller, news), not the vendor's own page."""
 
 
 def _sources(sku: Sku, period: PricePeriod, component: StackComponent) -> tuple[bool, list[str]]:
-    estimate = period.estimate
+    # A price read only from a copy is flagged `estimate` in the data too; it is marked as secondary
+    # instead, so "estimate" keeps meaning a figure someone derived or assumed.
+    estimate = period.estimate and period.source_kind != "secondary"
     notes = []
     if sku.audio_tokens is not None and sku.audio_tokens.estimate:
         estimate = True
@@ -195,6 +204,7 @@ def _line_items(
             checked=period.checked,
             estimate=estimate or line.assumption,
             note=OPERATIONS_NOTE if line.assumption else period.note,
+            secondary=period.source_kind == "secondary" and not line.assumption,
         )
 
     for line in bill_component(component, sku, period, p, EXACT, price_of, Span.of(rate)):
@@ -310,7 +320,8 @@ def estimate(
     fx_period = catalog.fx_rate(currency, as_of)
     rate = fx_period.per_usd if fx_period else Decimal(1)
     fx = (
-        FxUsed(currency, fx_period.per_usd, fx_period.effective_from, fx_period.source, fx_period.checked)
+        FxUsed(currency, fx_period.per_usd, fx_period.effective_from, fx_period.source, fx_period.checked,
+               fx_warning(fx_period, as_of))
         if fx_period
         else None
     )
@@ -320,7 +331,7 @@ def estimate(
     notes: list[str] = []
     audio_tokens: list[AudioTokenView] = []
     plans: list[CapacityComponent] = []
-    any_estimate = False
+    any_estimate = any_secondary = False
     warnings: list[LifecycleWarning] = []
     for component in stack_model.components:
         sku = catalog.sku(component.sku)
@@ -332,6 +343,7 @@ def estimate(
         period = apply_price_changes(sku.id, period, price_changes)
         is_estimate, component_notes = _sources(sku, period, component)
         any_estimate = any_estimate or is_estimate
+        any_secondary = any_secondary or period.source_kind == "secondary"
         notes.extend(n for n in component_notes if n not in notes)
         lines.extend(_line_items(component, sku, period, p, rate, currency))
         per_minute = audio_tokens_per_minute(sku)
@@ -375,6 +387,7 @@ def estimate(
         shared=shared,
         composition=composition,
         capacity=plans,
+        secondary=any_secondary,
     )
 
 

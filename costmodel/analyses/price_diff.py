@@ -23,9 +23,10 @@ from costmodel.errors import NoPriceError, require
 if TYPE_CHECKING:
     import pandas
 
-PriceStatus = Literal["changed", "added", "removed", "launched", "withdrawn"]
+PriceStatus = Literal["changed", "added", "removed", "launched", "first recorded", "withdrawn"]
 """changed: both sides priced, values differ; added/removed: a price field appears/disappears on a priced SKU;
-launched/withdrawn: the SKU has no price in force on the old/new side (never read as $0)."""
+launched/withdrawn: the SKU has no price in force on the old/new side (never read as $0); first recorded: the
+old side is before a start known only as a lower bound, so the SKU may well have been sold then."""
 
 
 @dataclass(frozen=True)
@@ -124,21 +125,22 @@ class PriceDiff:
         return pandas.DataFrame.from_records(records)
 
 
-def _period(catalog: Catalog, sku_id: str, on: date) -> tuple[PricePeriod | None, str | None]:
+def _period(catalog: Catalog, sku_id: str, on: date) -> tuple[PricePeriod | None, str | None, str | None]:
+    """The period in force, or None with the reason and its cause (NoPriceError.cause)."""
     if sku_id not in catalog.skus:
-        return None, f"{sku_id} is not in this pricing folder"
+        return None, f"{sku_id} is not in this pricing folder", None
     try:
-        return price_in_force(catalog.skus[sku_id], on), None
+        return price_in_force(catalog.skus[sku_id], on), None, None
     except NoPriceError as exc:
-        return None, exc.message
+        return None, exc.message, exc.cause
 
 
 def price_diff_rows(old: Catalog, old_date: date, new: Catalog, new_date: date) -> list[PriceDiffRow]:
     """Every price field that differs between the old side and the new side, SKUs in id order."""
     rows: list[PriceDiffRow] = []
     for sku_id in sorted(set(old.skus) | set(new.skus)):
-        before, why_not_before = _period(old, sku_id, old_date)
-        after, why_not_after = _period(new, sku_id, new_date)
+        before, why_not_before, cause_before = _period(old, sku_id, old_date)
+        after, why_not_after, _ = _period(new, sku_id, new_date)
         if before is None and after is None:
             continue
         old_prices = before.prices() if before else {}
@@ -152,7 +154,7 @@ def price_diff_rows(old: Catalog, old_date: date, new: Catalog, new_date: date) 
                     continue
                 status: PriceStatus = "changed"
             elif before is None:
-                status = "launched"
+                status = "first recorded" if cause_before == "unknown-before" else "launched"
             elif after is None:
                 status = "withdrawn"
             else:

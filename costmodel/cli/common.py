@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -54,7 +55,28 @@ def as_of_option(fn: F) -> F:
     )(fn)
 
 
+def _fx_rate(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    """`GBP=0.79`: kept on the context for `costing` to apply once the catalog is loaded."""
+    if value is None:
+        return
+    from decimal import Decimal, InvalidOperation
+
+    code, _, number = value.partition("=")
+    code = code.strip().upper()
+    try:
+        rate = Decimal(number.strip())
+    except InvalidOperation:
+        rate = Decimal(0)
+    if not re.fullmatch(r"[A-Z]{3}", code) or code == "USD" or not rate.is_finite() or not 0 < rate < 10**6:
+        raise click.BadParameter(f"'{value}' is not CODE=UNITS_PER_USD, e.g. GBP=0.79", ctx, param)
+    ctx.meta["costmodel.fx_rate"] = (code, rate)
+
+
 def currency_option(fn: F) -> F:
+    fn = click.option(
+        "--fx-rate", callback=_fx_rate, expose_value=False, metavar="CODE=RATE",
+        help="Use this exchange rate (units per USD) instead of pricing/fx.yaml, e.g. GBP=0.79; shown in the output.",
+    )(fn)
     return click.option(
         "--currency", default="USD", show_default=True, metavar="CODE",
         callback=lambda ctx, param, value: value.upper(),
@@ -200,10 +222,21 @@ def costing(pricing_dir: Path | None, scenarios_dir: Path | None, settings: tupl
 
 
 def check_currency(catalog: Catalog, currency: str, on: date) -> None:
+    """The currency has a rate on the date (--fx-rate applied first); a stale rate is warned about on stderr."""
+    from costmodel.data.catalog import fx_warning, with_fx_rate
+
+    context = click.get_current_context(silent=True)
+    override = context.meta.get("costmodel.fx_rate") if context else None
+    if override is not None:
+        with_fx_rate(catalog, *override)
     try:
-        catalog.fx_rate(currency, on)
+        period = catalog.fx_rate(currency, on)
     except InputError as exc:
         raise InputError(exc.message, field="--currency") from None
+    warning = fx_warning(period, on) if period else None
+    if warning:
+        # On stderr as well as in the output, so CSV (which has no header to carry it) is warned too.
+        click.echo(f"warning: {currency} {warning}", err=True)
 
 
 def split_ids(value: str | None) -> list[str] | None:

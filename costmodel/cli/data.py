@@ -94,15 +94,67 @@ def _validate_paths(paths: tuple[Path, ...], pricing: Path | None) -> tuple[Cata
     return catalog, errors
 
 
+def _max_age(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
+    """`120d` or `120` as a number of days."""
+    if value is None:
+        return None
+    text = value.strip().lower().removesuffix("d")
+    if not text.isdigit() or len(text) > 6:
+        raise click.BadParameter(f"'{value}' is not a number of days such as 120d", ctx, param)
+    return int(text)
+
+
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--max-age", callback=_max_age, metavar="DAYS",
+              help="Also list prices whose source was last read more than DAYS ago (e.g. 120d); exit 1 if any.")
+@as_of_option
 @data_options
-def validate(paths: tuple[Path, ...], pricing_dir: Path | None, scenarios_dir: Path | None) -> int:
-    """Check price sheets, stacks and scenarios: formats, price histories and cross-references.
+def validate(paths: tuple[Path, ...], max_age: int | None, as_of: date | None, pricing_dir: Path | None,
+             scenarios_dir: Path | None) -> int:
+    """Check price sheets, stacks and scenarios: formats, price histories, provenance and cross-references.
 
     With no PATHS, checks the bundled data (or --pricing/--scenarios). Each problem is one line
-    `path:line: field: what is wrong`; exit status 2 if there is any.
+    `path:line: field: what is wrong`; exit status 2 if there is any. Every price period must say how its
+    start date is known (effective_from_basis). With --max-age, prices not re-read within that many days of
+    today (or --as-of) are listed and the exit status is 1.
     """
+    from costmodel.data.provenance import unstated_starts
+
+    status = _validate(paths, pricing_dir, scenarios_dir)
+    if isinstance(status, int):
+        return status
+    catalog = status
+    problems = unstated_starts(catalog)
+    if problems:
+        for error in problems:
+            click.echo(error_line(str(error)), err=True)
+        return 2
+    periods = sum(len(sku.periods) for sku in catalog.skus.values())
+    click.echo(
+        f"ok: {_count(len(catalog.files), 'file')}, {_count(len(catalog.skus), 'SKU')} with "
+        f"{_count(periods, 'price period')}, {_count(len(catalog.stacks), 'stack')}, "
+        f"{_count(len(catalog.scenarios), 'scenario')}"
+    )
+    if max_age is None:
+        return 0
+    from datetime import timedelta
+
+    from costmodel.data.provenance import stale
+
+    today = as_of or date.today()
+    old = stale(catalog, today, timedelta(days=max_age))
+    for ref in old:
+        click.echo(terminal(
+            f"stale: {ref.sku} from {ref.period.effective_from}: source last read {ref.period.checked} "
+            f"({(today - ref.period.checked).days} days before {today}): {ref.period.source}"
+        ))
+    click.echo(f"{_count(len(old), 'price period')} not re-read within {max_age} days of {today}")
+    return 1 if old else 0
+
+
+def _validate(paths: tuple[Path, ...], pricing_dir: Path | None, scenarios_dir: Path | None) -> Catalog | int:
+    """The checked catalog, or exit status 2 after printing every problem."""
     if paths:
         catalog, errors = _validate_paths(paths, pricing_dir)
     else:
@@ -119,13 +171,7 @@ def validate(paths: tuple[Path, ...], pricing_dir: Path | None, scenarios_dir: P
         for error in errors:
             click.echo(error_line(str(error)), err=True)
         return 2
-    periods = sum(len(sku.periods) for sku in catalog.skus.values())
-    click.echo(
-        f"ok: {_count(len(catalog.files), 'file')}, {_count(len(catalog.skus), 'SKU')} with "
-        f"{_count(periods, 'price period')}, {_count(len(catalog.stacks), 'stack')}, "
-        f"{_count(len(catalog.scenarios), 'scenario')}"
-    )
-    return 0
+    return catalog
 
 
 def _count(number: int, noun: str) -> str:
@@ -157,6 +203,8 @@ def _priced_skus(catalog: Catalog, on: date, provider: str | None, kind: str | N
 
 @click.group(cls=PricesGroup, invoke_without_command=True)
 @click.option("--provider", metavar="NAME", help="Only this provider's SKUs (e.g. openai).")
+@click.option("--provenance", is_flag=True,
+              help="Instead of prices: periods by source kind (vendor, secondary, inferred) and the oldest reads.")
 @click.option(
     "--kind", type=click.Choice(["asr", "llm", "audio-llm", "tts", "gpu", "telephony", "platform"]),
     help="Only SKUs of this kind."
@@ -166,11 +214,12 @@ def _priced_skus(catalog: Catalog, on: date, provider: str | None, kind: str | N
 @output_option
 @data_options
 @click.pass_context
-def prices(ctx: click.Context, provider: str | None, kind: str | None, as_of: date | None, fmt: str,
-           output: Path | None, pricing_dir: Path | None, scenarios_dir: Path | None) -> None:
+def prices(ctx: click.Context, provider: str | None, provenance: bool, kind: str | None, as_of: date | None,
+           fmt: str, output: Path | None, pricing_dir: Path | None, scenarios_dir: Path | None) -> None:
     """List the prices in force on a date, each with its source and the date that source was checked."""
     if ctx.invoked_subcommand is not None:
         given = [name for name in ("provider", "kind", "as_of", "output") if ctx.params.get(name) is not None]
+        given += ["provenance"] if provenance else []
         if given or fmt != "table":
             raise click.UsageError(
                 f"options before '{ctx.invoked_subcommand}' belong to 'prices'; put them after "
@@ -178,6 +227,14 @@ def prices(ctx: click.Context, provider: str | None, kind: str | None, as_of: da
             )
         return
     catalog = catalog_for(pricing_dir, scenarios_dir)
+    if provenance:
+        from costmodel.data.provenance import provenance as summarise
+        from costmodel.views.prices import provenance_document, provenance_text
+
+        summary = summarise(catalog)
+        emit(dump_json(provenance_document(summary)) if fmt == "json" else provenance_text(summary, fmt), output,
+             catalog)
+        return
     on = as_of or date.today()
     if provider and provider not in {s.split("/")[0] for s in catalog.skus}:
         from costmodel.errors import UnknownIdError

@@ -8,11 +8,12 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, TypedDict, TypeVar
 
 from costmodel.data.input_files import read_text
-from costmodel.data.records import FxPeriod, FxSheet, PricePeriod, Scenario, Sku, Stack, to_record
+from costmodel.data.records import FxPeriod, FxRate, FxSheet, PricePeriod, Scenario, Sku, Stack, to_record
 
 if TYPE_CHECKING:
     from costmodel.data import models
@@ -122,15 +123,54 @@ class Catalog:
         return in_force[-1]
 
 
+FX_STALE_AFTER_DAYS = 90
+"""An exchange rate that took effect more than this many days before the costing date is flagged as stale."""
+
+FX_OVERRIDE_SOURCE = "--fx-rate (given on the command line)"
+"""The source of a rate a user set for one run; it is never stale."""
+
+
+def fx_warning(period: FxPeriod, as_of: date) -> str | None:
+    """A one-line warning when the rate used took effect more than FX_STALE_AFTER_DAYS before `as_of`."""
+    age = (as_of - period.effective_from).days
+    if period.source == FX_OVERRIDE_SOURCE or age <= FX_STALE_AFTER_DAYS:
+        return None
+    return (
+        f"exchange rate of {period.effective_from} is {age} days older than {as_of} (over {FX_STALE_AFTER_DAYS}); "
+        "converted figures may be off, set a current rate with --fx-rate CODE=UNITS_PER_USD"
+    )
+
+
+def with_fx_rate(catalog: Catalog, currency: str, per_usd: Decimal) -> None:
+    """Use one rate for `currency` on every date (a what-if), replacing its dated history in this catalog only."""
+    override = FxPeriod(
+        source=FX_OVERRIDE_SOURCE, checked=date.today(), estimate=False,
+        note=f"1 USD = {per_usd} {currency}, set for this run", effective_from=date.min, per_usd=per_usd,
+    )
+    rates = [rate for rate in (catalog.fx.rates if catalog.fx else []) if rate.currency != currency]
+    catalog.fx = FxSheet(schema_version=1, base="USD", rates=[*rates, FxRate(currency=currency, periods=[override])])
+
+
 def price_in_force(sku: Sku, as_of: date) -> PricePeriod:
     if sku.withdrawn_on is not None and as_of >= sku.withdrawn_on:
-        raise NoPriceError(f"{sku.id} was withdrawn on {sku.withdrawn_on}; no price is in force on {as_of}")
+        raise NoPriceError(
+            f"{sku.id} was withdrawn on {sku.withdrawn_on}; no price is in force on {as_of}", cause="withdrawn"
+        )
     if sku.retires_on is not None and as_of >= sku.retires_on:
-        raise NoPriceError(f"{sku.id} retired on {sku.retires_on}; no price is in force on {as_of}")
+        raise NoPriceError(f"{sku.id} retired on {sku.retires_on}; no price is in force on {as_of}", cause="withdrawn")
     in_force = [period for period in sku.periods if period.effective_from <= as_of]
     if not in_force:
+        first = sku.periods[0]
+        if first.effective_from_basis == "lower-bound":
+            # The sources show the price on that date, not when it began: an earlier date is unknown, not unpriced.
+            raise NoPriceError(
+                f"price of {sku.id} unknown before {first.effective_from} (first recorded then; it may have "
+                f"been in force earlier), so none is used on {as_of}",
+                cause="unknown-before",
+            )
         raise NoPriceError(
-            f"no price in force for {sku.id} on {as_of}; its first price starts {sku.periods[0].effective_from}"
+            f"no price in force for {sku.id} on {as_of}; its first price starts {first.effective_from}",
+            cause="not-launched",
         )
     return in_force[-1]
 

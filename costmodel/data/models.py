@@ -191,6 +191,22 @@ class _PricePeriodRules(Sourced):
     """First day these prices apply."""
     currency: Literal["USD"]
     """Currency of every price in this period; field names say USD, so only USD is accepted."""
+    effective_from_basis: Literal["sourced", "lower-bound"] | None = None
+    """How `effective_from` is known. sourced: a source dates the start (the vendor's launch post, changelog or
+    dated price page). lower-bound: a source shows the price in force on that date but not when it began, so
+    before it the price is unknown, not absent. `costmodel validate` refuses a period that does not say."""
+    source_kind: Literal["vendor", "secondary", "inferred"] = "vendor"
+    """vendor: the vendor's own page, docs or announcement; secondary: only a copy (a mirror, reseller, news
+    report or price tracker), which needs `estimate: true`; inferred: derived or estimated from other figures,
+    which needs `estimate: true` and a note saying how."""
+
+    @model_validator(mode="after")
+    def _provenance_consistent(self) -> _PricePeriodRules:
+        if self.source_kind == "secondary" and not self.estimate:
+            raise ValueError("source_kind: secondary needs estimate: true (a figure read only from a copy is flagged)")
+        if self.source_kind == "inferred" and not self.estimate:
+            raise ValueError("source_kind: inferred needs estimate: true and a note saying how it was derived")
+        return self
 
     @model_validator(mode="after")
     def _prices_make_sense(self) -> _PricePeriodRules:

@@ -85,6 +85,8 @@ class PricePeriod:
     note: str | None
     effective_from: date
     currency: str
+    effective_from_basis: str | None
+    source_kind: str
     billing_increment_seconds: Decimal
     minimum_billed_seconds: Decimal
     priced: dict[str, Decimal | Range]
@@ -328,7 +330,10 @@ PER_CALL_PERIOD_FIELDS = ("startup_billed_seconds", "startup_credited", "llm_pro
 def _period_dict(period: PricePeriod) -> dict[str, Any]:
     """A period's fields in the model's order: the registry's prices, the billing rules after the last duration price."""
     data: dict[str, Any] = {
-        name: getattr(period, name) for name in ("source", "checked", "estimate", "note", "effective_from", "currency")
+        name: getattr(period, name)
+        for name in (
+            "source", "checked", "estimate", "note", "effective_from", "currency", "effective_from_basis", "source_kind"
+        )
     }
     for name in PRICE_FIELDS:
         data[name] = period.priced.get(name)

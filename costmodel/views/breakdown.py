@@ -21,6 +21,7 @@ from costmodel.views.formatting import (
     Rows,
     figure,
     fx_line,
+    provenance_marks,
     quantity_text,
     span_text,
     table,
@@ -57,7 +58,7 @@ def breakdown_rows(result: Bill) -> Rows:
     rows: list[Row] = [
         {
             "component": line.role,
-            "sku": line.sku + (" *" if line.estimate else ""),
+            "sku": line.sku + provenance_marks(line.estimate, line.secondary),
             "meter": line.meter,
             # An uplift's quantity is money (the charges it multiplies): shown to the places of a line's cost.
             "quantity": (span_text(line.quantity, LINE_PLACES) if line.price_field == REGIONAL_UPLIFT
@@ -118,6 +119,7 @@ def breakdown_document(result: Bill) -> dict[str, Any]:
         "estimate": result.estimate,
         **shared_json(result.shared),
         **composition_json(result.composition),
+        "secondary_source": result.secondary,
         "lines": [
             {
                 "role": line.role,
@@ -135,6 +137,7 @@ def breakdown_document(result: Bill) -> dict[str, Any]:
                 "source": line.source,
                 "checked": line.checked,
                 "estimate": line.estimate,
+                "secondary_source": line.secondary,
             }
             for line in result.lines
         ],
@@ -213,8 +216,10 @@ def breakdown_text(result: Bill, fmt: str) -> str:
         f"  [{number}] {for_format(' '.join(text.split()), fmt)}" for number, text in enumerate(sources, start=1)
     ]
     out += lifecycle_lines(result.warnings, fmt)
+    if any(line.secondary for line in result.lines):
+        out += ["", "† Price read from a secondary source (a copy of the vendor's price, not its own page)."]
     if result.notes:
-        out += ["", "* Estimates and hypotheticals:"] + [
+        out += ["", "* Estimates, hypotheticals and secondary-source notes:"] + [
             f"  - {for_format(' '.join(note.split()), fmt)}" for note in result.notes
         ]
     return "\n".join(out) + "\n"

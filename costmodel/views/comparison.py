@@ -18,6 +18,7 @@ from costmodel.views.formatting import (
     figure,
     fx_line,
     multiple_text,
+    provenance_marks,
     quantity_text,
     table,
 )
@@ -45,7 +46,7 @@ def comparison_rows(result: Comparison) -> Rows:
     rows = [
         {
             "rank": str(row.rank) if row.rank else "–",
-            "stack": row.stack + (" *" if row.estimate else ""),
+            "stack": row.stack + provenance_marks(row.estimate, row.secondary),
             "architecture": row.architecture,
             "per_call": figure(row.per_call, PER_CALL_PLACES),
             "per_month": figure(row.per_month, MONTHLY_PLACES, grouping=True),
@@ -103,6 +104,7 @@ def comparison_document(result: Comparison) -> dict[str, Any]:
                 "fixed_per_month": row.fixed_per_month,
                 "multiple_of_cheapest": row.multiple_of_cheapest,
                 "estimate": row.estimate,
+                "secondary_source": row.secondary,
                 "unpriced": row.unpriced,
                 **composition_json(row.composition),
             }
@@ -155,4 +157,6 @@ def comparison_text(result: Comparison, fmt: str) -> str:
     warnings = list(dict.fromkeys(warning for _, warning in result.warnings))
     if warnings:
         footer += "\n" + "\n".join(lifecycle_lines(warnings, fmt))
+    if any(row.secondary for row in result.rows):
+        footer += "\n† uses a price read from a secondary source (a copy of the vendor's price, not its own page)."
     return header + body + footer + "\n"

@@ -187,7 +187,17 @@ def fx_line(fx: FxUsed | None, fmt: str) -> str:
     """The exchange rate a costing used, cited with its date and source, for the line under a title."""
     if fx is None:
         return ""
-    return f"; 1 USD = {fx.per_usd} {fx.currency} (rate of {fx.effective_from}, {for_format(fx.source, fmt)})"
+    from costmodel.data.catalog import FX_OVERRIDE_SOURCE
+
+    if fx.source == FX_OVERRIDE_SOURCE:
+        return f"; 1 USD = {fx.per_usd} {fx.currency} (set with --fx-rate for this run, not a dated rate)"
+    line = f"; 1 USD = {fx.per_usd} {fx.currency} (rate of {fx.effective_from}, {for_format(fx.source, fmt)})"
+    return line + (f"\nWARNING: {for_format(fx.warning, fmt)}" if fx.warning else "")
+
+
+def provenance_marks(estimate: bool, secondary: bool) -> str:
+    """Markers after a stack or SKU: " *" uses an estimate, " †" uses a price read only from a secondary source."""
+    return (" *" if estimate else "") + (" †" if secondary else "")
 
 
 def float_text(value: float) -> str:

@@ -78,10 +78,10 @@ def moved_price_rows(result: PriceDiff) -> Rows:
 
 
 def one_side_rows(result: PriceDiff) -> Rows:
-    """SKUs launched or withdrawn in between, once each, with why they have no price on the other side."""
+    """SKUs launched, first recorded or withdrawn in between, once each, with why they have no price on one side."""
     rows: dict[str, Row] = {}
     for r in result.prices:
-        if r.status in {"launched", "withdrawn"} and r.sku not in rows:
+        if r.status in {"launched", "first recorded", "withdrawn"} and r.sku not in rows:
             rows[r.sku] = {"sku": r.sku, "status": r.status, "why": " ".join((r.reason or "").split())}
     columns = [Column("sku", "SKU"), Column("status", "status"), Column("why", "no price in force because")]
     return Rows(list(rows.values()), columns)
@@ -159,8 +159,8 @@ def price_diff_text(result: PriceDiff, fmt: str, show_all: bool = False) -> str:
         table(moved.rows, moved.columns, fmt) if moved.rows else "No price changed.\n",
     ]
     if one_side.rows:
-        out += [f"{bold}SKUs priced on one side only (launched or withdrawn in between; never read as $0){bold}", "",
-                table(one_side.rows, one_side.columns, fmt)]
+        heading = "SKUs priced on one side only (launched, first recorded or withdrawn in between; never read as $0)"
+        out += [f"{bold}{heading}{bold}", "", table(one_side.rows, one_side.columns, fmt)]
     out += [
         f"{bold}Effect on per-call cost (USD), scenario × stack{bold}", "",
         table(costs.rows, costs.columns, fmt) if costs.rows else "No per-call cost changed.\n",

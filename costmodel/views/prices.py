@@ -4,13 +4,23 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from costmodel import __version__
 from costmodel.core.interval import Span
 from costmodel.data.meters import PRICE_FIELDS
 from costmodel.data.records import AudioTokenRates, PricePeriod, Range, Sku, record_dict
 from costmodel.views.formatting import Column, Row, Rows, table
+
+if TYPE_CHECKING:
+    from costmodel.data.provenance import Provenance
+
+
+def provenance_marker(period: PricePeriod) -> str:
+    """What a price rests on, in one word for tables: "" (the vendor's own source), secondary, or estimate."""
+    if period.source_kind == "secondary":
+        return "secondary"
+    return "estimate" if period.estimate else ""
 
 PricedSku = tuple[Sku, PricePeriod]
 """A SKU and its price period in force on the listed date."""
@@ -33,8 +43,9 @@ def price_list_rows(priced: list[PricedSku]) -> Rows:
             "kind": sku.kind,
             "price": str(Span.of(value)),
             "unit": f"USD per {PRICE_FIELDS[name].unit}",
-            "from": period.effective_from.isoformat(),
-            "estimate": "estimate" if period.estimate else "",
+            "from": period.effective_from.isoformat()
+            + (" (or earlier)" if period.effective_from_basis == "lower-bound" else ""),
+            "estimate": provenance_marker(period),
             "source": period.source,
             "checked": period.checked.isoformat(),
         }
@@ -43,7 +54,7 @@ def price_list_rows(priced: list[PricedSku]) -> Rows:
     ]
     columns = [
         Column("sku", "SKU"), Column("kind", "kind"), Column("price", "price", "right"), Column("unit", "unit"),
-        Column("from", "in force from"), Column("estimate", "estimate"), Column("checked", "checked"),
+        Column("from", "in force from"), Column("estimate", "basis"), Column("checked", "checked"),
         Column("source", "source"),
     ]
     return Rows(rows, columns)
@@ -62,10 +73,12 @@ def price_list_document(priced: list[PricedSku], on: date, missing: int) -> dict
                 "kind": sku.kind,
                 "name": sku.name,
                 "effective_from": period.effective_from,
+                "effective_from_basis": period.effective_from_basis,
                 "prices": {name: sheet_price(value) for name, value in period.prices().items()},
                 "billing_increment_seconds": format(period.billing_increment_seconds, "f"),
                 "minimum_billed_seconds": format(period.minimum_billed_seconds, "f"),
                 "estimate": period.estimate,
+                "source_kind": period.source_kind,
                 "source": period.source,
                 "checked": period.checked,
                 "note": period.note,
@@ -84,8 +97,54 @@ def price_list_text(priced: list[PricedSku], on: date, missing: int, fmt: str) -
     if fmt == "table":
         text = f"Prices in force on {on} (USD)\n\n{text}"
         if missing:
-            text += f"\n{missing} SKU(s) had no price in force on {on} (not yet launched, or withdrawn).\n"
+            text += (f"\n{missing} SKU(s) had no price in force on {on} (not yet launched, price unknown that "
+                     "early, or withdrawn).\n")
+        text += ("\nbasis: secondary = read only from a copy of the vendor's price (mirror, reseller, news); "
+                 "estimate = derived or assumed (see the note). \"(or earlier)\": first recorded then.\n")
     return text
+
+
+def provenance_document(summary: Provenance) -> dict[str, Any]:
+    """The JSON shape of `prices --provenance`."""
+    return {
+        "command": "prices --provenance",
+        "costmodel_version": __version__,
+        "periods_by_source_kind": summary.by_kind,
+        "stack_periods_by_source_kind": summary.stack_by_kind,
+        "lower_bound_starts": summary.lower_bound_starts,
+        "unstated_starts": summary.unstated_starts,
+        "oldest_checked": [
+            {"sku": ref.sku, "effective_from": ref.period.effective_from, "checked": ref.period.checked,
+             "source": ref.period.source}
+            for ref in summary.oldest_checked
+        ],
+    }
+
+
+def provenance_text(summary: Provenance, fmt: str) -> str:
+    """`prices --provenance` as tables: periods by source kind, then the oldest reads."""
+    kinds: list[Row] = [
+        {"kind": kind, "all": str(summary.by_kind[kind]), "stacks": str(summary.stack_by_kind[kind])}
+        for kind in summary.by_kind
+    ]
+    kind_columns = [Column("kind", "source kind"), Column("all", "price periods", "right"),
+                    Column("stacks", "periods of SKUs in stacks", "right")]
+    oldest: list[Row] = [
+        {"sku": ref.sku, "from": ref.period.effective_from.isoformat(), "checked": ref.period.checked.isoformat(),
+         "source": ref.period.source}
+        for ref in summary.oldest_checked
+    ]
+    oldest_columns = [Column("sku", "SKU"), Column("from", "in force from"), Column("checked", "source read"),
+                      Column("source", "source")]
+    if fmt == "csv":
+        return table(kinds, kind_columns, "csv")
+    bold = "**" if fmt == "markdown" else ""
+    return "\n".join([
+        f"{bold}Price periods by source kind{bold}", "", table(kinds, kind_columns, fmt),
+        f"{summary.lower_bound_starts} period(s) start on a date known only as a lower bound (first recorded); "
+        f"{summary.unstated_starts} do not say how their start is known.", "",
+        f"{bold}Oldest source reads{bold}", "", table(oldest, oldest_columns, fmt),
+    ])
 
 
 def _rates_json(rates: AudioTokenRates) -> dict[str, Any]:
