@@ -1,0 +1,496 @@
+"""The call-record format: one row per real call, read from CSV, JSON Lines or Parquet in bounded chunks.
+
+`CallRecord` (pydantic) is the single source of truth for the format: its fields are the columns, its docstrings
+the documentation and the JSON Schema (`costmodel schema calls`). Reading millions of rows through pydantic
+would take minutes, so rows are checked column by column with numpy against the same rules; a row that fails is
+then validated by the model itself, which words the message: `file:row: column: what is wrong`. Bad rows are
+counted and either stop the run (`on_bad_row="fail"`, the default) or are skipped and reported; a bad row is
+never priced as zero.
+
+Rows are numbered as a reader would count them: the file line for CSV (the header is line 1) and JSON Lines,
+the 1-based row for Parquet.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from pydantic import Field, ValidationError, model_validator
+
+from costmodel.data.models import Count, Model, NonNegativeNumber
+from costmodel.errors import InputError
+
+if TYPE_CHECKING:
+    import numpy
+
+
+class CallRecord(Model):
+    """One call as it happened: when, how long each side spoke, how many turns, and what it was billed."""
+
+    call_id: Annotated[str, Field(min_length=1, max_length=200)]
+    """The call's id in the system it came from (session id, call sid)."""
+    start_time: datetime
+    """When the call started, ISO 8601 (a time without a zone is read as UTC)."""
+    caller_audio_seconds: NonNegativeNumber | None = None
+    """Seconds of caller speech in the whole call."""
+    agent_audio_seconds: NonNegativeNumber | None = None
+    """Seconds of spoken agent reply in the whole call (0 for a text reply)."""
+    caller_audio_seconds_per_turn: list[NonNegativeNumber] | None = None
+    """Seconds of caller speech in each turn, in order (instead of caller_audio_seconds; JSON Lines and Parquet)."""
+    agent_audio_seconds_per_turn: list[NonNegativeNumber] | None = None
+    """Seconds of agent speech in each turn, in order (instead of agent_audio_seconds; JSON Lines and Parquet)."""
+    turns: Annotated[int, Field(ge=1, le=100_000)] = 1
+    """Exchanges in the call (caller speaks, agent replies)."""
+    agent_text_tokens: NonNegativeNumber | None = None
+    """Text tokens the model wrote in the whole call; default: the spoken reply's words, as in a scenario."""
+    agent_reply_characters: NonNegativeNumber | None = None
+    """Characters sent to the TTS in the whole call; default: from agent_audio_seconds at the speaking rate."""
+    system_prompt_tokens: NonNegativeNumber | None = None
+    """Instruction and tool tokens sent with every turn; default: the assumptions scenario's."""
+    call_duration_seconds: NonNegativeNumber | None = None
+    """Wall-clock length of the call (telephony, per-minute products); default: caller + agent audio."""
+    customer: Annotated[str, Field(max_length=200)] | None = None
+    """The customer or tenant the call was for, to split the bill."""
+    direction: Literal["inbound", "outbound"] | None = None
+    """Which way the call went (reported; the stack's telephony legs price it)."""
+    legs: Count | None = None
+    """Call legs the carrier billed (reported; the stack's telephony legs price it)."""
+    actual_cost: NonNegativeNumber | None = None
+    """What the call was actually billed, for `reconcile`."""
+    actual_cost_currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] | None = None
+    """ISO 4217 code of actual_cost (required with it)."""
+
+    @model_validator(mode="after")
+    def _consistent(self) -> CallRecord:
+        for side in ("caller", "agent"):
+            total = getattr(self, f"{side}_audio_seconds")
+            per_turn = getattr(self, f"{side}_audio_seconds_per_turn")
+            if total is None and per_turn is None:
+                raise ValueError(f"give {side}_audio_seconds (whole call) or {side}_audio_seconds_per_turn")
+            if total is not None and per_turn is not None:
+                raise ValueError(f"give {side}_audio_seconds or {side}_audio_seconds_per_turn, not both")
+            if per_turn is not None and len(per_turn) != self.turns:
+                raise ValueError(f"{side}_audio_seconds_per_turn has {len(per_turn)} values for {self.turns} turns")
+        if self.actual_cost is not None and self.actual_cost_currency is None:
+            raise ValueError("actual_cost needs actual_cost_currency")
+        return self
+
+
+COLUMNS: tuple[str, ...] = tuple(CallRecord.model_fields)
+"""Every column the format has, in the model's order."""
+NUMBER_COLUMNS = ("caller_audio_seconds", "agent_audio_seconds", "agent_text_tokens", "agent_reply_characters",
+                  "system_prompt_tokens", "call_duration_seconds", "actual_cost")
+"""Optional non-negative numbers (NaN in a batch where the row leaves them out)."""
+LIST_COLUMNS = ("caller_audio_seconds_per_turn", "agent_audio_seconds_per_turn")
+TEXT_COLUMNS = ("customer", "direction", "actual_cost_currency")
+MAX_NUMBER = 1e15
+"""Above this a figure is refused (the model's range rule); float64 then still holds whole numbers exactly."""
+
+
+@dataclass
+class CallBatch:
+    """A chunk of valid calls as numpy columns (float64 seconds and counts; NaN where a row leaves a value out)."""
+
+    call_id: numpy.ndarray
+    start: numpy.ndarray
+    """Start time, seconds since 1970-01-01 UTC (float64)."""
+    turns: numpy.ndarray
+    caller_audio_seconds: numpy.ndarray
+    agent_audio_seconds: numpy.ndarray
+    caller_history_seconds: numpy.ndarray
+    """Sum over turns of the caller audio heard before that turn: exact from per-turn lists, NaN for an even spread."""
+    agent_history_seconds: numpy.ndarray
+    agent_text_tokens: numpy.ndarray
+    agent_reply_characters: numpy.ndarray
+    system_prompt_tokens: numpy.ndarray
+    call_duration_seconds: numpy.ndarray
+    actual_cost: numpy.ndarray
+    customer: numpy.ndarray
+    direction: numpy.ndarray
+    actual_cost_currency: numpy.ndarray
+
+    def __len__(self) -> int:
+        return len(self.call_id)
+
+    @property
+    def duration(self) -> numpy.ndarray:
+        """Wall-clock seconds: the recorded duration, else caller + agent audio (the scenario's default)."""
+        import numpy
+
+        spoken = self.caller_audio_seconds + self.agent_audio_seconds
+        return numpy.where(numpy.isnan(self.call_duration_seconds), spoken, self.call_duration_seconds)
+
+
+@dataclass
+class BadRows:
+    """Rows refused while reading: how many, and the first messages."""
+
+    count: int = 0
+    messages: list[str] = field(default_factory=list)
+    KEEP = 20
+
+    def add(self, message: str) -> None:
+        self.count += 1
+        if len(self.messages) < self.KEEP:
+            self.messages.append(message)
+
+
+def _model_message(row: dict[str, Any]) -> tuple[str, str] | None:
+    """(column, message) of the model's first complaint about a row, or None if it accepts it."""
+    clean = {k: v for k, v in row.items() if v is not None and not (isinstance(v, float) and math.isnan(v))}
+    try:
+        CallRecord.model_validate(clean)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        column = ".".join(str(part) for part in error["loc"]) or "row"
+        message = str(error["msg"]).removeprefix("Value error, ")
+        return column, message
+    return None
+
+
+class RowChecker:
+    """Checks raw columns of call records against the format's rules; `bad` counts and words the rows refused."""
+
+    def __init__(self, path: str | Path, on_bad_row: Literal["fail", "skip"] = "fail") -> None:
+        self.path = Path(path)
+        self.on_bad_row = on_bad_row
+        self.bad = BadRows()
+        self.rows = 0
+        """Rows read so far, good and bad."""
+
+    def _refuse(self, line: int, column: str, message: str) -> None:
+        self.rows += 1
+        text = InputError(message, path=self.path, line=line, field=column).format()
+        if self.on_bad_row == "fail":
+            raise InputError(message + " (use --on-bad-row skip to leave bad rows out)", path=self.path, line=line,
+                             field=column)
+        self.bad.add(text)
+
+    def check(self, columns: dict[str, Any], lines: numpy.ndarray) -> CallBatch:
+        """The valid rows of a chunk as a CallBatch; bad rows refused with the model's own words."""
+        import numpy
+
+        n = len(lines)
+        self.rows += n
+        bad = numpy.zeros(n, dtype=bool)
+
+        def numbers(name: str, default: float = numpy.nan) -> numpy.ndarray:
+            raw = columns.get(name)
+            if raw is None:
+                return numpy.full(n, default)
+            values = _to_float(raw)
+            missing = _is_missing(raw)
+            wrong = (~missing & (numpy.isnan(values) | ~numpy.isfinite(values) | (values < 0) | (values > MAX_NUMBER)))
+            bad[:] |= wrong
+            values = numpy.where(missing, default, values)
+            return values
+
+        call_id = columns.get("call_id")
+        ids = numpy.asarray(call_id, dtype=object) if call_id is not None else numpy.full(n, None, dtype=object)
+        bad |= numpy.asarray([not isinstance(v, str) or not v or len(v) > 200 for v in ids.tolist()], dtype=bool)
+        start = _times(columns.get("start_time"), n)
+        bad |= numpy.isnan(start)
+        turns = numbers("turns", 1.0)
+        bad |= (turns < 1) | (turns != numpy.floor(turns)) | (turns > 100_000)
+        values = {name: numbers(name) for name in NUMBER_COLUMNS}
+        history: dict[str, numpy.ndarray] = {}
+        for side in ("caller", "agent"):
+            total = values[f"{side}_audio_seconds"]
+            per_turn = columns.get(f"{side}_audio_seconds_per_turn")
+            hist = numpy.full(n, numpy.nan)
+            if per_turn is not None:
+                sums, hist, ok = _per_turn(per_turn, turns)
+                given = ~_is_missing(per_turn)
+                bad |= given & (~ok | ~numpy.isnan(total))
+                total = numpy.where(given, sums, total)
+            bad |= numpy.isnan(total)
+            values[f"{side}_audio_seconds"] = total
+            history[side] = hist
+        texts = {name: _texts(columns.get(name), n) for name in TEXT_COLUMNS}
+        direction = texts["direction"]
+        bad |= numpy.asarray([v is not None and v not in ("inbound", "outbound") for v in direction.tolist()], dtype=bool)
+        currency = texts["actual_cost_currency"]
+        bad |= numpy.asarray([v is not None and not (len(v) == 3 and v.isascii() and v.isalpha() and v.isupper())
+                              for v in currency.tolist()], dtype=bool)
+        bad |= ~numpy.isnan(values["actual_cost"]) & numpy.asarray([v is None for v in currency.tolist()], dtype=bool)
+        customer = texts["customer"]
+        bad |= numpy.asarray([v is not None and len(v) > 200 for v in customer.tolist()], dtype=bool)
+        if "legs" in columns:
+            legs = numbers("legs")
+            bad |= ~numpy.isnan(legs) & (legs != numpy.floor(legs))
+
+        for index in numpy.flatnonzero(bad).tolist():
+            row = {name: _plain(columns[name][index]) for name in columns}
+            column, message = _model_message(row) or ("row", "not a valid call record")
+            self.rows -= 1  # _refuse counts it again
+            self._refuse(int(lines[index]), column, message)
+        keep = ~bad
+        return CallBatch(
+            call_id=ids[keep], start=start[keep], turns=turns[keep],
+            caller_audio_seconds=values["caller_audio_seconds"][keep],
+            agent_audio_seconds=values["agent_audio_seconds"][keep],
+            caller_history_seconds=history["caller"][keep], agent_history_seconds=history["agent"][keep],
+            agent_text_tokens=values["agent_text_tokens"][keep],
+            agent_reply_characters=values["agent_reply_characters"][keep],
+            system_prompt_tokens=values["system_prompt_tokens"][keep],
+            call_duration_seconds=values["call_duration_seconds"][keep],
+            actual_cost=values["actual_cost"][keep],
+            customer=customer[keep], direction=direction[keep], actual_cost_currency=currency[keep],
+        )
+
+
+class CallReader(RowChecker):
+    """Reads a call-record file in chunks of valid rows; `bad` counts and words the rows refused."""
+
+    def __init__(self, path: str | Path, *, on_bad_row: Literal["fail", "skip"] = "fail",
+                 chunk_rows: int = 500_000) -> None:
+        super().__init__(path, on_bad_row)
+        self.chunk_rows = chunk_rows
+        suffix = self.path.suffix.lower()
+        if suffix not in {".csv", ".jsonl", ".ndjson", ".parquet", ".pq"}:
+            raise InputError("call records must be .csv, .jsonl (JSON Lines) or .parquet", path=self.path)
+        if not self.path.is_file():
+            raise InputError("no such file", path=self.path)
+        self.kind = {"ndjson": "jsonl", "pq": "parquet"}.get(suffix[1:], suffix[1:])
+
+    def __iter__(self) -> Iterator[CallBatch]:
+        raw = {"csv": self._csv, "jsonl": self._jsonl, "parquet": self._parquet}[self.kind]()
+        for columns, line_numbers in raw:
+            batch = self.check(columns, line_numbers)
+            if len(batch):
+                yield batch
+
+    # Raw readers yield (column name → numpy array or list, line number of each row).
+
+    def _unknown(self, names: list[str], line: int) -> None:
+        from costmodel.errors import suggest
+
+        for name in names:
+            if name not in COLUMNS:
+                close = suggest(name, COLUMNS)
+                hint = f"; did you mean {' or '.join(close)}?" if close else f"; columns: {', '.join(COLUMNS)}"
+                raise InputError(f"unknown column '{name}'{hint}", path=self.path, line=line)
+        for name in ("call_id", "start_time"):
+            if name not in names:
+                raise InputError(f"no {name} column; every row needs one", path=self.path, line=line)
+
+    def _csv(self) -> Iterator[tuple[dict[str, Any], numpy.ndarray]]:
+        import numpy
+        import pyarrow
+        import pyarrow.csv as pcsv
+
+        import csv
+
+        with self.path.open("rb") as handle:
+            header = handle.readline().decode("utf-8", "replace").strip().lstrip("\ufeff")
+        names = [n.strip() for n in next(csv.reader([header]))] if header else []
+        self._unknown(names, 1)
+        for name in LIST_COLUMNS:
+            if name in names:
+                raise InputError(f"{name} needs JSON Lines or Parquet (a CSV cell holds one value)", path=self.path, line=1)
+        # Every column as text: numbers are converted here so one bad cell refuses its row, not the whole file.
+        convert = pcsv.ConvertOptions(column_types={n: pyarrow.string() for n in names}, strings_can_be_null=True)
+        read = pcsv.ReadOptions(block_size=1 << 24)
+        try:
+            reader = pcsv.open_csv(self.path, read_options=read, convert_options=convert)
+            first = 2
+            for record_batch in reader:
+                n = record_batch.num_rows
+                columns = {name: record_batch.column(name).to_numpy(zero_copy_only=False) for name in names}
+                yield columns, numpy.arange(first, first + n)
+                first += n
+        except pyarrow.ArrowInvalid as exc:
+            raise InputError(f"not a readable CSV file: {str(exc).splitlines()[0]}", path=self.path) from None
+
+    def _jsonl(self) -> Iterator[tuple[dict[str, Any], numpy.ndarray]]:
+        import numpy
+
+        rows: list[dict[str, Any]] = []
+        lines: list[int] = []
+        with self.path.open(encoding="utf-8", errors="replace") as handle:
+            for number, text in enumerate(handle, start=1):
+                if not text.strip():
+                    continue
+                try:
+                    row = json.loads(text)
+                except (json.JSONDecodeError, RecursionError) as exc:
+                    self._refuse(number, "row", f"not JSON: {exc}")
+                    continue
+                if not isinstance(row, dict):
+                    self._refuse(number, "row", "each line must be a JSON object")
+                    continue
+                self._unknown(list(row), number)
+                rows.append(row)
+                lines.append(number)
+                if len(rows) >= self.chunk_rows:
+                    yield self._columns(rows), numpy.asarray(lines)
+                    rows, lines = [], []
+        if rows:
+            yield self._columns(rows), numpy.asarray(lines)
+
+    @staticmethod
+    def _columns(rows: list[dict[str, Any]]) -> dict[str, Any]:
+        import numpy
+
+        out: dict[str, Any] = {}
+        for name in COLUMNS:
+            values = [row.get(name) for row in rows]
+            if all(v is None for v in values):
+                continue
+            array = numpy.empty(len(values), dtype=object)
+            array[:] = values
+            out[name] = array
+        return out
+
+    def _parquet(self) -> Iterator[tuple[dict[str, Any], numpy.ndarray]]:
+        import numpy
+        import pyarrow
+        import pyarrow.parquet as pq
+
+        try:
+            handle = pq.ParquetFile(self.path)
+        except (pyarrow.ArrowInvalid, OSError) as exc:
+            raise InputError(f"not a readable Parquet file: {exc}", path=self.path) from None
+        names = list(handle.schema_arrow.names)
+        self._unknown(names, 1)
+        first = 1
+        for record_batch in handle.iter_batches(batch_size=self.chunk_rows):
+            n = record_batch.num_rows
+            columns: dict[str, Any] = {}
+            for name in names:
+                column = record_batch.column(name)
+                if pyarrow.types.is_timestamp(column.type):
+                    column = column.cast(pyarrow.timestamp("us", tz="UTC"))
+                    columns[name] = column.cast(pyarrow.int64()).to_numpy(zero_copy_only=False).astype(float) / 1e6
+                    columns[name][numpy.asarray(column.is_null())] = numpy.nan
+                elif pyarrow.types.is_list(column.type) or pyarrow.types.is_large_list(column.type):
+                    columns[name] = numpy.asarray([*column.to_pylist(), None], dtype=object)[:-1]
+                else:
+                    columns[name] = column.to_numpy(zero_copy_only=False)
+            yield columns, numpy.arange(first, first + n)
+            first += n
+
+
+def _plain(value: Any) -> Any:
+    """A numpy scalar as the plain Python value pydantic expects."""
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        try:
+            return value.item()
+        except (ValueError, AttributeError):
+            return value
+    return value
+
+
+def _is_missing(raw: Any) -> numpy.ndarray:
+    import numpy
+
+    array = numpy.asarray(raw)
+    if array.dtype.kind == "f":
+        return numpy.isnan(array)
+    if array.dtype.kind in "iub":
+        return numpy.zeros(array.shape, dtype=bool)
+    return numpy.asarray([v is None or (isinstance(v, float) and math.isnan(v)) or (isinstance(v, str) and not v.strip())
+                          for v in array.tolist()], dtype=bool)
+
+
+def _to_float(raw: Any) -> numpy.ndarray:
+    """Numbers as float64; text that is not a number (and booleans) become NaN, so the row is refused."""
+    import numpy
+
+    array = numpy.asarray(raw)
+    if array.dtype.kind in "fiu":
+        return array.astype(float)
+    import pandas
+
+    values = [None if isinstance(v, bool) else v for v in array.tolist()]
+    return numpy.asarray(pandas.to_numeric(pandas.Series(values, dtype=object), errors="coerce"), dtype=float)
+
+
+def _texts(raw: Any, n: int) -> numpy.ndarray:
+    import numpy
+
+    out = numpy.full(n, None, dtype=object)
+    if raw is None:
+        return out
+    values = numpy.asarray(raw, dtype=object).tolist()
+    out[:] = [None if v is None or (isinstance(v, float) and math.isnan(v)) or (isinstance(v, str) and not v.strip())
+              else str(v).strip() for v in values]
+    return out
+
+
+def _times(raw: Any, n: int) -> numpy.ndarray:
+    """Start times as float seconds since the epoch, UTC; NaN where a value is not an ISO 8601 time."""
+    import numpy
+    import pandas
+
+    if raw is None:
+        return numpy.full(n, numpy.nan)
+    array = numpy.asarray(raw)
+    if array.dtype.kind == "f":  # already converted (Parquet timestamps)
+        return array.astype(float)
+    values = [v if isinstance(v, str) else None for v in array.tolist()]
+    parsed = pandas.to_datetime(pandas.Series(values, dtype=object), utc=True, errors="coerce", format="ISO8601")
+    seconds = numpy.asarray(parsed.astype("int64"), dtype=float) / 1e9
+    return numpy.where(parsed.isna().to_numpy(), numpy.nan, seconds)
+
+
+def _per_turn(raw: Any, turns: numpy.ndarray) -> tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray]:
+    """(total, history, ok) of per-turn lists: history = Σ_k a_k·(n-k), what later turns re-send of turn k."""
+    import numpy
+
+    n = len(turns)
+    totals, history, ok = numpy.zeros(n), numpy.full(n, numpy.nan), numpy.ones(n, dtype=bool)
+    for i, value in enumerate(numpy.asarray(raw, dtype=object).tolist()):
+        if value is None:
+            continue
+        try:
+            seconds = numpy.asarray([float(x) for x in value], dtype=float)
+        except (TypeError, ValueError):
+            ok[i] = False
+            continue
+        if len(seconds) != turns[i] or not numpy.all(numpy.isfinite(seconds)) or numpy.any(seconds < 0):
+            ok[i] = False
+            continue
+        totals[i] = seconds.sum()
+        history[i] = float(numpy.dot(seconds, len(seconds) - 1 - numpy.arange(len(seconds))))
+    return totals, history, ok
+
+
+def record_of(row: dict[str, Any]) -> CallRecord:
+    """One row validated by the model (adapters build rows with it, so what they write always reads back)."""
+    return CallRecord.model_validate(row)
+
+
+def write_records(records: list[CallRecord], path: str | Path) -> None:
+    """Write records as JSON Lines (.jsonl), CSV (.csv, no per-turn lists) or Parquet (.parquet)."""
+    path = Path(path)
+    rows = [r.model_dump(mode="json", exclude_none=True) for r in records]
+    suffix = path.suffix.lower()
+    if suffix in {".jsonl", ".ndjson"}:
+        path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+        return
+    columns = [c for c in COLUMNS if any(c in row for row in rows)]
+    if suffix == ".csv":
+        import csv
+
+        if any(c in LIST_COLUMNS for c in columns):
+            raise InputError("per-turn lists need JSON Lines or Parquet", path=path)
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=columns)
+            writer.writeheader()
+            writer.writerows(rows)
+        return
+    if suffix in {".parquet", ".pq"}:
+        import pyarrow
+        import pyarrow.parquet as pq
+
+        table = pyarrow.Table.from_pylist([{c: row.get(c) for c in columns} for row in rows])
+        pq.write_table(table, path)
+        return
+    raise InputError("write call records as .jsonl, .csv or .parquet", path=path)
