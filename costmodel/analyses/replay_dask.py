@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from costmodel.analyses.replay import ReplayPartial, replay_batch
 from costmodel.core.backends import VectorOps
-from costmodel.data.call_records import COLUMNS, RowChecker
+from costmodel.data.call_records import COLUMNS, RowChecker, epoch_seconds
 from costmodel.errors import InputError
 
 if TYPE_CHECKING:
@@ -32,9 +32,7 @@ def _partition(frame: pandas.DataFrame, first_line: int, path: str, prepared: Pr
         column = frame[name]
         if str(column.dtype).startswith("datetime64"):
             values = column.dt.tz_localize("UTC") if column.dt.tz is None else column.dt.tz_convert("UTC")
-            seconds = values.astype("int64").to_numpy(dtype=float) / 1e9
-            seconds[column.isna().to_numpy()] = numpy.nan
-            columns[name] = seconds
+            columns[name] = epoch_seconds(values)
         elif column.dtype == object or str(column.dtype) in {"string", "str"}:
             columns[name] = column.astype(object).where(column.notna(), None).to_numpy(dtype=object)
         else:

@@ -436,8 +436,16 @@ def _times(raw: Any, n: int) -> numpy.ndarray:
         return array.astype(float)
     values = [v if isinstance(v, str) else None for v in array.tolist()]
     parsed = pandas.to_datetime(pandas.Series(values, dtype=object), utc=True, errors="coerce", format="ISO8601")
-    seconds = numpy.asarray(parsed.astype("int64"), dtype=float) / 1e9
-    return numpy.where(parsed.isna().to_numpy(), numpy.nan, seconds)
+    return epoch_seconds(parsed)
+
+
+def epoch_seconds(times: Any) -> numpy.ndarray:
+    """A pandas Series of UTC times as float seconds since 1970 (NaN for NaT), whatever its datetime resolution."""
+    import numpy
+    import pandas
+
+    seconds = (times - pandas.Timestamp(0, tz="UTC")) / pandas.Timedelta(seconds=1)
+    return numpy.asarray(seconds, dtype=float)
 
 
 def _per_turn(raw: Any, turns: numpy.ndarray) -> tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray]:
