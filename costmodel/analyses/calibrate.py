@@ -95,7 +95,7 @@ def _number(value: float, whole: bool) -> float | int:
 
 
 def calibrate(calls: str | Path, *, low: float = 10, high: float = 90, on_bad_row: Literal["fail", "skip"] = "fail",
-              chunk_rows: int = 500_000, title: str | None = None) -> Calibration:
+              chunk_rows: int = 131_072, title: str | None = None) -> Calibration:
     """Fit a scenario to the calls in a call-record file (CSV, JSON Lines, Parquet)."""
     import numpy
 

@@ -101,7 +101,7 @@ def reconcile(
     price_changes: list[PriceChange] | tuple[PriceChange, ...] = (),
     tolerance: float = 0.01,
     on_bad_row: Literal["fail", "skip"] = "fail",
-    chunk_rows: int = 500_000,
+    chunk_rows: int = 131_072,
 ) -> Reconciliation:
     """Compare each call's recorded cost with costmodel's price of its usage on `stack`, per call and in total."""
     import numpy
@@ -124,7 +124,9 @@ def reconcile(
         without += int((~has_cost).sum())
         if not has_cost.any():
             continue
-        currencies = set(batch.actual_cost_currency[has_cost].tolist())
+        import pyarrow
+
+        currencies = set(batch.actual_cost_currency.filter(pyarrow.array(has_cost)).unique().to_pylist()) - {None}
         if currency is None:
             currency = sorted(currencies)[0]
             prepared = prepare(catalog, base, [stack], as_of=as_of, currency=currency, settings=None,
@@ -143,7 +145,7 @@ def reconcile(
                 low[rows], high[rows] = price_calls(prepared, p, ops, len(rows))[stack]
         extra = share.get(stack, (0.0, 0.0))
         low, high = low[has_cost] + extra[0], high[has_cost] + extra[1]
-        actual, ids = batch.actual_cost[has_cost], batch.call_id[has_cost]
+        actual, ids = batch.actual_cost[has_cost], batch.call_id.filter(pyarrow.array(has_cost))
         compared += len(actual)
         actual_parts.append(float(actual.sum()))
         priced_parts[0].append(float(low.sum()))
@@ -155,7 +157,7 @@ def reconcile(
         for i in numpy.argpartition(gap, len(gap) - k)[len(gap) - k:].tolist():
             counter += 1
             item = (float(gap[i]), counter,
-                    CallDifference(str(ids[i]), float(actual[i]), (float(low[i]), float(high[i]))))
+                    CallDifference(str(ids[i].as_py()), float(actual[i]), (float(low[i]), float(high[i]))))
             if len(largest) < LARGEST:
                 heapq.heappush(largest, item)
             else:

@@ -360,16 +360,31 @@ class LogHistogram:
     def bins(self) -> int:
         return round((self.high - self.low) * math.log(10) / HIST_STEP) + 2
 
-    def add(self, values: numpy.ndarray) -> None:
+    zeros_added: int = 0
+    """Zeros in the last `add` (for `add_counts` on a twin)."""
+
+    def add(self, values: numpy.ndarray) -> numpy.ndarray:
+        """Count the values; returns the bin counts added (zeros apart)."""
         import numpy
 
         positive = values > 0
-        self.zeros += int((~positive).sum())
-        self.total += len(values)
-        x = (numpy.log(values[positive]) - self.low * math.log(10)) / HIST_STEP
-        index = numpy.clip(numpy.floor(x).astype(numpy.int64) + 1, 0, self.bins - 1)
+        zeros = len(values) - int(numpy.count_nonzero(positive))
+        x = numpy.log(values[positive] if zeros else values)
+        x -= self.low * math.log(10)
+        x *= 1 / HIST_STEP
+        index = numpy.clip(x.astype(numpy.int64) + 1, 0, self.bins - 1)  # x ≥ 0 above 10^low: truncation is floor
         counts = numpy.bincount(index, minlength=self.bins)
-        self.counts = counts if self.counts is None else self.counts + counts
+        self.add_counts(counts, zeros, len(values))
+        return counts
+
+    def add_counts(self, counts: numpy.ndarray, zeros: int, values: int | None = None) -> None:
+        self.zeros += zeros
+        self.zeros_added = zeros
+        self.total += (int(counts.sum()) + zeros) if values is None else values
+        if self.counts is None:
+            self.counts = counts.copy()
+        else:
+            self.counts += counts
 
     def merge(self, other: LogHistogram) -> None:
         if other.counts is not None:
@@ -401,21 +416,32 @@ class StackTotals:
     customers: dict[str, list[float]] = field(default_factory=dict)
     """Customer → [cost, calls]."""
 
-    def add(self, cost: numpy.ndarray, ids: numpy.ndarray, customers: numpy.ndarray | None) -> None:
+    def add(self, cost: numpy.ndarray, ids: Any, customers: tuple[list[str], numpy.ndarray] | None,
+            twin: StackTotals | None = None) -> None:
+        """Add a chunk's per-call costs; `twin` (the high end, when it equals the low end) gets the same for free."""
         import numpy
 
-        self.parts.append(float(numpy.sum(cost)))
-        self.histogram.add(cost)
+        total = float(numpy.sum(cost))
+        counts = self.histogram.add(cost)
         k = min(TOP_CALLS, len(cost))
+        top: list[tuple[float, str]] = []
         if k:
             best = numpy.argpartition(cost, len(cost) - k)[len(cost) - k:]
-            self.top = sorted([*self.top, *((float(cost[i]), str(ids[i])) for i in best.tolist())], reverse=True)[:TOP_CALLS]
+            names = ids.take(best).to_pylist()
+            top = [(float(cost[i]), str(name)) for i, name in zip(best.tolist(), names, strict=True)]
+        found: list[tuple[str, float, float]] = []
         if customers is not None:
-            names, inverse = numpy.unique(customers.astype(str), return_inverse=True)
-            sums = numpy.bincount(inverse, weights=cost)
-            counts = numpy.bincount(inverse)
-            for name, s, c in zip(names.tolist(), sums.tolist(), counts.tolist(), strict=True):
-                entry = self.customers.setdefault(name, [0.0, 0.0])
+            names, codes = customers
+            sums = numpy.bincount(codes, weights=cost, minlength=len(names))
+            calls = numpy.bincount(codes, minlength=len(names))
+            found = [(name, s, c) for name, s, c in zip(names, sums.tolist(), calls.tolist(), strict=True) if c]
+        for target in (self, twin) if twin is not None else (self,):
+            target.parts.append(total)
+            if target is not self:
+                target.histogram.add_counts(counts, self.histogram.zeros_added, len(cost))
+            target.top = sorted([*target.top, *top], reverse=True)[:TOP_CALLS]
+            for name, s, c in found:
+                entry = target.customers.setdefault(name, [0.0, 0.0])
                 entry[0] += s
                 entry[1] += c
 
@@ -462,11 +488,14 @@ class ReplayPartial:
 
 
 def _months(start: numpy.ndarray) -> dict[str, int]:
+    """Calls per calendar month (UTC), by the month boundaries between the earliest and latest start."""
     import numpy
 
-    months = start.astype("datetime64[s]").astype("datetime64[M]")
-    names, counts = numpy.unique(months, return_counts=True)
-    return {str(n): int(c) for n, c in zip(names.tolist(), counts.tolist(), strict=True)}
+    first, last = numpy.array([start.min(), start.max()]).astype("datetime64[s]").astype("datetime64[M]")
+    bounds = numpy.arange(first, last + 2).astype("datetime64[s]").astype(float)
+    counts = numpy.bincount(numpy.searchsorted(bounds, start, side="right") - 1, minlength=len(bounds) - 1)
+    names = numpy.datetime_as_string(numpy.arange(first, last + 1), unit="M")
+    return {str(n): int(c) for n, c in zip(names.tolist(), counts.tolist(), strict=False) if c}
 
 
 def replay_batch(prepared: Prepared, base: Scenario, batch: CallBatch, partial: ReplayPartial, *, by_customer: bool,
@@ -496,13 +525,21 @@ def replay_batch(prepared: Prepared, base: Scenario, batch: CallBatch, partial: 
         partial.months[month] = partial.months.get(month, 0) + count
     customers = None
     if by_customer:
-        customers = numpy.where(numpy.equal(batch.customer, None), "(none)", batch.customer)
+        import pyarrow.compute as pc
+
+        encoded = pc.fill_null(batch.customer, "(none)").dictionary_encode()
+        customers = (encoded.dictionary.to_pylist(), numpy.asarray(encoded.indices.to_numpy(zero_copy_only=False)))
     if share:
         costs = {s: (low + share.get(s, (0.0, 0.0))[0], high + share.get(s, (0.0, 0.0))[1])
                  for s, (low, high) in costs.items()}
     for stack_id, (low, high) in costs.items():
-        partial.stacks.setdefault(stack_id, StackTotals()).add(low, batch.call_id, customers)
-        partial.stacks_high.setdefault(stack_id, StackTotals()).add(high, batch.call_id, customers)
+        low_totals = partial.stacks.setdefault(stack_id, StackTotals())
+        high_totals = partial.stacks_high.setdefault(stack_id, StackTotals())
+        if numpy.array_equal(low, high):  # a stack priced in points: count once, add to both ends
+            low_totals.add(low, batch.call_id, customers, twin=high_totals)
+        else:
+            low_totals.add(low, batch.call_id, customers)
+            high_totals.add(high, batch.call_id, customers)
     if per_call is not None:
         per_call(batch, costs)
 
@@ -624,7 +661,7 @@ def replay(
     by_customer: bool = False,
     on_bad_row: Literal["fail", "skip"] = "fail",
     per_call_path: str | Path | None = None,
-    chunk_rows: int = 500_000,
+    chunk_rows: int = 131_072,
     engine: Literal["local", "dask"] = "local",
     scheduler: str | None = None,
     progress: Progress | None = None,
@@ -652,10 +689,10 @@ def replay(
         # Every call's file row needs its GPU share, known only once the whole load is: a first pass measures it.
         share = _shares(prepared, base, calls, on_bad_row, chunk_rows, ops)
     partial = ReplayPartial()
-    reader = CallReader(calls, on_bad_row=on_bad_row, chunk_rows=chunk_rows)
+    reader = CallReader(calls, on_bad_row=on_bad_row, chunk_rows=chunk_rows, skip=_unused(by_customer))
     writer = _PerCallWriter(per_call_path, list(prepared.stacks), currency) if per_call_path is not None else None
     try:
-        for batch in reader:
+        for batch in prefetched(reader):
             replay_batch(prepared, base, batch, partial, by_customer=by_customer, ops=ops,
                          per_call=writer.write if writer else None, share=share)
             if progress is not None:
@@ -675,7 +712,7 @@ def _shares(prepared: Prepared, base: Scenario, calls: str | Path, on_bad_row: L
     load = Load()
     count = 0
     with numpy.errstate(divide="ignore", invalid="ignore"):
-        for batch in CallReader(calls, on_bad_row=on_bad_row, chunk_rows=chunk_rows):
+        for batch in CallReader(calls, on_bad_row=on_bad_row, chunk_rows=chunk_rows, skip=_unused(False)):
             work = [numpy.zeros(len(batch)) for _ in range(4)]
             for rows, p in call_profiles(base, batch, ops):
                 for i, value in enumerate((p.caller_seconds.low, p.caller_seconds.high, p.agent_text_tokens.low,
@@ -685,6 +722,58 @@ def _shares(prepared: Prepared, base: Scenario, calls: str | Path, on_bad_row: L
             count += len(batch)
     bills = gpu_bill(prepared, base, load, ops)
     return {stack_id: (bill.cost[0] / count, bill.cost[1] / count) for stack_id, bill in bills.items()} if count else {}
+
+
+def prefetched(batches: Iterable[CallBatch]) -> Iterator[CallBatch]:
+    """The batches, the next one read and checked on a second thread while this one is priced.
+
+    Reading (Arrow, numpy) and pricing (numpy) both release the GIL for most of their work, so on two cores
+    the reading is mostly hidden. At most two batches are in memory at once; an error while reading is raised here.
+    """
+    import queue
+    import threading
+
+    done = object()
+    ready: queue.Queue[Any] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def put(item: Any) -> bool:
+        while not stop.is_set():
+            try:
+                ready.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def read() -> None:
+        try:
+            for batch in batches:
+                if not put(batch):
+                    return
+        except BaseException as exc:  # handed to the consumer, raised there
+            put(exc)
+            return
+        put(done)
+
+    thread = threading.Thread(target=read, name="costmodel-reader", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = ready.get()
+            if item is done:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        thread.join()
+
+
+def _unused(by_customer: bool) -> list[str]:
+    """Columns replay does not read (so neither decodes nor checks): recorded costs, direction, legs."""
+    return ["actual_cost", "actual_cost_currency", "direction", "legs", *([] if by_customer else ["customer"])]
 
 
 class _PerCallWriter:
@@ -703,10 +792,10 @@ class _PerCallWriter:
     def write(self, batch: CallBatch, costs: dict[str, LowHigh]) -> None:
         import pyarrow
 
-        columns: dict[str, Any] = {"call_id": pyarrow.array(batch.call_id.astype(str)),
+        columns: dict[str, Any] = {"call_id": batch.call_id,
                                    "start_time": pyarrow.array((batch.start * 1e6).astype("int64"),
                                                                type=pyarrow.int64()).cast(pyarrow.timestamp("us", tz="UTC")),
-                                   "customer": pyarrow.array(batch.customer.tolist(), type=pyarrow.string())}
+                                   "customer": batch.customer}
         for stack_id in self.stacks:
             low, high = costs[stack_id]
             columns[f"{stack_id}_low"] = pyarrow.array(low)

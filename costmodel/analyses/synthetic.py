@@ -32,16 +32,25 @@ def _draw(value: Any, n: int, rng: numpy.random.Generator, whole: bool = False) 
     return numpy.full(n, float(value))
 
 
+def _labels(prefix: str, numbers: numpy.ndarray) -> Any:
+    """prefix + each number, as a pyarrow string array (numpy's string functions take seconds a million)."""
+    import pyarrow
+    import pyarrow.compute as pc
+
+    return pc.binary_join_element_wise(prefix, pyarrow.array(numbers).cast(pyarrow.string()), "")
+
+
 def synthetic_columns(scenario: Scenario, n: int, *, seed: int = 0, start: datetime | None = None,
-                      customers: int = 10, first_id: int = 0) -> dict[str, numpy.ndarray]:
-    """n calls drawn from the scenario as call-record columns (numpy arrays; start_time as epoch seconds)."""
+                      customers: int = 10, first_id: int = 0) -> dict[str, Any]:
+    """n calls drawn from the scenario as call-record columns (numpy arrays, text as pyarrow string arrays;
+    start_time as epoch seconds)."""
     import numpy
 
     rng = numpy.random.default_rng(seed)
     origin = (start or datetime(2026, 10, 1, tzinfo=UTC)).timestamp()
     turns = _draw(scenario.turns, n, rng, whole=True)
-    columns: dict[str, numpy.ndarray] = {
-        "call_id": numpy.char.add("call-", numpy.arange(first_id, first_id + n).astype(str)),
+    columns: dict[str, Any] = {
+        "call_id": _labels("call-", numpy.arange(first_id, first_id + n)),
         "start_time": numpy.sort(origin + rng.uniform(0, MONTH_SECONDS, size=n)),
         "turns": turns,
     }
@@ -60,12 +69,12 @@ def synthetic_columns(scenario: Scenario, n: int, *, seed: int = 0, start: datet
     if scenario.call_duration_seconds is not None:
         columns["call_duration_seconds"] = _draw(scenario.call_duration_seconds, n, rng)
     if customers:
-        columns["customer"] = numpy.char.add("customer-", (numpy.arange(first_id, first_id + n) % customers).astype(str))
+        columns["customer"] = _labels("customer-", numpy.arange(first_id, first_id + n) % customers)
     return columns
 
 
 def synthetic_chunks(scenario: Scenario, n: int, *, seed: int = 0, chunk: int = 1_000_000,
-                     start: datetime | None = None) -> Iterator[dict[str, numpy.ndarray]]:
+                     start: datetime | None = None) -> Iterator[dict[str, Any]]:
     """The same, `chunk` calls at a time (each chunk its own seed), so memory stays bounded."""
     done = 0
     part = 0

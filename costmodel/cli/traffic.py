@@ -81,7 +81,7 @@ def _progress() -> Any:
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
               help="local: stream the file in chunks here; dask: the same kernel over Dask DataFrame partitions.")
 @click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler address for --engine dask (default: a local cluster).")
-@click.option("--chunk-rows", type=click.IntRange(min=1000), default=500_000, show_default=True,
+@click.option("--chunk-rows", type=click.IntRange(min=1000), default=131_072, show_default=True,
               help="Rows priced at a time (memory is about 1 KB a row).")
 @calls_options
 @as_of_option

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -97,7 +97,8 @@ MAX_NUMBER = 1e15
 class CallBatch:
     """A chunk of valid calls as numpy columns (float64 seconds and counts; NaN where a row leaves a value out)."""
 
-    call_id: numpy.ndarray
+    call_id: Any
+    """pyarrow string array (text stays in Arrow: a million Python strings would cost seconds)."""
     start: numpy.ndarray
     """Start time, seconds since 1970-01-01 UTC (float64)."""
     turns: numpy.ndarray
@@ -111,9 +112,10 @@ class CallBatch:
     system_prompt_tokens: numpy.ndarray
     call_duration_seconds: numpy.ndarray
     actual_cost: numpy.ndarray
-    customer: numpy.ndarray
-    direction: numpy.ndarray
-    actual_cost_currency: numpy.ndarray
+    customer: Any
+    """pyarrow string arrays, null where a row leaves them out."""
+    direction: Any
+    actual_cost_currency: Any
 
     def __len__(self) -> int:
         return len(self.call_id)
@@ -175,6 +177,8 @@ class RowChecker:
     def check(self, columns: dict[str, Any], lines: numpy.ndarray) -> CallBatch:
         """The valid rows of a chunk as a CallBatch; bad rows refused with the model's own words."""
         import numpy
+        import pyarrow
+        import pyarrow.compute as pc
 
         n = len(lines)
         self.rows += n
@@ -191,9 +195,9 @@ class RowChecker:
             values = numpy.where(missing, default, values)
             return values
 
-        call_id = columns.get("call_id")
-        ids = numpy.asarray(call_id, dtype=object) if call_id is not None else numpy.full(n, None, dtype=object)
-        bad |= numpy.asarray([not isinstance(v, str) or not v or len(v) > 200 for v in ids.tolist()], dtype=bool)
+        ids, wrong = _text_array(columns.get("call_id"), n, trim=False)
+        bad |= wrong | _mask(pc.or_kleene(pc.is_null(ids), pc.or_(pc.equal(pc.utf8_length(ids), 0),
+                                                                    pc.greater(pc.utf8_length(ids), 200))))
         start = _times(columns.get("start_time"), n)
         bad |= numpy.isnan(start)
         turns = numbers("turns", 1.0)
@@ -212,15 +216,19 @@ class RowChecker:
             bad |= numpy.isnan(total)
             values[f"{side}_audio_seconds"] = total
             history[side] = hist
-        texts = {name: _texts(columns.get(name), n) for name in TEXT_COLUMNS}
-        direction = texts["direction"]
-        bad |= numpy.asarray([v is not None and v not in ("inbound", "outbound") for v in direction.tolist()], dtype=bool)
-        currency = texts["actual_cost_currency"]
-        bad |= numpy.asarray([v is not None and not (len(v) == 3 and v.isascii() and v.isalpha() and v.isupper())
-                              for v in currency.tolist()], dtype=bool)
-        bad |= ~numpy.isnan(values["actual_cost"]) & numpy.asarray([v is None for v in currency.tolist()], dtype=bool)
-        customer = texts["customer"]
-        bad |= numpy.asarray([v is not None and len(v) > 200 for v in customer.tolist()], dtype=bool)
+        texts: dict[str, Any] = {}
+        for name in TEXT_COLUMNS:
+            texts[name], wrong = _text_array(columns.get(name), n)
+            bad |= wrong
+        direction, currency, customer = texts["direction"], texts["actual_cost_currency"], texts["customer"]
+        if "direction" in columns:
+            bad |= ~_mask(pc.or_kleene(pc.is_null(direction), pc.is_in(direction, pyarrow.array(["inbound", "outbound"]))))
+        if "actual_cost_currency" in columns:
+            bad |= ~_mask(pc.or_kleene(pc.is_null(currency), pc.match_substring_regex(currency, "^[A-Z]{3}$")))
+        if "actual_cost" in columns:
+            bad |= ~numpy.isnan(values["actual_cost"]) & _mask(pc.is_null(currency))
+        if "customer" in columns:
+            bad |= _mask(pc.greater(pc.utf8_length(customer), 200))
         if "legs" in columns:
             legs = numbers("legs")
             bad |= ~numpy.isnan(legs) & (legs != numpy.floor(legs))
@@ -231,8 +239,14 @@ class RowChecker:
             self.rows -= 1  # _refuse counts it again
             self._refuse(int(lines[index]), column, message)
         keep = ~bad
+        everything = not bad.any()
+        arrow_keep = None if everything else pyarrow.array(keep)
+
+        def kept(array: Any) -> Any:
+            return array if everything else array.filter(arrow_keep)
+
         return CallBatch(
-            call_id=ids[keep], start=start[keep], turns=turns[keep],
+            call_id=kept(ids), start=start[keep], turns=turns[keep],
             caller_audio_seconds=values["caller_audio_seconds"][keep],
             agent_audio_seconds=values["agent_audio_seconds"][keep],
             caller_history_seconds=history["caller"][keep], agent_history_seconds=history["agent"][keep],
@@ -241,7 +255,7 @@ class RowChecker:
             system_prompt_tokens=values["system_prompt_tokens"][keep],
             call_duration_seconds=values["call_duration_seconds"][keep],
             actual_cost=values["actual_cost"][keep],
-            customer=customer[keep], direction=direction[keep], actual_cost_currency=currency[keep],
+            customer=kept(customer), direction=kept(direction), actual_cost_currency=kept(currency),
         )
 
 
@@ -249,9 +263,11 @@ class CallReader(RowChecker):
     """Reads a call-record file in chunks of valid rows; `bad` counts and words the rows refused."""
 
     def __init__(self, path: str | Path, *, on_bad_row: Literal["fail", "skip"] = "fail",
-                 chunk_rows: int = 500_000) -> None:
+                 chunk_rows: int = 131_072, skip: Iterable[str] = ()) -> None:
         super().__init__(path, on_bad_row)
         self.chunk_rows = chunk_rows
+        self.skip = frozenset(skip) - {"call_id", "start_time"}
+        """Columns the caller does not use: not read from Parquet or CSV, so not checked either."""
         suffix = self.path.suffix.lower()
         if suffix not in {".csv", ".jsonl", ".ndjson", ".parquet", ".pq"}:
             raise InputError("call records must be .csv, .jsonl (JSON Lines) or .parquet", path=self.path)
@@ -295,14 +311,17 @@ class CallReader(RowChecker):
             if name in names:
                 raise InputError(f"{name} needs JSON Lines or Parquet (a CSV cell holds one value)", path=self.path, line=1)
         # Every column as text: numbers are converted here so one bad cell refuses its row, not the whole file.
-        convert = pcsv.ConvertOptions(column_types={n: pyarrow.string() for n in names}, strings_can_be_null=True)
+        used = [n for n in names if n not in self.skip]
+        convert = pcsv.ConvertOptions(column_types={n: pyarrow.string() for n in names}, strings_can_be_null=True,
+                                      include_columns=used)
+        names = used
         read = pcsv.ReadOptions(block_size=1 << 24)
         try:
             reader = pcsv.open_csv(self.path, read_options=read, convert_options=convert)
             first = 2
             for record_batch in reader:
                 n = record_batch.num_rows
-                columns = {name: record_batch.column(name).to_numpy(zero_copy_only=False) for name in names}
+                columns = {name: _arrow_or_numpy(record_batch.column(name)) for name in names}
                 yield columns, numpy.arange(first, first + n)
                 first += n
         except pyarrow.ArrowInvalid as exc:
@@ -359,8 +378,9 @@ class CallReader(RowChecker):
             raise InputError(f"not a readable Parquet file: {exc}", path=self.path) from None
         names = list(handle.schema_arrow.names)
         self._unknown(names, 1)
+        names = [n for n in names if n not in self.skip]
         first = 1
-        for record_batch in handle.iter_batches(batch_size=self.chunk_rows):
+        for record_batch in handle.iter_batches(batch_size=self.chunk_rows, columns=names):
             n = record_batch.num_rows
             columns: dict[str, Any] = {}
             for name in names:
@@ -372,13 +392,26 @@ class CallReader(RowChecker):
                 elif pyarrow.types.is_list(column.type) or pyarrow.types.is_large_list(column.type):
                     columns[name] = numpy.asarray([*column.to_pylist(), None], dtype=object)[:-1]
                 else:
-                    columns[name] = column.to_numpy(zero_copy_only=False)
+                    columns[name] = _arrow_or_numpy(column)
             yield columns, numpy.arange(first, first + n)
             first += n
 
 
+def _arrow_or_numpy(column: Any) -> Any:
+    """Text columns stay Arrow arrays; numbers become float64 numpy arrays (null as NaN)."""
+    import pyarrow
+
+    if pyarrow.types.is_string(column.type) or pyarrow.types.is_large_string(column.type):
+        return column
+    if pyarrow.types.is_integer(column.type) or pyarrow.types.is_floating(column.type):
+        return column.cast(pyarrow.float64()).to_numpy(zero_copy_only=False)
+    return column.to_numpy(zero_copy_only=False)
+
+
 def _plain(value: Any) -> Any:
     """A numpy scalar as the plain Python value pydantic expects."""
+    if hasattr(value, "as_py"):
+        return value.as_py()
     if hasattr(value, "item") and not isinstance(value, (str, bytes)):
         try:
             return value.item()
@@ -412,16 +445,41 @@ def _to_float(raw: Any) -> numpy.ndarray:
     return numpy.asarray(pandas.to_numeric(pandas.Series(values, dtype=object), errors="coerce"), dtype=float)
 
 
-def _texts(raw: Any, n: int) -> numpy.ndarray:
+def _text_array(raw: Any, n: int, trim: bool = True) -> tuple[Any, numpy.ndarray]:
+    """(a pyarrow string array with blanks as null, rows whose value is not text) of an optional text column."""
     import numpy
+    import pyarrow
+    import pyarrow.compute as pc
 
-    out = numpy.full(n, None, dtype=object)
+    wrong = numpy.zeros(n, dtype=bool)
     if raw is None:
-        return out
-    values = numpy.asarray(raw, dtype=object).tolist()
-    out[:] = [None if v is None or (isinstance(v, float) and math.isnan(v)) or (isinstance(v, str) and not v.strip())
-              else str(v).strip() for v in values]
-    return out
+        return pyarrow.nulls(n, type=pyarrow.string()), wrong
+    if isinstance(raw, (pyarrow.Array, pyarrow.ChunkedArray)):
+        if isinstance(raw, pyarrow.ChunkedArray):
+            raw = raw.combine_chunks()
+        if not (pyarrow.types.is_string(raw.type) or pyarrow.types.is_large_string(raw.type)):
+            return pyarrow.nulls(n, type=pyarrow.string()), ~_mask(pc.is_null(raw))
+        array = raw.cast(pyarrow.string())
+        if not trim:
+            return array, wrong
+        array = pc.utf8_trim_whitespace(array)
+    else:
+        values = numpy.asarray(raw, dtype=object).tolist()
+        wrong = numpy.asarray([v is not None and not isinstance(v, str) and not (isinstance(v, float) and math.isnan(v))
+                               for v in values], dtype=bool)
+        array = pyarrow.array([v if isinstance(v, str) else None for v in values], type=pyarrow.string())
+        if not trim:
+            return array, wrong
+        array = pc.utf8_trim_whitespace(array)
+    return pc.if_else(pc.equal(pc.utf8_length(array), 0), pyarrow.scalar(None, pyarrow.string()), array), wrong
+
+
+def _mask(values: Any) -> numpy.ndarray:
+    """A pyarrow boolean array as numpy, null as False."""
+    import numpy
+    import pyarrow.compute as pc
+
+    return numpy.asarray(pc.fill_null(values, False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def _times(raw: Any, n: int) -> numpy.ndarray:
