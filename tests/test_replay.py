@@ -210,7 +210,7 @@ def test_unknown_columns_and_formats_are_refused(catalog: Catalog, tmp_path: Pat
         replay(catalog, calls, as_of=ON)
     other = tmp_path / "calls.xlsx"
     other.write_text("x", encoding="utf-8")
-    with pytest.raises(InputError, match="must be .csv, .jsonl"):
+    with pytest.raises(InputError, match=r"must be \.csv, \.jsonl"):
         replay(catalog, other, as_of=ON)
 
 

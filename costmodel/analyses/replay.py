@@ -684,7 +684,7 @@ def replay(
                                scheduler=scheduler)
         return finish(prepared, base, partial, source=str(calls), as_of=as_of, currency=currency,
                       by_customer=by_customer, ops=ops)
-    share: dict[str, float] | None = None
+    share: dict[str, tuple[float, float]] | None = None
     if per_call_path is not None and monthly_parts(prepared):
         # Every call's file row needs its GPU share, known only once the whole load is: a first pass measures it.
         share = _shares(prepared, base, calls, on_bad_row, chunk_rows, ops)

