@@ -6,7 +6,8 @@ os.wait4, and the child's peak resident memory):
   bundled stack: wall time (target < 10 s on an idle 2-core machine) and CPU time;
 - peak resident memory at 1,000,000 and at 10,000,000 calls (target: within 15 % of each other);
 - `costmodel replay --stacks budget-first` ÷ a hand-written numpy script that reads the same Parquet file and
-  prices the same calls on budget-first (Whisper + GPT-4o-mini + tts-1), results checked equal first
+  prices the same calls on budget-first (Whisper + GPT-4o-mini + tts-1) with the same outputs (total,
+  percentiles from the same histogram, the ten costliest call ids), results checked equal first
   (target ≤ 2, medians of alternating runs of child CPU time).
 Run: python benchmarks/bench_replay.py [--calls 10000000] [--repeat 3] [--dir DIR]
 """
@@ -59,8 +60,13 @@ def price(sku):
 whisper, mini, tts = price("openai/whisper-1"), price("openai/gpt-4o-mini"), price("openai/tts-1")
 handle = pq.ParquetFile(sys.argv[1])
 total, calls = 0.0, 0
+# The same outputs as replay: the total, per-call percentiles (the same 0.01 % log histogram) and the ten
+# costliest calls by id; what it leaves out is replay's row checks, GPU load and months.
+bins = int(round(14 * numpy.log(10) / 1e-4)) + 2
+histogram = numpy.zeros(bins, dtype=numpy.int64)
+top = []
 for group in range(handle.num_row_groups):
-    table = handle.read_row_group(group, columns=["turns", "caller_audio_seconds", "agent_audio_seconds"])
+    table = handle.read_row_group(group, columns=["call_id", "turns", "caller_audio_seconds", "agent_audio_seconds"])
     t = table.column("turns").to_numpy().astype(float)
     caller = table.column("caller_audio_seconds").to_numpy()
     agent = table.column("agent_audio_seconds").to_numpy()
@@ -76,7 +82,15 @@ for group in range(handle.num_row_groups):
             + agent * chars * tts["usd_per_million_characters"] / 1e6)
     total += float(cost.sum())
     calls += len(cost)
-print(json.dumps({"calls": calls, "total": total}))
+    index = numpy.clip(((numpy.log(cost) + 9 * numpy.log(10)) / 1e-4).astype(numpy.int64) + 1, 0, bins - 1)
+    histogram += numpy.bincount(index, minlength=bins)
+    best = numpy.argpartition(cost, len(cost) - 10)[len(cost) - 10:]
+    ids = table.column("call_id").take(best).to_pylist()
+    top = sorted(top + [(float(cost[i]), name) for i, name in zip(best.tolist(), ids)], reverse=True)[:10]
+cumulative = numpy.cumsum(histogram)
+percentiles = [float(numpy.exp(-9 * numpy.log(10) + int(numpy.searchsorted(cumulative, q * calls / 100)) * 1e-4))
+               for q in (50, 90, 99)]
+print(json.dumps({"calls": calls, "total": total, "percentiles": percentiles, "top": top[:1]}))
 '''
 
 

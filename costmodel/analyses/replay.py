@@ -80,8 +80,9 @@ def call_profiles(base: Scenario, batch: CallBatch, ops: VectorOps) -> Iterator[
                 "caller_history_seconds", "agent_history_seconds")
     given = numpy.stack([~numpy.isnan(getattr(batch, name)) for name in optional], axis=1)
     codes = given.astype(numpy.int64) @ (1 << numpy.arange(len(optional)))
-    for code in numpy.unique(codes).tolist():
-        rows = numpy.flatnonzero(codes == code) if len(numpy.unique(codes)) > 1 else numpy.arange(len(batch))
+    single = len(codes) == 0 or int(codes.min()) == int(codes.max())  # the usual case: every row gives the same columns
+    for code in [int(codes[0])] if single and len(codes) else numpy.unique(codes).tolist():
+        rows = numpy.arange(len(batch)) if single else numpy.flatnonzero(codes == code)
 
         def column(name: str, rows: numpy.ndarray = rows) -> Span[FloatArray]:
             values = numpy.ascontiguousarray(getattr(batch, name)[rows])
