@@ -43,6 +43,7 @@ from costmodel.errors import InputError, NoPriceError
 
 if TYPE_CHECKING:
     import numpy
+    import pandas
 
     from costmodel.core.interval import FloatArray
 
@@ -509,16 +510,24 @@ def replay_batch(prepared: Prepared, base: Scenario, batch: CallBatch, partial: 
     if not n:
         return
     costs = {stack_id: (numpy.zeros(n), numpy.zeros(n)) for stack_id in prepared.stacks}
-    work = [numpy.zeros(n) for _ in range(4)]  # caller seconds low, high; text tokens low, high
+    # The clock-hour load is what self-hosted GPUs are sized on; without such a stack it is not needed.
+    sized = bool(monthly_parts(prepared))
+    work = [numpy.zeros(n) for _ in range(4)] if sized else []  # caller seconds low, high; text tokens low, high
     with numpy.errstate(divide="ignore", invalid="ignore"):
         for rows, p in call_profiles(base, batch, ops):
+            everything = len(rows) == n
             for stack_id, (low, high) in price_calls(prepared, p, ops, len(rows)).items():
-                costs[stack_id][0][rows] = low
-                costs[stack_id][1][rows] = high
-            for i, value in enumerate((p.caller_seconds.low, p.caller_seconds.high, p.agent_text_tokens.low,
-                                       p.agent_text_tokens.high)):
-                work[i][rows] = numpy.broadcast_to(numpy.asarray(value, dtype=float), rows.shape)
-    partial.load.add(batch.start, batch.duration, (work[0], work[1]), (work[2], work[3]))
+                if everything:
+                    costs[stack_id] = (low, high)
+                else:
+                    costs[stack_id][0][rows] = low
+                    costs[stack_id][1][rows] = high
+            if sized:
+                for i, value in enumerate((p.caller_seconds.low, p.caller_seconds.high, p.agent_text_tokens.low,
+                                           p.agent_text_tokens.high)):
+                    work[i][rows] = numpy.broadcast_to(numpy.asarray(value, dtype=float), rows.shape)
+    if sized:
+        partial.load.add(batch.start, batch.duration, (work[0], work[1]), (work[2], work[3]))
     partial.calls += n
     partial.first_start = min(partial.first_start, float(batch.start.min()))
     partial.last_start = max(partial.last_start, float(batch.start.max()))
@@ -643,6 +652,85 @@ def finish(prepared: Prepared, base: Scenario, partial: ReplayPartial, *, source
                   prepared.unpriced, by_customer)
 
 
+# ------------------------------------------------------------------------------------------------- Dask engine
+# The same kernel (`replay_batch`) over the partitions of a Dask DataFrame: each partition is checked row by row
+# against the call-record format (rows keep their file numbers: partition lengths are counted first) and priced
+# into a `ReplayPartial`; the partials are merged on the client, the hourly GPU load with them, so self-hosted
+# stacks are sized on the whole period as locally.
+
+
+def _partition(frame: pandas.DataFrame, first_line: int, path: str, prepared: Prepared, base: Scenario,
+               by_customer: bool, on_bad_row: Literal["fail", "skip"]) -> ReplayPartial:
+    import numpy
+
+    from costmodel.data.call_records import RowChecker, epoch_seconds
+
+    checker = RowChecker(path, on_bad_row)
+    columns: dict[str, Any] = {}
+    for name in frame.columns:
+        column = frame[name]
+        if str(column.dtype).startswith("datetime64"):
+            values = column.dt.tz_localize("UTC") if column.dt.tz is None else column.dt.tz_convert("UTC")
+            columns[name] = epoch_seconds(values)
+        elif column.dtype == object or str(column.dtype) in {"string", "str"}:
+            columns[name] = column.astype(object).where(column.notna(), None).to_numpy(dtype=object)
+        else:
+            columns[name] = column.to_numpy(dtype=float, na_value=numpy.nan)
+    lines = numpy.arange(first_line, first_line + len(frame))
+    partial = ReplayPartial()
+    batch = checker.check(columns, lines)
+    replay_batch(prepared, base, batch, partial, by_customer=by_customer, ops=VectorOps())
+    partial.bad, partial.rows = checker.bad, checker.rows
+    return partial
+
+
+def dask_partial(prepared: Prepared, base: Scenario, calls: str | Path, *, by_customer: bool,
+                 on_bad_row: Literal["fail", "skip"], scheduler: str | None) -> ReplayPartial:
+    """Read the records as a Dask DataFrame, price every partition with the local kernel, merge the partials."""
+    import importlib
+
+    import dask.dataframe as dd
+
+    dask: Any = importlib.import_module("dask")  # untyped: called through Any
+
+    path = Path(calls)
+    suffix = path.suffix.lower()
+    if not path.is_file():
+        raise InputError("no such file", path=path)
+    if suffix in {".parquet", ".pq"}:
+        frame = dd.read_parquet(str(path), split_row_groups=True)
+        first = 1
+    elif suffix == ".csv":
+        frame = dd.read_csv(str(path), dtype=object, blocksize="64MB", keep_default_na=False, na_values=[""])
+        first = 2
+    else:
+        raise InputError("--engine dask reads .parquet or .csv call records", path=path)
+    from costmodel.data.call_records import COLUMNS
+
+    unknown = [c for c in frame.columns if c not in COLUMNS]
+    if unknown:
+        raise InputError(f"unknown column '{unknown[0]}'", path=path, line=1)
+    client: Any = None
+    if scheduler:
+        client = importlib.import_module("distributed").Client(scheduler)
+    try:
+        lengths = frame.map_partitions(len).compute()
+        offsets = [first]
+        for length in list(lengths)[:-1]:
+            offsets.append(offsets[-1] + int(length))
+        parts = frame.to_delayed()
+        task = dask.delayed(_partition)
+        partials = dask.compute(*[task(part, offset, str(path), prepared, base, by_customer, on_bad_row)
+                                  for part, offset in zip(parts, offsets, strict=True)])
+    finally:
+        if client is not None:
+            client.close()
+    total = ReplayPartial()
+    for partial in partials:
+        total.merge(partial)
+    return total
+
+
 # ------------------------------------------------------------------------------------------------- entry point
 
 
@@ -679,8 +767,6 @@ def replay(
     prepared = prepare(catalog, base, stacks, as_of=as_of, currency=currency, settings=None, price_changes=price_changes)
     ops = VectorOps()
     if engine == "dask":
-        from costmodel.analyses.replay_dask import dask_partial
-
         partial = dask_partial(prepared, base, calls, by_customer=by_customer, on_bad_row=on_bad_row,
                                scheduler=scheduler)
         return finish(prepared, base, partial, source=str(calls), as_of=as_of, currency=currency,
