@@ -24,6 +24,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -79,11 +80,15 @@ def call_profiles(base: Scenario, batch: CallBatch, ops: VectorOps) -> Iterator[
 
     optional = ("agent_text_tokens", "agent_reply_characters", "system_prompt_tokens", "call_duration_seconds",
                 "caller_history_seconds", "agent_history_seconds")
-    given = numpy.stack([~numpy.isnan(getattr(batch, name)) for name in optional], axis=1)
-    codes = given.astype(numpy.int64) @ (1 << numpy.arange(len(optional)))
-    single = len(codes) == 0 or int(codes.min()) == int(codes.max())  # the usual case: every row gives the same columns
-    for code in [int(codes[0])] if single and len(codes) else numpy.unique(codes).tolist():
-        rows = numpy.arange(len(batch)) if single else numpy.flatnonzero(codes == code)
+    missing = [numpy.isnan(getattr(batch, name)) for name in optional]
+    # The usual case: every row gives (or leaves out) the same columns, one group without sorting anything.
+    single = all(m.all() or not m.any() for m in missing)
+    if single:
+        groups = [(sum(1 << i for i, m in enumerate(missing) if not m.any()), numpy.arange(len(batch)))]
+    else:
+        codes = (~numpy.stack(missing, axis=1)).astype(numpy.int64) @ (1 << numpy.arange(len(optional)))
+        groups = [(code, numpy.flatnonzero(codes == code)) for code in numpy.unique(codes).tolist()]
+    for code, rows in groups:
 
         def column(name: str, rows: numpy.ndarray = rows) -> Span[FloatArray]:
             values = numpy.ascontiguousarray(getattr(batch, name)[rows])
@@ -130,13 +135,17 @@ LowHigh = tuple["numpy.ndarray", "numpy.ndarray"]
 """The low and high ends of per-call costs (equal unless a price or an assumption is a range)."""
 
 
-def price_calls(prepared: Prepared, p: Profile[FloatArray], ops: VectorOps, n: int) -> dict[str, LowHigh]:
-    """Cost of each call on each stack from its per-call meters (monthly GPU lines are priced by `gpu_bill`)."""
+def price_calls(prepared: Prepared, p: Profile[FloatArray], ops: VectorOps, n: int,
+                only: str | None = None) -> dict[str, LowHigh]:
+    """Cost of each call on each stack (or `only` one) from its per-call meters (monthly GPU lines are priced by
+    `gpu_bill`)."""
     import numpy
 
     rate = ops.const(prepared.rate)
     out: dict[str, LowHigh] = {}
     for stack_id, (_, parts) in prepared.stacks.items():
+        if only is not None and stack_id != only:
+            continue
         low: Any = numpy.zeros(n)
         high: Any = numpy.zeros(n)
         for component, sku, period in parts:
@@ -502,31 +511,23 @@ def _months(start: numpy.ndarray) -> dict[str, int]:
 
 def replay_batch(prepared: Prepared, base: Scenario, batch: CallBatch, partial: ReplayPartial, *, by_customer: bool,
                  ops: VectorOps, per_call: Callable[[CallBatch, dict[str, LowHigh]], None] | None = None,
-                 share: dict[str, tuple[float, float]] | None = None) -> None:
-    """Price one chunk of calls on every prepared stack and add it to `partial`."""
+                 share: dict[str, tuple[float, float]] | None = None, pool: Executor | None = None) -> None:
+    """Price one chunk of calls on every prepared stack and add it to `partial` (stacks shared out over `pool`'s
+    threads: numpy lets go of the GIL for the array work, so two cores price two stacks at once)."""
     import numpy
 
     n = len(batch)
     if not n:
         return
-    costs = {stack_id: (numpy.zeros(n), numpy.zeros(n)) for stack_id in prepared.stacks}
-    # The clock-hour load is what self-hosted GPUs are sized on; without such a stack it is not needed.
-    sized = bool(monthly_parts(prepared))
-    work = [numpy.zeros(n) for _ in range(4)] if sized else []  # caller seconds low, high; text tokens low, high
     with numpy.errstate(divide="ignore", invalid="ignore"):
-        for rows, p in call_profiles(base, batch, ops):
-            everything = len(rows) == n
-            for stack_id, (low, high) in price_calls(prepared, p, ops, len(rows)).items():
-                if everything:
-                    costs[stack_id] = (low, high)
-                else:
-                    costs[stack_id][0][rows] = low
-                    costs[stack_id][1][rows] = high
-            if sized:
-                for i, value in enumerate((p.caller_seconds.low, p.caller_seconds.high, p.agent_text_tokens.low,
-                                           p.agent_text_tokens.high)):
-                    work[i][rows] = numpy.broadcast_to(numpy.asarray(value, dtype=float), rows.shape)
-    if sized:
+        groups = list(call_profiles(base, batch, ops))
+    # The clock-hour load is what self-hosted GPUs are sized on; without such a stack it is not needed.
+    if monthly_parts(prepared):
+        work = [numpy.zeros(n) for _ in range(4)]  # caller seconds low, high; text tokens low, high
+        for rows, p in groups:
+            for i, value in enumerate((p.caller_seconds.low, p.caller_seconds.high, p.agent_text_tokens.low,
+                                       p.agent_text_tokens.high)):
+                work[i][rows] = numpy.broadcast_to(numpy.asarray(value, dtype=float), rows.shape)
         partial.load.add(batch.start, batch.duration, (work[0], work[1]), (work[2], work[3]))
     partial.calls += n
     partial.first_start = min(partial.first_start, float(batch.start.min()))
@@ -539,17 +540,31 @@ def replay_batch(prepared: Prepared, base: Scenario, batch: CallBatch, partial: 
 
         encoded = pc.fill_null(batch.customer, "(none)").dictionary_encode()
         customers = (encoded.dictionary.to_pylist(), numpy.asarray(encoded.indices.to_numpy(zero_copy_only=False)))
-    if share:
-        costs = {s: (low + share.get(s, (0.0, 0.0))[0], high + share.get(s, (0.0, 0.0))[1])
-                 for s, (low, high) in costs.items()}
-    for stack_id, (low, high) in costs.items():
-        low_totals = partial.stacks.setdefault(stack_id, StackTotals())
-        high_totals = partial.stacks_high.setdefault(stack_id, StackTotals())
-        if numpy.array_equal(low, high):  # a stack priced in points: count once, add to both ends
-            low_totals.add(low, batch.call_id, customers, twin=high_totals)
-        else:
-            low_totals.add(low, batch.call_id, customers)
-            high_totals.add(high, batch.call_id, customers)
+    for stack_id in prepared.stacks:
+        partial.stacks.setdefault(stack_id, StackTotals())
+        partial.stacks_high.setdefault(stack_id, StackTotals())
+
+    def one(stack_id: str) -> tuple[str, LowHigh]:
+        with numpy.errstate(divide="ignore", invalid="ignore"):  # per thread: numpy's error state is not shared
+            if len(groups) == 1:
+                low, high = price_calls(prepared, groups[0][1], ops, n, only=stack_id)[stack_id]
+            else:
+                low, high = numpy.zeros(n), numpy.zeros(n)
+                for rows, p in groups:
+                    low[rows], high[rows] = price_calls(prepared, p, ops, len(rows), only=stack_id)[stack_id]
+            if share:
+                extra = share.get(stack_id, (0.0, 0.0))
+                low, high = low + extra[0], high + extra[1]
+            low_totals, high_totals = partial.stacks[stack_id], partial.stacks_high[stack_id]
+            if numpy.array_equal(low, high):  # a stack priced in points: count once, add to both ends
+                low_totals.add(low, batch.call_id, customers, twin=high_totals)
+            else:
+                low_totals.add(low, batch.call_id, customers)
+                high_totals.add(high, batch.call_id, customers)
+        return stack_id, (low, high)
+
+    stacks = list(prepared.stacks)
+    costs = dict(pool.map(one, stacks) if pool is not None and len(stacks) > 1 else map(one, stacks))
     if per_call is not None:
         per_call(batch, costs)
 
@@ -778,13 +793,15 @@ def replay(
     partial = ReplayPartial()
     reader = CallReader(calls, on_bad_row=on_bad_row, chunk_rows=chunk_rows, skip=_unused(by_customer))
     writer = _PerCallWriter(per_call_path, list(prepared.stacks), currency) if per_call_path is not None else None
+    pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="costmodel-price")
     try:
         for batch in prefetched(reader):
             replay_batch(prepared, base, batch, partial, by_customer=by_customer, ops=ops,
-                         per_call=writer.write if writer else None, share=share)
+                         per_call=writer.write if writer else None, share=share, pool=pool)
             if progress is not None:
                 progress(reader.rows)
     finally:
+        pool.shutdown()
         if writer is not None:
             writer.close()
     partial.bad, partial.rows = reader.bad, reader.rows

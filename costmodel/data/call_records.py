@@ -189,11 +189,12 @@ class RowChecker:
             if raw is None:
                 return numpy.full(n, default)
             values = _to_float(raw)
-            missing = _is_missing(raw)
-            wrong = (~missing & (numpy.isnan(values) | ~numpy.isfinite(values) | (values < 0) | (values > MAX_NUMBER)))
-            bad[:] |= wrong
-            values = numpy.where(missing, default, values)
-            return values
+            floats = isinstance(raw, numpy.ndarray) and raw.dtype.kind == "f"
+            missing = numpy.isnan(values) if floats else _is_missing(raw)
+            valid = (values >= 0) & (values <= MAX_NUMBER)  # NaN and infinities fail both
+            if not valid.all():
+                bad[:] |= ~valid & ~missing
+            return numpy.where(missing, default, values) if missing.any() else values
 
         ids, wrong = _text_array(columns.get("call_id"), n, trim=False)
         length = pc.utf8_length(ids)
@@ -473,7 +474,7 @@ def _to_float(raw: Any) -> numpy.ndarray:
 
     array = numpy.asarray(raw)
     if array.dtype.kind in "fiu":
-        return array.astype(float)
+        return array.astype(float, copy=False)
     import pandas
 
     values = [None if isinstance(v, bool) else v for v in array.tolist()]
