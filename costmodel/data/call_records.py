@@ -184,10 +184,15 @@ class RowChecker:
         self.rows += n
         bad = numpy.zeros(n, dtype=bool)
 
+        absent: dict[float, numpy.ndarray] = {}
+
         def numbers(name: str, default: float = numpy.nan) -> numpy.ndarray:
             raw = columns.get(name)
-            if raw is None:
-                return numpy.full(n, default)
+            if raw is None:  # one shared array for every absent column (never written to)
+                key = -1.0 if default != default else default
+                if key not in absent:
+                    absent[key] = numpy.full(n, default)
+                return absent[key]
             values = _to_float(raw)
             floats = isinstance(raw, numpy.ndarray) and raw.dtype.kind == "f"
             missing = numpy.isnan(values) if floats else _is_missing(raw)
@@ -246,16 +251,19 @@ class RowChecker:
         def kept(array: Any) -> Any:
             return array if everything else array.filter(arrow_keep)
 
+        def rows(array: numpy.ndarray) -> numpy.ndarray:
+            return array if everything else array[keep]  # no copy when every row is good
+
         return CallBatch(
-            call_id=kept(ids), start=start[keep], turns=turns[keep],
-            caller_audio_seconds=values["caller_audio_seconds"][keep],
-            agent_audio_seconds=values["agent_audio_seconds"][keep],
-            caller_history_seconds=history["caller"][keep], agent_history_seconds=history["agent"][keep],
-            agent_text_tokens=values["agent_text_tokens"][keep],
-            agent_reply_characters=values["agent_reply_characters"][keep],
-            system_prompt_tokens=values["system_prompt_tokens"][keep],
-            call_duration_seconds=values["call_duration_seconds"][keep],
-            actual_cost=values["actual_cost"][keep],
+            call_id=kept(ids), start=rows(start), turns=rows(turns),
+            caller_audio_seconds=rows(values["caller_audio_seconds"]),
+            agent_audio_seconds=rows(values["agent_audio_seconds"]),
+            caller_history_seconds=rows(history["caller"]), agent_history_seconds=rows(history["agent"]),
+            agent_text_tokens=rows(values["agent_text_tokens"]),
+            agent_reply_characters=rows(values["agent_reply_characters"]),
+            system_prompt_tokens=rows(values["system_prompt_tokens"]),
+            call_duration_seconds=rows(values["call_duration_seconds"]),
+            actual_cost=rows(values["actual_cost"]),
             customer=kept(customer), direction=kept(direction), actual_cost_currency=kept(currency),
         )
 
