@@ -20,6 +20,7 @@ from costmodel.analyses.replay import (
     assumptions,
     call_profiles,
     monthly_parts,
+    per_call_only,
     price_calls,
 )
 from costmodel.analyses.sweep import prepare
@@ -133,6 +134,7 @@ def reconcile(
                                price_changes=price_changes)
             if prepared.unpriced:
                 raise InputError(next(iter(prepared.unpriced.values())))
+            prepared = per_call_only(prepared, base, ops)
             if monthly_parts(prepared):
                 share = _shares(prepared, base, calls, on_bad_row, chunk_rows, ops)
         if currencies - {currency}:

@@ -156,6 +156,8 @@ def price_calls(prepared: Prepared, p: Profile[FloatArray], ops: VectorOps, n: i
             except NoPriceError as exc:
                 raise exc.for_stack(stack_id) from None
             for line in lines:
+                if line.monthly:  # never here: per_call_only leaves such stacks out
+                    raise NoPriceError(f"{component.sku} bills {line.price_field} by the month", stack=stack_id)
                 low = low + line.cost.low
                 high = high + line.cost.high
         out[stack_id] = (numpy.broadcast_to(numpy.asarray(low, dtype=float), (n,)),
@@ -169,6 +171,43 @@ def _price_lookup(period: PricePeriod, ops: VectorOps) -> Callable[[str], Span[F
         return None if value is None else ops.const(value)
 
     return price_of
+
+
+def per_call_only(prepared: Prepared, base: Scenario, ops: VectorOps) -> Prepared:
+    """The stacks replay can price, the others moved to `unpriced` with the reason.
+
+    Replay bills per-call lines call by call and self-hosted GPUs by the hour. A charge the kernel bills by the
+    month for any other component (a plan or rental fee, volume tiers, included minutes) would have to be shared
+    over each month's records; until replay does that, such a stack is reported as not priced (never $0, never
+    a monthly fee charged on every call).
+    """
+    import numpy
+
+    one = numpy.ones(1)
+    p = profile(base, ops, {"calls_per_month": Span(one, one), "turns": Span(one, one),
+                            "caller_audio_seconds": Span(one * 60, one * 60), "caller_audio_seconds_per_turn": None,
+                            "agent_audio_seconds": Span(one * 60, one * 60), "agent_audio_seconds_per_turn": None,
+                            "peak_concurrent_calls": Span(one, one)})
+    rate = ops.const(prepared.rate)
+    kept: dict[str, Any] = {}
+    unpriced = dict(prepared.unpriced)
+    for stack_id, (stack, parts) in prepared.stacks.items():
+        monthly = []
+        for component, sku, period in parts:
+            if is_monthly(component):
+                continue
+            with numpy.errstate(divide="ignore", invalid="ignore"):
+                lines = bill_component(component, sku, period, p, ops, _price_lookup(period, ops), rate)
+            monthly += [(component.sku, line.price_field) for line in lines if line.monthly]
+        if monthly:
+            sku_id, field_name = monthly[0]
+            unpriced[stack_id] = (f"stack {stack_id}: {sku_id} bills {field_name} by the month, which replay does not "
+                                  "yet share over a month's calls")
+        else:
+            kept[stack_id] = (stack, parts)
+    if not kept:
+        raise NoPriceError(next(iter(unpriced.values())))
+    return dataclasses.replace(prepared, stacks=kept, unpriced=unpriced)
 
 
 def monthly_parts(prepared: Prepared) -> dict[str, list[StackComponent]]:
@@ -781,6 +820,7 @@ def replay(
     base = assumptions(catalog, scenario)
     prepared = prepare(catalog, base, stacks, as_of=as_of, currency=currency, settings=None, price_changes=price_changes)
     ops = VectorOps()
+    prepared = per_call_only(prepared, base, ops)
     if engine == "dask":
         partial = dask_partial(prepared, base, calls, by_customer=by_customer, on_bad_row=on_bad_row,
                                scheduler=scheduler)
@@ -932,6 +972,7 @@ def replay_records(catalog: Catalog, batches: Iterable[CallBatch], stacks: list[
     base = assumptions(catalog, scenario)
     prepared = prepare(catalog, base, stacks, as_of=as_of, currency=currency, settings=None, price_changes=())
     ops = VectorOps()
+    prepared = per_call_only(prepared, base, ops)
     partial = ReplayPartial()
     for batch in batches:
         replay_batch(prepared, base, batch, partial, by_customer=True, ops=ops)
