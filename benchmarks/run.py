@@ -3,7 +3,8 @@
 Run: python benchmarks/run.py [--quick]     (a few minutes on 2 cores; --quick uses fewer repeats)
 Exit status 1 if any benchmark misses a stated target: sweep <= 3x hand-written numpy (also self-hosted); load + validate of
 10,000 SKUs <= 1.5x yaml.load(CSafeLoader) alone and <= 1.5 s; compare <= 1.2x bare imports with a warm
-cache and <= 3x cold; --help <= 0.8x.
+cache and <= 3x cold; --help <= 0.8x; replay of the simple cascade <= 2x hand-written numpy, peak memory at
+10M calls within 1.15x of 1M.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ BENCHMARKS: dict[str, tuple[list[str], list[str]]] = {
     "bench_selfhosted.py": ([], ["--repeat", "3"]),
     "bench_load.py": ([], ["--repeat", "3"]),
     "bench_cli.py": ([], ["--repeat", "7"]),
+    "bench_replay.py": ([], ["--repeat", "1", "--calls", "2000000"]),
 }
 
 

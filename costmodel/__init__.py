@@ -55,6 +55,17 @@ _EXPORTS: dict[str, str] = {
     "capacity": "costmodel.analyses.capacity:capacity",
     "Capacity": "costmodel.analyses.capacity:Capacity",
     "PriceDiff": "costmodel.analyses.price_diff:PriceDiff",
+    # Real traffic: call records, vendor exports, replay, reconcile, calibrate.
+    "CallRecord": "costmodel.data.call_records:CallRecord",
+    "CallReader": "costmodel.data.call_records:CallReader",
+    "convert_export": "costmodel.data.imports:convert",
+    "replay": "costmodel.analyses.replay:replay",
+    "Replay": "costmodel.analyses.replay:Replay",
+    "reconcile": "costmodel.analyses.reconcile:reconcile",
+    "Reconciliation": "costmodel.analyses.reconcile:Reconciliation",
+    "calibrate": "costmodel.analyses.calibrate:calibrate",
+    "Calibration": "costmodel.analyses.calibrate:Calibration",
+    "write_synthetic_calls": "costmodel.analyses.synthetic:write_synthetic",
     # Views: text and charts of results.
     "money_text": "costmodel.views.formatting:span_text",
     "quantity_text": "costmodel.views.formatting:quantity_text",
@@ -82,6 +93,9 @@ __all__ = [
     "AuditReport",
     "Bill",
     "BreakEven",
+    "Calibration",
+    "CallReader",
+    "CallRecord",
     "Capacity",
     "Catalog",
     "Comparison",
@@ -98,6 +112,8 @@ __all__ = [
     "PriceDiff",
     "PricePeriod",
     "Range",
+    "Reconciliation",
+    "Replay",
     "Scenario",
     "SensitivityResult",
     "Shared",
@@ -110,8 +126,10 @@ __all__ = [
     "__version__",
     "audit",
     "breakeven",
+    "calibrate",
     "capacity",
     "compare",
+    "convert_export",
     "decimal_of",
     "estimate",
     "load_library",
@@ -122,12 +140,15 @@ __all__ = [
     "price_diff",
     "price_diff_text",
     "quantity_text",
+    "reconcile",
     "render_template",
+    "replay",
     "sensitivity",
     "sweep",
     "sweep_figure",
     "sweep_values",
     "tornado_figure",
+    "write_synthetic_calls",
 ]
 """The public API: every name here is documented in the README and stable across minor versions."""
 
@@ -148,16 +169,22 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:
     from costmodel.analyses.breakeven import BreakEven, Crossing, breakeven
+    from costmodel.analyses.calibrate import Calibration, calibrate
     from costmodel.analyses.compare import Comparison, ComparisonRow, compare
     from costmodel.analyses.estimate import Bill, LineItem, estimate
     from costmodel.analyses.price_diff import PriceDiff, price_diff
+    from costmodel.analyses.reconcile import Reconciliation, reconcile
+    from costmodel.analyses.replay import Replay, replay
     from costmodel.analyses.sensitivity import SensitivityResult, sensitivity
     from costmodel.analyses.sweep import SweepResult, decimal_of, sweep, sweep_values
+    from costmodel.analyses.synthetic import write_synthetic as write_synthetic_calls
     from costmodel.core.interval import Span
     from costmodel.core.overrides import PriceChange, parse_price_change, parse_settings
     from costmodel.core.shared import Composition, Shared, parse_with
+    from costmodel.data.call_records import CallReader, CallRecord
     from costmodel.data.catalog import Catalog
     from costmodel.data.catalog import load_catalog as load_library
+    from costmodel.data.imports import convert as convert_export
     from costmodel.data.records import PricePeriod, Range, Scenario, Sku, Stack, StackComponent
     from costmodel.errors import CostmodelError, InputError, MissingExtraError, NoPriceError, UnknownIdError
     from costmodel.views.charts import sweep_figure, tornado_figure

@@ -331,13 +331,13 @@ def test_committed_schemas_never_drift_from_the_models() -> None:
 def test_schema_without_name(runner: CliRunner) -> None:
     result = invoke(runner, "schema")
     assert result.exit_code == 2
-    assert result.output == "Error: costmodel schema: name a format: claims, fx, pricesheet, scenario, stack\n"
+    assert result.output == "Error: costmodel schema: name a format: calls, claims, fx, pricesheet, scenario, stack\n"
 
 
 def test_schema_write_dir(runner: CliRunner, tmp_path: Path) -> None:
     result = invoke(runner, "schema", "--write-dir", str(tmp_path))
     assert result.exit_code == 0
-    assert result.stderr == f"wrote 5 schemas to {tmp_path}\n"
+    assert result.stderr == f"wrote 6 schemas to {tmp_path}\n"
     for name in FORMATS:
         assert (tmp_path / f"{name}.schema.json").read_text() == (SCHEMAS_DIR / f"{name}.schema.json").read_text()
 
@@ -345,7 +345,7 @@ def test_schema_write_dir(runner: CliRunner, tmp_path: Path) -> None:
 def test_schema_write_dir_missing(runner: CliRunner, tmp_path: Path) -> None:
     result = invoke(runner, "schema", "--write-dir", str(tmp_path / "out"))
     assert result.exit_code == 2
-    assert result.output == f"{tmp_path / 'out' / 'claims.schema.json'}: folder {tmp_path / 'out'} does not exist\n"
+    assert result.output == f"{tmp_path / 'out' / 'calls.schema.json'}: folder {tmp_path / 'out'} does not exist\n"
 
 
 def expected_schema(path: Path) -> str:

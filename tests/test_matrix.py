@@ -32,11 +32,12 @@ SCENARIOS = sorted(CATALOG.scenarios)
 STACKS = sorted(CATALOG.stacks)
 ARTICLES = ROOT / "articles"
 
-REQUIRED_OPTIONS = {"over": ["--over", "calls_per_month"], "vary": ["--vary", "calls_per_month=1000:100000"]}
+REQUIRED_OPTIONS = {"over": ["--over", "calls_per_month"], "vary": ["--vary", "calls_per_month=1000:100000"],
+                    "stack": ["--stack", "budget-first"]}
 """A value for each required option a command may have."""
 EXTRA = {("prices", "diff"): ["--from", "2024-06-01", "--to", ON.isoformat()]}
 """Options a command needs although click does not mark them required (a usage error without them)."""
-KNOWN_ARGUMENTS = {"scenario", "stack", "stack_a", "stack_b", "paths", "name", "template", "article"}
+KNOWN_ARGUMENTS = {"scenario", "stack", "stack_a", "stack_b", "paths", "name", "template", "article", "calls"}
 
 
 def command_tree() -> list[tuple[tuple[str, ...], click.Command]]:
@@ -119,6 +120,24 @@ class Case:
         return " ".join(self.args)
 
 
+def calls_file(out: Path, scenario: str) -> Path:
+    """Call records drawn from a bundled scenario, with a recorded cost (what reconcile needs)."""
+    from costmodel.analyses.synthetic import synthetic_columns
+
+    target = out / f"calls-{scenario}.jsonl"
+    if target.exists() or out == Path("unused"):
+        return target
+    columns = synthetic_columns(CATALOG.scenario(scenario), 40, seed=1)
+    with target.open("w", encoding="utf-8") as handle:
+        for i in range(40):
+            row = {name: (values[i].as_py() if hasattr(values[i], "as_py") else values[i].item())
+                   for name, values in columns.items()}
+            row["start_time"] = f"2026-10-01T{i % 24:02d}:{i % 60:02d}:00Z"
+            row.update(actual_cost=0.05, actual_cost_currency="USD")
+            handle.write(json.dumps(row) + "\n")
+    return target
+
+
 def cases_for(path: tuple[str, ...], command: click.Command, out: Path) -> Iterator[Case]:
     names = [p.name for p in command.params if isinstance(p, click.Argument)]
     required = [p.name for p in command.params if isinstance(p, click.Option) and p.required]
@@ -151,6 +170,12 @@ def cases_for(path: tuple[str, ...], command: click.Command, out: Path) -> Itera
                 for stack in STACKS:
                     expect, day = dated([stack])
                     yield Case((*path, scenario, stack, *tail, "--as-of", day), fmt, expect)
+        elif "calls" in names:
+            # replay, reconcile, calibrate: records drawn from each bundled scenario.
+            for scenario in SCENARIOS:
+                takes_date = any(isinstance(p, click.Option) and "--as-of" in p.opts for p in command.params)
+                yield Case((*path, str(calls_file(out, scenario)), *tail,
+                            *(["--as-of", ON.isoformat()] if takes_date else [])), fmt)
         elif "scenario" in names and "output" in required:
             # report: every scenario, its document kinds (from the file suffixes it accepts) in rotation.
             kinds = report_kinds()

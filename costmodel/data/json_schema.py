@@ -7,8 +7,8 @@ import json
 from costmodel.data.field_docs import field_docs
 from costmodel.data.models import SCHEMAS, Model
 
-FORMATS: tuple[str, ...] = tuple(sorted([*SCHEMAS, "claims"]))
-"""Every YAML format costmodel reads: the data formats, and the audit's claims files."""
+FORMATS: tuple[str, ...] = tuple(sorted([*SCHEMAS, "claims", "calls"]))
+"""Every format costmodel reads: the YAML data formats, the audit's claims files, and call records (one row each)."""
 
 
 def format_model(name: str) -> type[Model]:
@@ -17,6 +17,10 @@ def format_model(name: str) -> type[Model]:
         from costmodel.data.claims import ClaimsFile
 
         return ClaimsFile
+    if name == "calls":
+        from costmodel.data.call_records import CallRecord
+
+        return CallRecord
     return SCHEMAS[name]
 
 
