@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -12,6 +11,7 @@ from costmodel.core.interval import Span
 from costmodel.core.overrides import PriceChange
 from costmodel.data.catalog import Catalog
 from costmodel.errors import NoPriceError
+from costmodel.plain_dataclass import dataclass, field
 
 if TYPE_CHECKING:
     import pandas

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
@@ -16,6 +15,7 @@ from costmodel.data.catalog import Catalog
 from costmodel.data.meters import DURATION_FIELDS, PRICE_FIELDS
 from costmodel.data.records import PricePeriod, Scenario, Sku, Stack, StackComponent, to_record
 from costmodel.errors import InputError, NoPriceError
+from costmodel.plain_dataclass import dataclass, field
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -13,6 +12,7 @@ import click
 from costmodel.core.overrides import PriceChange, parse_price_change, parse_settings
 from costmodel.data.catalog import PRICING_ENV, SCENARIOS_ENV, Catalog, load_catalog
 from costmodel.errors import InputError, UnknownIdError
+from costmodel.plain_dataclass import dataclass
 from costmodel.safe_text import terminal
 from costmodel.views.formatting import FORMATS
 

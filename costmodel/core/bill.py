@@ -10,7 +10,6 @@ never $0.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Generic
 
@@ -20,6 +19,7 @@ from costmodel.core.usage import Profile, component_usage, gpu_sizing, is_monthl
 from costmodel.data.meters import PRICE_FIELDS
 from costmodel.data.records import PricePeriod, Sku, StackComponent
 from costmodel.errors import NoPriceError
+from costmodel.plain_dataclass import dataclass
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,11 +10,11 @@ broadcasts like a 0-d array, and costs far less).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from costmodel.data.records import Range
+from costmodel.plain_dataclass import dataclass
 
 if TYPE_CHECKING:
     from collections.abc import Callable
