@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -52,6 +51,8 @@ class UnknownIdError(InputError):
 
     def __init__(self, kind: str, name: str, known: Iterable[str], *, list_known: bool = False, **where: object) -> None:
         known = sorted(known)
+        import difflib  # only when an id is unknown: a run that finds everything never needs it
+
         close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
         hint = f"; did you mean {' or '.join(close)}?" if close else ""
         listed = list_known or not (close or len(known) > 25)
@@ -78,4 +79,6 @@ class NoPriceError(InputError):
 
 
 def suggest(name: str, known: Iterable[str]) -> list[str]:
+    import difflib
+
     return difflib.get_close_matches(name, sorted(known), n=3, cutoff=0.5)
