@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from costmodel.safe_text import error_line
+
+if TYPE_CHECKING:  # annotations only: `costmodel --help` need not import pathlib
+    from collections.abc import Iterable
+    from pathlib import Path
 
 
 class CostmodelError(Exception):
