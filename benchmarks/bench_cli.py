@@ -12,12 +12,10 @@ Run: python benchmarks/bench_cli.py [--repeat N]; exit status 1 when a target is
 from __future__ import annotations
 
 import argparse
-import compileall
 import sys
 import tempfile
-from pathlib import Path
 
-from child_cpu import Command, alternate, child_cpu_seconds, print_table, summarise
+from child_cpu import Command, alternate, child_cpu_seconds, compile_costmodel, print_table, summarise
 
 BASELINE = "python -c 'import click, pydantic, yaml'"
 TARGETS = {"compare, warm cache": 1.2, "compare, cold (cache off)": 3.0, "--help": 0.8}
@@ -27,9 +25,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--repeat", type=int, default=15)
     repeat = parser.parse_args().repeat
-    import costmodel as package
-
-    compileall.compile_dir(Path(package.__file__).parent, quiet=1)  # writes .pyc whatever PYTHONDONTWRITEBYTECODE says
+    compile_costmodel()
     costmodel = [sys.executable, "-m", "costmodel"]
     with tempfile.TemporaryDirectory() as cache:
         warm = {"COSTMODEL_CACHE_DIR": cache, "COSTMODEL_CACHE": "on"}
