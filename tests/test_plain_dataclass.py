@@ -167,4 +167,4 @@ def test_the_project_records_are_built_by_it() -> None:
 
     for cls in (PricePeriod, Scenario, Span):
         assert dataclasses.is_dataclass(cls)
-        assert cls.__init__.__module__ == "costmodel.plain_dataclass"
+        assert cls.__eq__.__module__ == "costmodel.plain_dataclass"  # Span writes out only its __init__
