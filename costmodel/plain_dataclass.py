@@ -103,7 +103,7 @@ def _build(cls: type[T], *, frozen: bool, slots: bool, eq: bool, show: bool) -> 
 
     methods: dict[str, Any] = {
         "__dataclass_fields__": all_fields,
-        "__init__": _init(cls.__qualname__, names, defaults, factories, post_init="__post_init__" in dir(cls)),
+        "__init__": _init(cls.__qualname__, names, defaults, factories, post_init=hasattr(cls, "__post_init__")),
         "__match_args__": names,
     }
     if show:
