@@ -24,15 +24,21 @@ _EXPORTS: dict[str, str] = {
     "Sku": "costmodel.data.records:Sku",
     "PricePeriod": "costmodel.data.records:PricePeriod",
     "Range": "costmodel.data.records:Range",
+    "StackComponent": "costmodel.data.records:StackComponent",
     # Quantities and what-ifs.
     "Span": "costmodel.core.interval:Span",
     "PriceChange": "costmodel.core.overrides:PriceChange",
     "parse_price_change": "costmodel.core.overrides:parse_price_change",
     "parse_settings": "costmodel.core.overrides:parse_settings",
+    # Shared components (like-for-like comparisons) and the roles a scenario needs.
+    "parse_with": "costmodel.core.shared:parse_with",
+    "Shared": "costmodel.core.shared:Shared",
+    "Composition": "costmodel.core.shared:Composition",
     # Analyses and their results.
     "estimate": "costmodel.analyses.estimate:estimate",
     "Bill": "costmodel.analyses.estimate:Bill",
     "LineItem": "costmodel.analyses.estimate:LineItem",
+    "LifecycleWarning": "costmodel.analyses.estimate:LifecycleWarning",
     "compare": "costmodel.analyses.compare:compare",
     "Comparison": "costmodel.analyses.compare:Comparison",
     "ComparisonRow": "costmodel.analyses.compare:ComparisonRow",
@@ -46,6 +52,8 @@ _EXPORTS: dict[str, str] = {
     "sensitivity": "costmodel.analyses.sensitivity:sensitivity",
     "SensitivityResult": "costmodel.analyses.sensitivity:SensitivityResult",
     "price_diff": "costmodel.analyses.price_diff:price_diff",
+    "capacity": "costmodel.analyses.capacity:capacity",
+    "Capacity": "costmodel.analyses.capacity:Capacity",
     "PriceDiff": "costmodel.analyses.price_diff:PriceDiff",
     # Views: text and charts of results.
     "money_text": "costmodel.views.formatting:span_text",
@@ -64,6 +72,7 @@ _EXPORTS: dict[str, str] = {
     "InputError": "costmodel.errors:InputError",
     "UnknownIdError": "costmodel.errors:UnknownIdError",
     "NoPriceError": "costmodel.errors:NoPriceError",
+    "MissingExtraError": "costmodel.errors:MissingExtraError",
 }
 """Public name → module:attribute it comes from."""
 
@@ -73,13 +82,17 @@ __all__ = [
     "AuditReport",
     "Bill",
     "BreakEven",
+    "Capacity",
     "Catalog",
     "Comparison",
     "ComparisonRow",
+    "Composition",
     "CostmodelError",
     "Crossing",
     "InputError",
+    "LifecycleWarning",
     "LineItem",
+    "MissingExtraError",
     "NoPriceError",
     "PriceChange",
     "PriceDiff",
@@ -87,14 +100,17 @@ __all__ = [
     "Range",
     "Scenario",
     "SensitivityResult",
+    "Shared",
     "Sku",
     "Span",
     "Stack",
+    "StackComponent",
     "SweepResult",
     "UnknownIdError",
     "__version__",
     "audit",
     "breakeven",
+    "capacity",
     "compare",
     "decimal_of",
     "estimate",
@@ -102,6 +118,7 @@ __all__ = [
     "money_text",
     "parse_price_change",
     "parse_settings",
+    "parse_with",
     "price_diff",
     "price_diff_text",
     "quantity_text",
@@ -138,10 +155,11 @@ if TYPE_CHECKING:
     from costmodel.analyses.sweep import SweepResult, decimal_of, sweep, sweep_values
     from costmodel.core.interval import Span
     from costmodel.core.overrides import PriceChange, parse_price_change, parse_settings
+    from costmodel.core.shared import Composition, Shared, parse_with
     from costmodel.data.catalog import Catalog
     from costmodel.data.catalog import load_catalog as load_library
-    from costmodel.data.records import PricePeriod, Range, Scenario, Sku, Stack
-    from costmodel.errors import CostmodelError, InputError, NoPriceError, UnknownIdError
+    from costmodel.data.records import PricePeriod, Range, Scenario, Sku, Stack, StackComponent
+    from costmodel.errors import CostmodelError, InputError, MissingExtraError, NoPriceError, UnknownIdError
     from costmodel.views.charts import sweep_figure, tornado_figure
     from costmodel.views.formatting import MONTHLY_PLACES, PER_CALL_PLACES, quantity_text
     from costmodel.views.formatting import span_text as money_text

@@ -81,6 +81,28 @@ class NoPriceError(InputError):
         return NoPriceError(self.reason, stack=stack, path=self.path, line=self.line, field=self.field)
 
 
+class MissingExtraError(CostmodelError):
+    """An optional dependency is not installed: the message names the extra that installs it (exit status 1)."""
+
+    def __init__(self, module: str, extra: str, purpose: str) -> None:
+        self.module, self.extra = module, extra
+        super().__init__(f"{purpose} need {module}, which is not installed: pip install 'costmodel[{extra}]'")
+
+
+def require(module: str, extra: str, purpose: str) -> None:
+    """Import `module`, or raise MissingExtraError naming the extra that installs it.
+
+    The base install leaves charts and notebooks out. Callers use the module right after, so importing it here
+    costs nothing extra and also catches a broken install, not only a missing one.
+    """
+    import importlib
+
+    try:
+        importlib.import_module(module)
+    except ImportError as exc:
+        raise MissingExtraError(module, extra, purpose) from exc
+
+
 def suggest(name: str, known: Iterable[str]) -> list[str]:
     import difflib
 

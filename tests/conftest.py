@@ -16,6 +16,8 @@ from costmodel.data.catalog import Catalog, bundled_dir, load_catalog
 # The loaded-library cache goes to a folder of this test run, never the user's own cache directory
 # (subprocesses started by tests inherit it through the environment).
 os.environ["COSTMODEL_CACHE_DIR"] = tempfile.mkdtemp(prefix="costmodel-test-cache-")
+# Tables printed to a terminal wrap to $COLUMNS; tests compare full-width tables unless they set it themselves.
+os.environ.pop("COLUMNS", None)
 
 
 @pytest.fixture(scope="session")

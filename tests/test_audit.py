@@ -56,7 +56,10 @@ def test_reference_article_statuses(catalog: Catalog) -> None:
         # 10 tokens/s × 60 = 600 tokens a minute, not 60–80.
         "audio-tokens-per-minute": "wrong",
     }
-    assert report.counts() == {"ok": 7, "wrong": 9, "stale": 0}
+    # Lifecycle: the latency-first bullet recommends Gemini 1.5 Flash, withdrawn 2025-09-24, before the article's
+    # 2026-05-05: wrong. Its stack (latency-first, named in the same sentence) is the same finding, not a second.
+    assert [(c.id, c.status, c.article_line) for c in report.lifecycle] == [("google/gemini-1.5-flash", "wrong", 16)]
+    assert report.counts() == {"ok": 7, "wrong": 10, "stale": 0, "retiring": 0}
     by_id = {r.id: r for r in report.results}
     assert by_id["pipeline-whisper-cost"].computed.value == Span.of(Decimal("0.030"))  # type: ignore[union-attr]
     assert by_id["pipeline-text-cost"].computed.value == Span.of(Decimal("0.00026625"))  # type: ignore[union-attr]
@@ -72,14 +75,29 @@ def test_reference_article_statuses(catalog: Catalog) -> None:
 def test_cli_exits_1_and_shows_tolerance(runner) -> None:  # type: ignore[no-untyped-def]
     result = runner.invoke(cli, ["audit", str(ARTICLE), "--as-of", "2026-11-24"])
     assert result.exit_code == 1
-    rows = {line.split()[0]: line for line in result.output.splitlines() if line and line.split()[0].islower()}
+    rows: dict[str, str] = {}
+    for line in result.output.splitlines():  # the table's row of each claim (its explanation below comes later)
+        if line and line.split()[0].islower():
+            rows.setdefault(line.split()[0], line)
     assert rows["pipeline-whisper-cost"].split() == ["pipeline-whisper-cost", "13", "$0.02", "$0.030000", "$0.030000",
-                                                     "±0.005", "(as", "printed)", "wrong"]
+                                                     "2026-05-05", "±0.005", "(as", "printed)", "wrong"]
     assert rows["integrated-audio-cost"].split()[-1] == "ok"
     assert rows["gpt-4o-input-price"].split()[-2:] == ["±10%", "wrong"]
-    assert "7 ok, 9 wrong, 0 stale." in result.output
+    assert "7 ok, 10 wrong, 0 stale." in result.output
+    # Every claim explains itself under the table: why, the expression, the prices with dates and sources, the note.
+    why = result.output[result.output.index("pipeline-whisper-cost (line 13): wrong"):]
+    why = why[:why.index("\n\n")]
+    assert "  why: $0.030000 on both 2026-05-05 and 2026-11-24, outside $0.02 ±0.005 (as printed)." in why
+    assert '  computed as: component_cost("support-call-5min", "budget-first", "asr")' in why
+    assert "  price: openai/whisper-1 0.006 USD per audio minute, in force from 2023-03-01 (source: https://" in why
+    assert "  note: Priced as the Whisper API" in why
+    assert "google/gemini-1.5-flash (line 16): wrong" in result.output
+    assert "google/gemini-1.5-flash was already withdrawn as of 2025-09-24 when the article was dated 2026-05-05" \
+        in result.output
     document = json.loads(runner.invoke(cli, ["audit", str(ARTICLE), "--as-of", "2026-11-24", "--format", "json"]).output)
-    assert document["counts"] == {"ok": 7, "wrong": 9, "stale": 0}
+    assert document["counts"] == {"ok": 7, "wrong": 10, "stale": 0, "retiring": 0}
+    assert document["lifecycle"][0]["today"] == {"state": "withdrawn", "date": "2025-09-24",
+                                                 "sku": "google/gemini-1.5-flash"}
     text_cost = next(c for c in document["claims"] if c["id"] == "integrated-text-cost")
     assert text_cost["computed"]["value"] == {"low": "0.00002", "high": "0.00006"}
     assert text_cost["printed"] == {"low": "0.00012", "high": "0.00012"}
@@ -176,9 +194,10 @@ def test_all_ok_exits_0(runner, article) -> None:  # type: ignore[no-untyped-def
     assert result.exit_code == 0, result.output
     # 0.03026625 → 5 places 0.03027; the bound allows no slack unless given (tolerance 0).
     assert result.output == (
-        "claim,line,printed,computed 2026-11-24,computed 2026-05-05,tolerance,status\n"
-        "under,1,≤ $0.20,$0.03027,$0.03027,0,ok\n"
-        "mini-output,1,$0.60,$0.60,$0.60,±0.005 (as printed),ok\n"
+        "claim,line,printed,computed 2026-11-24,on its date,its date,tolerance,status,why\n"
+        "under,1,≤ $0.20,$0.03027,$0.03027,2026-05-05,0,ok,$0.03027 on 2026-11-24 is within ≤ $0.20.\n"
+        "mini-output,1,$0.60,$0.60,$0.60,2026-05-05,±0.005 (as printed),ok,"
+        "$0.60 on 2026-11-24 is within $0.60 ±0.005 (as printed).\n"
     )
 
 

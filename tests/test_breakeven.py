@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -76,7 +77,48 @@ def test_never_cross_is_said_plainly(tmp_path: Path, runner) -> None:
     assert result.output == (
         "minute-call: api vs hosted as calls_per_month varies between 10,000 and 100,000\n"
         "prices in force on 2026-11-01 · USD per call\n\n"
-        "They never cross between 10,000 and 100,000: hosted is cheaper throughout.\n"
+        "Answer: they never cross between 10,000 and 100,000: hosted is cheaper throughout.\n"
+    )
+
+
+def test_alternating_crossings_give_one_answer_first(tmp_path: Path, runner) -> None:
+    # The GPU-step case above: api cheaper below 100,000 calls; hosted cheaper to 150,000, api again to 200,000
+    # (2 GPUs: 2000/n > 0.01), hosted from 200,000 on (2000/n < 0.01 and the third GPU comes at 300,000, the end).
+    result = breakeven(round_catalog(tmp_path), "minute-call", "api", "hosted", "calls_per_month", (1, 300_000),
+                       as_of=ON, price_changes=[parse_price_change("acme/asr.audio_minute=0.01")])
+    [(end, answer)] = result.answers.items()
+    assert end == "point"
+    assert (answer.kind, answer.cheaper_at_low, answer.cheaper_at_high, answer.crossings) == ("alternates", "api",
+                                                                                                "hosted", 3)
+    assert (answer.first, answer.settled_from) == (pytest.approx(100_000), pytest.approx(200_000))
+    pricing, scenarios = write_round_data(tmp_path / "cli")
+    args = ["breakeven", "minute-call", "api", "hosted", "--over", "calls_per_month", "--between", "1:300000",
+            "--price", "acme/asr.audio_minute=0.01", "--as-of", "2026-11-01", "--pricing", str(pricing),
+            "--scenarios", str(scenarios)]
+    short = runner.invoke(cli, args)
+    assert short.exit_code == 0, short.output
+    assert short.output.splitlines()[3:5] == [
+        "Answer: api is cheaper below calls_per_month = 100,000; up to 200,000 the cheaper stack alternates "
+        "(3 crossings at GPU or billing steps); from 200,000 on, hosted is cheaper for good.",
+        "--all lists the 3 crossings step by step (csv and json always do).",
+    ]
+    every = runner.invoke(cli, [*args, "--all"])
+    assert every.exit_code == 0, every.output
+    assert "step (costs jump)" in every.output and "step (costs jump)" not in short.output
+    document = json.loads(runner.invoke(cli, [*args, "--format", "json"]).output)
+    assert document["answers"]["point"] == {"kind": "alternates", "cheaper_at_low": "api", "cheaper_at_high": "hosted",
+                                            "first_crossing": "100000", "settled_from": "200000", "crossings": 3}
+
+
+def test_ranged_inputs_answer_per_end(tmp_path: Path, runner) -> None:
+    # Caller audio 30–60 s (see test_ranged_inputs_report_a_band): the ends cross at 1000/0.3 and 1000/0.6 calls.
+    pricing, scenarios = write_round_data(tmp_path)
+    result = runner.invoke(cli, ["breakeven", "ranged-call", "api", "hosted", "--over", "calls_per_month",
+                                 "--as-of", "2026-11-01", "--pricing", str(pricing), "--scenarios", str(scenarios)])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[3] == (
+        "Answer: with the inputs at their low end, api is cheaper below calls_per_month = 3,333.33, hosted above it; "
+        "with the inputs at their high end, api is cheaper below calls_per_month = 1,666.67, hosted above it."
     )
 
 

@@ -176,10 +176,12 @@ def test_audit_carries_each_claims_note_to_every_format(runner: CliRunner) -> No
     assert {c["id"]: c["note"] for c in document["claims"] if c["note"]} == notes
     rows = list(csv.DictReader(io.StringIO(runner.invoke(cli, [*base, "--format", "csv"]).output)))
     assert {r["claim"]: r["note"] for r in rows if r["note"]} == notes
-    for fmt in ("table", "markdown"):
+    # Text and Markdown explain each claim under the table, its note last.
+    for fmt, label in (("table", "  note: "), ("markdown", "- **note:** ")):
         text = runner.invoke(cli, [*base, "--format", fmt]).output
         for claim, note in notes.items():
-            assert f"- {claim}: {note}\n" in text
+            block = text[text.index(f"{claim} (line ") if fmt == "table" else text.index(f"`{claim}`: "):]
+            assert block[:block.index("\n\n", block.index(label)) + 1].endswith(f"\n{label}{note}\n")
 
 
 # ---------------------------------------------------------------- render and audit run in linear time

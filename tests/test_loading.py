@@ -232,11 +232,11 @@ def test_stack_role_kind_mismatch(bundled_copy: Path) -> None:
 
 
 def test_stack_unknown_workload(bundled_copy: Path) -> None:
-    # privacy-first.yaml: the first component (whisper) is on line 9, after a two-line folded description.
+    # privacy-first.yaml: the first component (whisper) is on line 13, after a six-line folded description.
     path = bundled_copy / "pricing" / "stacks" / "privacy-first.yaml"
     break_file(path, "workload: whisper-large-v3", "workload: whisper-large-v2")
     assert error_of(lambda: load_copy(bundled_copy)) == (
-        f"{path}:9: components[0].workload: unknown workload on aws/g5.xlarge 'whisper-large-v2'; "
+        f"{path}:13: components[0].workload: unknown workload on aws/g5.xlarge 'whisper-large-v2'; "
         "did you mean whisper-large-v3?"
     )
 

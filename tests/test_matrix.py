@@ -139,6 +139,13 @@ def cases_for(path: tuple[str, ...], command: click.Command, out: Path) -> Itera
             for i, stack in enumerate(STACKS):
                 expect, day = dated([stack])
                 yield Case((*path, SCENARIOS[i % len(SCENARIOS)], stack, *tail, "--as-of", day), fmt, expect)
+        elif "stack" in names and path == ("capacity",):
+            # GPU plans: every scenario on every stack with self-hosted parts (on others it is a usage error).
+            hosted = [s for s in STACKS if any(c.role.startswith("self-hosted") for c in CATALOG.stack(s).components)]
+            for scenario in SCENARIOS:
+                for stack in hosted:
+                    expect, day = dated([stack])
+                    yield Case((*path, scenario, stack, *tail, "--as-of", day), fmt, expect)
         elif "stack" in names:
             for scenario in SCENARIOS:
                 for stack in STACKS:

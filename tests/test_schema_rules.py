@@ -314,14 +314,16 @@ def test_throughput_with_both_rates(problem: Problem) -> None:
     text = GPU.replace("real_time_factor: 0.05", "real_time_factor: 0.05\n        output_tokens_per_second: 900")
     path, message = problem(text, PriceSheet)
     assert message == (
-        f"{path}:9: skus[0].throughput[0]: give exactly one of real_time_factor (asr) or output_tokens_per_second (llm)"
+        f"{path}:9: skus[0].throughput[0]: give exactly one of real_time_factor (asr, tts), "
+        "output_tokens_per_second (llm) or curve"
     )
 
 
 def test_throughput_with_neither_rate(problem: Problem) -> None:
     path, message = problem(GPU.replace("        real_time_factor: 0.05\n", ""), PriceSheet)
     assert message == (
-        f"{path}:9: skus[0].throughput[0]: give exactly one of real_time_factor (asr) or output_tokens_per_second (llm)"
+        f"{path}:9: skus[0].throughput[0]: give exactly one of real_time_factor (asr, tts), "
+        "output_tokens_per_second (llm) or curve"
     )
 
 
@@ -374,7 +376,8 @@ def test_bad_provider_name(problem: Problem) -> None:
 
 def test_unknown_kind(problem: Problem) -> None:
     path, message = problem(SHEET.replace("kind: llm", "kind: vision") + PERIOD, PriceSheet)
-    assert message == f"{path}:6: skus[0].kind: must be 'asr', 'llm', 'audio-llm', 'tts', 'gpu' or 'telephony' (got 'vision')"
+    kinds = "'asr', 'llm', 'audio-llm', 'tts', 'gpu', 'telephony' or 'platform'"
+    assert message == f"{path}:6: skus[0].kind: must be {kinds} (got 'vision')"
 
 
 def test_schema_version_2(problem: Problem) -> None:

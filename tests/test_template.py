@@ -114,7 +114,7 @@ def test_code_is_refused(catalog: Catalog, monkeypatch: pytest.MonkeyPatch, plac
         ('price("openai/gpt-4o", "inptu")', "unknown price field 'inptu'; did you mean input"),
         ('price("openai/whisper-1", "input")', "has no input price"),
         ('component_cost("support-call-5min", "budget-first", "audio-llm")', "has no priced audio-llm component"),
-        ('cost("support-call-5min", "budget-first", places=1.5)', "strings or whole numbers, not 1.5"),
+        ('cost("support-call-5min", "budget-first", places=1.5)', "places must be a whole number from 0 to 10, not 1.5"),
         ("", "empty placeholder"),
     ],
 )

@@ -1,10 +1,12 @@
 """Break-even: where along one input two stacks cost the same per call, and which is cheaper either side.
 
 How crossings are found (no scanning where the cost is piecewise polynomial):
-1. The only kinks and steps in the cost formula come from rounding up: GPU counts and billing increments
-   (`Ops.ceil`, `Ops.bill`). One vectorized evaluation records every rounded-up quantity at five probe
-   points; where each is affine in the input, the values at which it passes a whole number are solved
-   directly. Those are the breakpoints.
+1. The only kinks and steps in the cost formula come from rounding up (GPU counts, concurrency slots and
+   billing increments: `Ops.ceil`, `Ops.bill`) and from monthly volume meeting an edge (volume tiers,
+   included minutes: `Ops.band`, `Ops.all_units`). One vectorized evaluation records every rounded-up
+   quantity and every (monthly quantity, edge) pair at five probe points; where each is affine in the
+   input, the values at which it passes a whole number, or meets its edge, are solved directly. Those
+   are the breakpoints.
 2. Between breakpoints the difference in cost is a polynomial of degree ≤ 2: linear in volume (per month),
    prices, audio seconds and tokens, quadratic in turns (each turn re-reads the history). It is fitted
    from three interior points, checked at two more, and its roots are solved in closed form.
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
@@ -26,8 +29,9 @@ from typing import Any, Literal
 from costmodel.analyses.sweep import Field, Prepared, SweepResult, decimal_of, evaluate, parse_field, prepare
 from costmodel.core.backends import VectorOps
 from costmodel.core.overrides import PriceChange
+from costmodel.core.shared import Composition, Shared
 from costmodel.data.catalog import Catalog
-from costmodel.data.records import Scenario, quantity_high, scenario_bounds
+from costmodel.data.records import Scenario, StackComponent, quantity_high, scenario_bounds
 from costmodel.errors import InputError, NoPriceError
 
 End = Literal["point", "low", "high", "both"]
@@ -54,6 +58,24 @@ class Crossing:
     method: Literal["linear", "quadratic", "bisection"]
 
 
+@dataclass(frozen=True)
+class Answer:
+    """A break-even in one sentence: who is cheaper at each end, and where the cheaper stack changes for good."""
+
+    kind: Literal["never", "once", "alternates"]
+    """never: one stack (or neither) is cheaper throughout; once: one crossing; alternates: several (GPU or
+    billing steps make the cheaper stack flip back and forth before it settles)."""
+    cheaper_at_low: str
+    """The stack cheaper at the range's low value, or 'neither'."""
+    cheaper_at_high: str
+    """The stack cheaper at the range's high value, and from `settled_from` on for good."""
+    first: float | None
+    """The lowest crossing (None when they never cross)."""
+    settled_from: float | None
+    """The highest crossing: above it the cheaper stack no longer changes (None when they never cross)."""
+    crossings: int
+
+
 @dataclass
 class BreakEven:
     """Where two stacks cost the same per call along one input, within [low, high]."""
@@ -72,6 +94,25 @@ class BreakEven:
     cheaper_at_high: dict[End, str]
     is_range: bool = False
     notes: list[str] = dataclasses.field(default_factory=list)
+    shared: Shared = dataclasses.field(default_factory=Shared)
+    """Components both stacks were priced with, and the roles the scenario needs."""
+    compositions: dict[str, Composition] = dataclasses.field(default_factory=dict)
+    """Per stack: what the shared components changed and the needed roles it lacks."""
+
+    @property
+    def answers(self) -> dict[End, Answer]:
+        """One answer per end of the inputs ('point' without ranges; 'low' and 'high' with them): where the
+        cheaper stack changes for good, or the band where it alternates."""
+        found: dict[End, Answer] = {}
+        for end, cheaper_low in self.cheaper_at_low.items():
+            values = [c.value for c in self.crossings if c.end in (end, "both")]
+            cheaper_high = self.cheaper_at_high[end]
+            if not values:
+                found[end] = Answer("never", cheaper_low, cheaper_high, None, None, 0)
+            else:
+                kind: Literal["once", "alternates"] = "once" if len(values) == 1 else "alternates"
+                found[end] = Answer(kind, cheaper_low, cheaper_high, min(values), max(values), len(values))
+        return found
 
     @property
     def band(self) -> tuple[float, float] | None:
@@ -88,10 +129,15 @@ class _RecordingOps(VectorOps):
     def __init__(self) -> None:
         super().__init__()
         self.rounded: list[Any] = []
+        self.edges: list[tuple[Any, float]] = []
 
     def _ceil(self, value: Any) -> Any:
         self.rounded.append(self.np.asarray(value, dtype=float))
         return super()._ceil(value)
+
+    def _edge(self, value: Any, at: Any) -> None:
+        if at is not None:
+            self.edges.append((self.np.asarray(value, dtype=float), float(at)))
 
 
 def default_between(catalog: Catalog, prepared: Prepared, target: Field, as_of: date) -> tuple[float, float]:
@@ -133,13 +179,16 @@ def _breakpoints(prepared: Prepared, target: Field, a: str, b: str, lo: float, h
     ops = _RecordingOps()
     _differences(prepared, target, a, b, x, ops)
     found = []
-    for arg in ops.rounded:
+    for arg, edge in [*((r, None) for r in ops.rounded), *ops.edges]:
         arg = numpy.broadcast_to(arg, x.shape)
         start, slope = arg[0], arg[-1] - arg[0]
         scale = max(1.0, float(numpy.max(numpy.abs(arg))))
         if numpy.max(numpy.abs(start + slope * t - arg)) > 1e-9 * scale:
             return None
         if slope == 0:
+            continue
+        if edge is not None:  # a tier or allowance edge: one breakpoint, where the monthly quantity meets it
+            found.append(numpy.array([lo + (edge - start) / slope * (hi - lo)]))
             continue
         first, last = sorted((arg[0], arg[-1]))
         count = int(numpy.floor(last) - numpy.ceil(first)) + 1
@@ -259,6 +308,7 @@ def breakeven(
     currency: str = "USD",
     settings: dict[str, Any] | None = None,
     price_changes: list[PriceChange] | tuple[PriceChange, ...] = (),
+    with_components: Sequence[StackComponent | str] = (),
 ) -> BreakEven:
     """Every value of `over` in `between` (default: see default_between) at which A and B cost the same per call."""
     import numpy
@@ -268,7 +318,7 @@ def breakeven(
     if stack_a == stack_b:
         raise InputError(f"compare two different stacks (got {stack_a} twice)")
     prepared = prepare(catalog, scenario, [stack_a, stack_b], as_of=as_of, currency=currency, settings=settings,
-                       price_changes=price_changes)
+                       price_changes=price_changes, with_components=with_components)
     if prepared.unpriced:
         raise NoPriceError(next(iter(prepared.unpriced.values())))
     lo, hi = between if between is not None else default_between(catalog, prepared, target, as_of)
@@ -296,7 +346,7 @@ def breakeven(
     cheaper_low = {end: _side(prepared, target, stack_a, stack_b, [lo], key)[0] for end, key in ends}
     cheaper_high = {end: _side(prepared, target, stack_a, stack_b, [hi], key)[0] for end, key in ends}
     return BreakEven(name, stack_a, stack_b, target, lo, hi, as_of, currency, crossings, cheaper_low, cheaper_high,
-                     is_range, notes)
+                     is_range, notes, prepared.shared, prepared.compositions)
 
 
 def _merge_ends(crossings: list[Crossing]) -> list[Crossing]:
@@ -375,15 +425,17 @@ def sweep_breakevens(
     """
     import numpy
 
+    # The sweep's shared components (its scenario's and those it was given) are priced the same way here.
+    shared = result.shared.components
     prepared = prepare(catalog, scenario, list(result.curves), as_of=result.as_of, currency=result.currency,
-                       settings=settings, price_changes=price_changes)
+                       settings=settings, price_changes=price_changes, with_components=shared)
     lo, hi = float(result.values.min()), float(result.values.max())
     if hi <= lo:
         return []
     kept = []
     for a, b in itertools.combinations(result.curves, 2):
         be = breakeven(catalog, scenario, a, b, result.field, (lo, hi), as_of=result.as_of, currency=result.currency,
-                       settings=settings, price_changes=price_changes)
+                       settings=settings, price_changes=price_changes, with_components=shared)
         equal = [c for c in be.crossings if c.kind == "equal"]
         if equal and cheapest_only:
             # Evaluated directly (not through sweep()): a crossing may fall between whole numbers of turns.

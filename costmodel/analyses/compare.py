@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from costmodel.analyses.estimate import Bill, FxUsed, estimate
+from costmodel.analyses.estimate import Bill, FxUsed, LifecycleWarning, estimate
 from costmodel.core.interval import Span
-from costmodel.core.overrides import PriceChange
+from costmodel.core.overrides import PriceChange, apply_settings
+from costmodel.core.shared import Composition, Shared, shared_for
 from costmodel.data.catalog import Catalog
-from costmodel.errors import NoPriceError
+from costmodel.data.records import StackComponent
+from costmodel.errors import NoPriceError, require
 from costmodel.plain_dataclass import dataclass, field
 
 if TYPE_CHECKING:
@@ -34,6 +37,8 @@ class ComparisonRow:
     multiple_of_cheapest: Span[Decimal] | None
     estimate: bool
     unpriced: str | None = None
+    composition: Composition = field(default_factory=Composition)
+    """The roles priced, what shared components added or replaced, and the needed roles this stack lacks."""
 
 
 @dataclass(frozen=True)
@@ -48,9 +53,19 @@ class Comparison:
     calls_per_month: Span[Decimal]
     rows: list[ComparisonRow]
     estimates: dict[str, Bill] = field(default_factory=dict)
+    warnings: list[tuple[str, LifecycleWarning]] = field(default_factory=list)
+    """(stack, warning) for each priced stack relying on a SKU withdrawn or retiring soon after `as_of`."""
+    shared: Shared = field(default_factory=Shared)
+    """Components every stack was priced with, and the roles the scenario needs."""
+
+    @property
+    def incomplete(self) -> list[ComparisonRow]:
+        """Rows of stacks lacking a needed role: not the same product as the others, so not comparable as priced."""
+        return [row for row in self.rows if row.composition.missing_roles]
 
     def to_frame(self) -> pandas.DataFrame:
         """The rows as a pandas DataFrame (floats, for plotting; use the rows for exact figures)."""
+        require("pandas", "notebooks", "Data frames")
         import pandas
 
         records: list[dict[str, Any]] = []
@@ -62,6 +77,7 @@ class Comparison:
                 record[f"{name}_high"] = float(value.high) if value else None
             record["estimate"] = row.estimate
             record["unpriced"] = row.unpriced
+            record["missing_roles"] = ",".join(row.composition.missing_roles)
             records.append(record)
         return pandas.DataFrame.from_records(records).set_index("stack")
 
@@ -84,13 +100,19 @@ def compare(
     currency: str = "USD",
     settings: dict[str, Any] | None = None,
     price_changes: list[PriceChange] | tuple[PriceChange, ...] = (),
+    with_components: Sequence[StackComponent | str] = (),
 ) -> Comparison:
-    """Price one scenario on each stack (default: all), cheapest first by per-call cost."""
+    """Price one scenario on each stack (default: all), cheapest first by per-call cost.
+
+    `with_components` (and the scenario's `with:`) are priced on every stack in place of its own component of the
+    same role; rows say what was added or replaced and which needed roles a stack lacks (core/shared.py).
+    """
     as_of = as_of or date.today()
     stack_ids = stacks if stacks else sorted(catalog.stacks)
     for stack_id in stack_ids:
         catalog.stack(stack_id)
     scenario_model = catalog.scenario(scenario)
+    shared = shared_for(apply_settings(scenario_model, settings) if settings else scenario_model, with_components, catalog)
     priced: list[Bill] = []
     unpriced: list[ComparisonRow] = []
     for stack_id in stack_ids:
@@ -98,7 +120,7 @@ def compare(
             priced.append(
                 estimate(
                     catalog, scenario, stack_id, as_of=as_of, currency=currency,
-                    settings=settings, price_changes=price_changes,
+                    settings=settings, price_changes=price_changes, with_components=shared.components,
                 )
             )
         except NoPriceError as exc:
@@ -106,7 +128,7 @@ def compare(
             unpriced.append(
                 ComparisonRow(
                     None, stack_id, stack.title, stack.architecture, None, None, None, None, False,
-                    exc.reason,
+                    exc.reason, shared.compose(catalog, stack)[1],
                 )
             )
     if not priced:
@@ -124,6 +146,7 @@ def compare(
             fixed_per_month=e.fixed_per_month,
             multiple_of_cheapest=_multiple(e.per_call, cheapest),
             estimate=e.estimate,
+            composition=e.composition,
         )
         for index, e in enumerate(priced, start=1)
     ]
@@ -137,5 +160,7 @@ def compare(
         calls_per_month=first.calls_per_month,
         rows=rows + unpriced,
         estimates={e.stack: e for e in priced},
+        shared=shared,
+        warnings=[(e.stack, warning) for e in priced for warning in e.warnings],
     )
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
+from costmodel.analyses.capacity import CapacityComponent, plan_component
 from costmodel.core.backends import EXACT
 from costmodel.core.bill import BillLine, bill_component
 from costmodel.core.interval import Span
 from costmodel.core.overrides import PriceChange, apply_price_changes, apply_settings
+from costmodel.core.shared import Composition, Shared, shared_for
 from costmodel.core.usage import Profile, profile
 from costmodel.data.catalog import Catalog
 from costmodel.data.meters import DURATION_FIELDS, PRICE_FIELDS
@@ -63,6 +66,40 @@ class AudioTokenView:
     estimate: bool
 
 
+LIFECYCLE_WARNING_DAYS = 180
+"""A stack gets a lifecycle warning for a SKU withdrawn or retiring within this many days after the as-of date:
+about two quarters, the notice vendors commonly give for model retirements, time enough to re-price a stack."""
+
+
+@dataclass(frozen=True)
+class LifecycleWarning:
+    """A SKU a stack relies on that stops being sold or shuts down soon after the date priced."""
+
+    sku: str
+    date: date
+    what: Literal["withdrawn", "retires"]
+    """withdrawn: the product stops being sold (withdrawn_on); retires: an announced shutdown (retires_on)."""
+    days: int
+    """Days from the as-of date to `date`."""
+    source: str | None
+    """Where the retirement was announced (retires_on), when the sheet says."""
+
+    @property
+    def text(self) -> str:
+        """One line for text, Markdown and CSV."""
+        verb = "is withdrawn" if self.what == "withdrawn" else "retires"
+        return f"{self.sku} {verb} on {self.date} ({self.days} days after the prices' date)"
+
+
+def lifecycle_warnings(sku: Sku, as_of: date, days: int = LIFECYCLE_WARNING_DAYS) -> list[LifecycleWarning]:
+    """Warnings for a SKU withdrawn or retiring within `days` after `as_of` (none once its price has ended)."""
+    found = []
+    for when, what, source in ((sku.withdrawn_on, "withdrawn", None), (sku.retires_on, "retires", sku.retirement_source)):
+        if when is not None and 0 < (when - as_of).days <= days:
+            found.append(LifecycleWarning(sku.id, when, what, (when - as_of).days, source))  # type: ignore[arg-type]
+    return found
+
+
 @dataclass(frozen=True)
 class FxUsed:
     currency: str
@@ -92,6 +129,14 @@ class Bill:
     estimate: bool = False
     notes: list[str] = field(default_factory=list)
     audio_tokens: list[AudioTokenView] = field(default_factory=list)
+    warnings: list[LifecycleWarning] = field(default_factory=list)
+    """SKUs of the stack withdrawn or retiring within LIFECYCLE_WARNING_DAYS after `as_of`."""
+    shared: Shared = field(default_factory=Shared)
+    """Components every stack was priced with (scenario `with:`, `--with`) and the roles the scenario needs."""
+    composition: Composition = field(default_factory=Composition)
+    """What the shared components added or replaced on this stack, and the needed roles it lacks."""
+    capacity: list[CapacityComponent] = field(default_factory=list)
+    """Self-hosted components: the GPU plan behind their GPU-hours (analyses/capacity.py)."""
 
 
 def _sources(sku: Sku, period: PricePeriod, component: StackComponent) -> tuple[bool, list[str]]:
@@ -107,7 +152,14 @@ def _sources(sku: Sku, period: PricePeriod, component: StackComponent) -> tuple[
             notes.append(f"{sku.id} {entry.workload} throughput: {entry.note}")
     if period.estimate:
         notes.append(f"{sku.id} price from {period.effective_from}: {period.note}")
+    if component.operations_usd_per_month:
+        notes.append(f"{component.role} operations cost: {component.operations_usd_per_month} USD a month is the "
+                     "stack's own assumption (engineering time), not a vendor price")
     return estimate, notes
+
+
+OPERATIONS_SOURCE = "the stack's operations_usd_per_month (an assumption of the stack, not a vendor price)"
+OPERATIONS_NOTE = "Fixed monthly operations cost of running the self-hosted GPUs, as the stack states it."
 
 
 def _line_items(
@@ -139,20 +191,23 @@ def _line_items(
             cost_per_month=per_month,
             fixed=fixed,
             effective_from=period.effective_from,
-            source=period.source,
+            source=OPERATIONS_SOURCE if line.assumption else period.source,
             checked=period.checked,
-            estimate=estimate,
-            note=period.note,
+            estimate=estimate or line.assumption,
+            note=OPERATIONS_NOTE if line.assumption else period.note,
         )
 
     for line in bill_component(component, sku, period, p, EXACT, price_of, Span.of(rate)):
+        if line.fixed:  # a monthly fee: all of it is fixed
+            items.append(item(line, line.meter, line.quantity, line.cost, fixed=True))
+            continue
         if line.floor is None or line.floor_cost is None:
             items.append(item(line, line.meter, line.quantity, line.cost, fixed=False))
             continue
-        # Shown as two lines, the always-on floor and what volume adds, so the fixed part is visible.
+        # Shown as two lines, the fixed floor (min_gpus) and what volume adds, so the fixed part is visible.
         added = line.quantity - line.floor
         per_unit = PRICE_FIELDS[line.price_field].quantity_per_unit
-        items.append(item(line, "GPU-hours, always-on floor", line.floor, line.floor_cost, fixed=True))
+        items.append(item(line, "GPU-hours, fixed floor (min_gpus)", line.floor, line.floor_cost, fixed=True))
         items.append(item(line, "GPU-hours, added for volume", added, added * line.unit_price / per_unit, fixed=False))
     return items
 
@@ -175,7 +230,13 @@ def turn_series(
     # Billed by duration (even at a price of 0, which is a price): no token series to itemise.
     if component.role == "audio-llm" and any(period.price(name) is not None for name in DURATION_FIELDS):
         return []
-    if any(not getattr(p, name).is_point for name in vars(p)):
+    # Sessions and LLMs billed by call minute have no per-turn token bill either.
+    if any(period.price(name) is not None for name in ("usd_per_active_minute", "usd_per_llm_minute")):
+        return []
+    if any(isinstance(value, Span) and not value.is_point for value in vars(p).values()):
+        return []
+    # Volume-tiered prices depend on the month's total, not on one turn: no per-turn prices to show.
+    if period.volume_tiers is not None:
         return []
     n = int(p.turns.low)
     system, f = p.system_prompt_tokens.low, p.cache_hit_fraction.low
@@ -229,8 +290,13 @@ def estimate(
     price_changes: list[PriceChange] | tuple[PriceChange, ...] = (),
     scenario_id: str | None = None,
     stack_id: str | None = None,
+    with_components: Sequence[StackComponent | str] = (),
 ) -> Bill:
-    """Itemised cost of one call profile on one stack, with prices in force on `as_of` (default today)."""
+    """Itemised cost of one call profile on one stack, with prices in force on `as_of` (default today).
+
+    The scenario's shared components (`with:`) and `with_components` (which win over the scenario's for the same
+    role) replace the stack's own component of their role or are added to it (core/shared.py).
+    """
     as_of = as_of or date.today()
     scenario_id = scenario_id or (scenario if isinstance(scenario, str) else "custom")
     stack_id = stack_id or (stack if isinstance(stack, str) else "custom")
@@ -239,6 +305,8 @@ def estimate(
     stack_model: Stack = catalog.stack(stack) if isinstance(stack, str) else to_record(stack)
     if settings:
         scenario_model = apply_settings(scenario_model, settings)
+    shared = shared_for(scenario_model, with_components, catalog)
+    stack_model, composition = shared.compose(catalog, stack_model)
     fx_period = catalog.fx_rate(currency, as_of)
     rate = fx_period.per_usd if fx_period else Decimal(1)
     fx = (
@@ -251,9 +319,12 @@ def estimate(
     turns: list[TurnRow] = []
     notes: list[str] = []
     audio_tokens: list[AudioTokenView] = []
+    plans: list[CapacityComponent] = []
     any_estimate = False
+    warnings: list[LifecycleWarning] = []
     for component in stack_model.components:
         sku = catalog.sku(component.sku)
+        warnings.extend(w for w in lifecycle_warnings(sku, as_of) if w not in warnings)
         try:
             period = catalog.price(component.sku, as_of)
         except NoPriceError as exc:
@@ -270,8 +341,12 @@ def estimate(
                 AudioTokenView(sku.id, per_minute[0], per_minute[1], rates.source, rates.checked, rates.estimate)
             )
         turns.extend(turn_series(component, sku, period, scenario_model, rate))
+        gpu_price = period.price("usd_per_gpu_hour")
+        if component.role.startswith("self-hosted") and gpu_price is not None:
+            plans.append(plan_component(component, sku, p, Span.of(gpu_price) * rate))
     if not lines:
         raise InputError(f"stack {stack_id} prices nothing for scenario {scenario_id}")
+    any_estimate = any_estimate or any(line.estimate for line in lines)  # a stack's own assumption, too
     zero = Span(Decimal(0), Decimal(0))
     # Monthly items are divided by volume once, on their total, so per-call figures carry one rounding at most.
     per_call_items = sum((line.cost_per_call for line in lines if line.per == "call"), zero)
@@ -296,6 +371,10 @@ def estimate(
         estimate=any_estimate,
         notes=notes,
         audio_tokens=audio_tokens,
+        warnings=warnings,
+        shared=shared,
+        composition=composition,
+        capacity=plans,
     )
 
 

@@ -18,7 +18,7 @@ from costmodel.core.interval import Span, float_ends
 from costmodel.data.catalog import Catalog, price_in_force
 from costmodel.data.meters import PRICE_FIELDS
 from costmodel.data.records import PricePeriod, Range
-from costmodel.errors import NoPriceError
+from costmodel.errors import NoPriceError, require
 
 if TYPE_CHECKING:
     import pandas
@@ -95,6 +95,7 @@ class PriceDiff:
 
     def prices_frame(self) -> pandas.DataFrame:
         """Every price that differs, as a pandas DataFrame (floats, for display; the rows are exact)."""
+        require("pandas", "notebooks", "Data frames")
         import pandas
 
         records = []
@@ -110,6 +111,7 @@ class PriceDiff:
 
     def costs_frame(self) -> pandas.DataFrame:
         """Per-call cost of each scenario × stack on both sides, as a pandas DataFrame (None where unpriced)."""
+        require("pandas", "notebooks", "Data frames")
         import pandas
 
         records = []

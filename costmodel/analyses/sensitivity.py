@@ -8,6 +8,7 @@ per-call range.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -17,9 +18,19 @@ from costmodel.analyses.estimate import estimate
 from costmodel.core.interval import Span, float_ends
 from costmodel.core.overrides import PriceChange, apply_settings, parse_number
 from costmodel.core.rounding import round_half_up
+from costmodel.core.shared import Composition, Shared, shared_for
 from costmodel.data.catalog import Catalog
-from costmodel.data.records import NUMBER_CEILING, NUMBER_FLOOR, SCENARIO_FIELDS, Range, Scenario, scenario_bounds, to_record
-from costmodel.errors import InputError
+from costmodel.data.records import (
+    NUMBER_CEILING,
+    NUMBER_FLOOR,
+    SCENARIO_FIELDS,
+    Range,
+    Scenario,
+    StackComponent,
+    scenario_bounds,
+    to_record,
+)
+from costmodel.errors import InputError, require
 
 if TYPE_CHECKING:
     import pandas
@@ -55,9 +66,14 @@ class SensitivityResult:
     """Inputs that move the cost, largest swing first."""
     no_effect: list[str] = field(default_factory=list)
     """Inputs that did not move the cost at all."""
+    shared: Shared = field(default_factory=Shared)
+    """Components the stack was priced with besides its own, and the roles the scenario needs."""
+    composition: Composition = field(default_factory=Composition)
+    """What the shared components changed on the stack, and the needed roles it lacks."""
 
     def to_frame(self) -> pandas.DataFrame:
         """The rows as a pandas DataFrame, largest swing first (floats, for display; the rows are exact)."""
+        require("pandas", "notebooks", "Data frames")
         import pandas
 
         records = []
@@ -122,6 +138,7 @@ def sensitivity(
     currency: str = "USD",
     settings: dict[str, Any] | None = None,
     price_changes: list[PriceChange] | tuple[PriceChange, ...] = (),
+    with_components: Sequence[StackComponent | str] = (),
 ) -> SensitivityResult:
     """Move each scenario input and each price the stack uses by ±`by` (a fraction, or text like '20%')."""
     as_of = as_of or date.today()
@@ -133,10 +150,12 @@ def sensitivity(
 
     def run(model_: Scenario, changes: list[PriceChange]) -> Span[Decimal]:
         return estimate(catalog, model_, stack, as_of=as_of, currency=currency, price_changes=changes,
-                        scenario_id=name).per_call
+                        scenario_id=name, with_components=with_components).per_call
 
     base_changes = list(price_changes)
     base = run(model, base_changes)
+    shared = shared_for(model, with_components, catalog)
+    stack_model, composition = shared.compose(catalog, catalog.stack(stack))
     down, up = 1 - step, 1 + step
     rows: list[SensitivityRow] = []
     no_effect: list[str] = []
@@ -145,7 +164,6 @@ def sensitivity(
         low = run(apply_settings(model, {field_name: low_value}), base_changes)
         high = run(apply_settings(model, {field_name: high_value}), base_changes)
         _add(rows, no_effect, field_name, "scenario", value, low_value, high_value, low, high, base)
-    stack_model = catalog.stack(stack)
     seen: set[tuple[str, str]] = set()
     for component in stack_model.components:
         period = catalog.price(component.sku, as_of)
@@ -163,7 +181,7 @@ def sensitivity(
             _add(rows, no_effect, f"{component.sku}.{price_field}", "price", current, low_change.value,  # type: ignore[arg-type]
                  high_change.value, low, high, base)  # type: ignore[arg-type]
     rows.sort(key=lambda row: (-row.swing, row.name))
-    return SensitivityResult(name, stack, step, as_of, currency, base, rows, no_effect)
+    return SensitivityResult(name, stack, step, as_of, currency, base, rows, no_effect, shared, composition)
 
 
 def _add(rows: list[SensitivityRow], no_effect: list[str], name: str, kind: Literal["scenario", "price"],

@@ -8,6 +8,7 @@ self-hosted monthly GPU bills divided by calls_per_month. Sweeps use float64; `c
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -17,11 +18,12 @@ from costmodel.core.backends import VectorOps
 from costmodel.core.bill import bill_component
 from costmodel.core.interval import Span
 from costmodel.core.overrides import TWIN_FIELDS, PriceChange, apply_price_changes, apply_settings
+from costmodel.core.shared import Composition, Shared, shared_for
 from costmodel.core.usage import profile
 from costmodel.data.catalog import Catalog
 from costmodel.data.meters import PRICE_ALIASES, PRICE_FIELDS
 from costmodel.data.records import SCENARIO_FIELDS, PricePeriod, Scenario, Sku, Stack, StackComponent, scenario_bounds, to_record
-from costmodel.errors import InputError, NoPriceError, UnknownIdError
+from costmodel.errors import InputError, NoPriceError, UnknownIdError, require
 
 if TYPE_CHECKING:
     import numpy
@@ -90,6 +92,8 @@ class StackCurve:
     fixed_per_month_low: numpy.ndarray
     """The always-on GPU floor per month (zero for API stacks)."""
     fixed_per_month_high: numpy.ndarray
+    composition: Composition = dataclasses.field(default_factory=Composition)
+    """What shared components added or replaced on this stack, and the needed roles it lacks."""
 
 
 @dataclass
@@ -106,6 +110,8 @@ class SweepResult:
     calls_per_month_high: numpy.ndarray
     unpriced: dict[str, str] = dataclasses.field(default_factory=dict)
     """Stacks left out, with the reason (no price in force)."""
+    shared: Shared = dataclasses.field(default_factory=Shared)
+    """Components every stack was priced with, and the roles the scenario needs."""
 
     @property
     def is_range(self) -> bool:
@@ -116,6 +122,7 @@ class SweepResult:
     def to_frame(self) -> pandas.DataFrame:
         """Long format: one row per (value, stack) with per-call and per-month low/high and the fixed floor."""
         import numpy
+        require("pandas", "notebooks", "Data frames")
         import pandas
 
         frames = []
@@ -146,6 +153,9 @@ class Prepared:
     rate: Decimal
     """Units of the output currency per USD."""
     unpriced: dict[str, str]
+    shared: Shared = dataclasses.field(default_factory=Shared)
+    compositions: dict[str, Composition] = dataclasses.field(default_factory=dict)
+    """Per stack: what the shared components changed and the needed roles it lacks."""
 
 
 def prepare(
@@ -157,17 +167,21 @@ def prepare(
     currency: str,
     settings: dict[str, Any] | None,
     price_changes: list[PriceChange] | tuple[PriceChange, ...],
+    with_components: Sequence[StackComponent | str] = (),
 ) -> Prepared:
     model: Scenario = catalog.scenario(scenario) if isinstance(scenario, str) else to_record(scenario)
     if settings:
         model = apply_settings(model, settings)
+    # Needed roles follow the scenario as given (a sweep moving agent audio from 0 does not add spoken output).
+    shared = shared_for(model, with_components, catalog)
+    compositions: dict[str, Composition] = {}
     fx = catalog.fx_rate(currency, as_of)
     rate = fx.per_usd if fx else Decimal(1)
     ids = stacks if stacks else sorted(catalog.stacks)
     ready: dict[str, tuple[Stack, list[tuple[StackComponent, Sku, PricePeriod]]]] = {}
     unpriced: dict[str, str] = {}
     for stack_id in ids:
-        stack = catalog.stack(stack_id)
+        stack, compositions[stack_id] = shared.compose(catalog, catalog.stack(stack_id))
         try:
             parts = [
                 (c, catalog.sku(c.sku), apply_price_changes(c.sku, catalog.price(c.sku, as_of), price_changes))
@@ -180,7 +194,7 @@ def prepare(
     if not ready:
         reason = next(iter(unpriced.values()), "no stacks")
         raise NoPriceError(f"no stack has prices in force on {as_of}: {reason}")
-    return Prepared(model, ready, rate, unpriced)
+    return Prepared(model, ready, rate, unpriced, shared, compositions)
 
 
 def evaluate(
@@ -280,6 +294,7 @@ def sweep(
     currency: str = "USD",
     settings: dict[str, Any] | None = None,
     price_changes: list[PriceChange] | tuple[PriceChange, ...] = (),
+    with_components: Sequence[StackComponent | str] = (),
 ) -> SweepResult:
     """Cost of each stack (default: all priced ones) at each value of `field` (name or Field), vectorized.
 
@@ -292,17 +307,17 @@ def sweep(
     x = numpy.asarray(values, dtype=float).ravel()
     _check_values(target, x)
     prepared = prepare(catalog, scenario, stacks, as_of=as_of, currency=currency, settings=settings,
-                       price_changes=price_changes)
+                       price_changes=price_changes, with_components=with_components)
     evaluated = evaluate(prepared, target, x)
     curves = {}
     calls = next(iter(evaluated.values()))[2]
     for stack_id, (per_call, fixed, _) in evaluated.items():
         stack = prepared.stacks[stack_id][0]
         curves[stack_id] = StackCurve(stack_id, stack.title, stack.architecture, per_call.low, per_call.high,
-                                      fixed.low, fixed.high)
+                                      fixed.low, fixed.high, prepared.compositions[stack_id])
     name = scenario if isinstance(scenario, str) else "custom"
     return SweepResult(name, target, x, curves, as_of, currency, numpy.asarray(calls.low), numpy.asarray(calls.high),
-                       prepared.unpriced)
+                       prepared.unpriced, prepared.shared)
 
 
 def _check_values(target: Field, x: Any) -> None:

@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "audit": ("costmodel.cli.writers:audit", "Recompute an article's figures: ok, stale or wrong."),
     "breakdown": ("costmodel.cli.costs:breakdown", "Itemised bill of one scenario on one stack, with sources."),
     "breakeven": ("costmodel.cli.whatif:breakeven", "Where two stacks cost the same per call as one input varies."),
+    "capacity": ("costmodel.cli.costs:capacity", "Self-hosted GPUs by hour: load, GPUs, cost, what binds."),
     "compare": ("costmodel.cli.costs:compare", "Cost of one call profile on every stack, cheapest first."),
     "prices": ("costmodel.cli.data:prices", "Prices in force on a date, with sources; and `prices diff`."),
     "render": ("costmodel.cli.writers:render", "Fill a Markdown template's placeholders with computed figures."),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+import os
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -11,10 +14,12 @@ import click
 
 from costmodel.core.overrides import PriceChange, parse_price_change, parse_settings
 from costmodel.data.catalog import PRICING_ENV, SCENARIOS_ENV, Catalog, load_catalog
+from costmodel.data.records import StackComponent
 from costmodel.errors import InputError, UnknownIdError
 from costmodel.plain_dataclass import dataclass
 from costmodel.safe_text import terminal
 from costmodel.views.formatting import FORMATS
+from costmodel.views.text_table import MAX_WIDTH
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -57,11 +62,42 @@ def currency_option(fn: F) -> F:
     )(fn)
 
 
+def terminal_columns() -> int | None:
+    """Columns a table printed now may take: $COLUMNS when set to a number, else the terminal's width when
+    standard output is one, else None (piped output is never wrapped)."""
+    given = os.environ.get("COLUMNS", "").strip()
+    if given.isdigit() and int(given) > 0:
+        return int(given)
+    if sys.stdout.isatty():
+        import shutil
+
+        return shutil.get_terminal_size().columns
+    return None
+
+
 def format_option(fn: F) -> F:
+    """--format, and --wide: a table printed to a terminal wraps its text columns to fit unless --wide."""
+
+    @functools.wraps(fn)
+    def fitted(*args: Any, wide: bool, **kwargs: Any) -> Any:
+        output = kwargs.get("output")
+        to_screen = output is None or str(output) == "-"
+        width = terminal_columns() if to_screen and not wide and kwargs.get("fmt") == "table" else None
+        token = MAX_WIDTH.set(width)
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            MAX_WIDTH.reset(token)
+
+    wrapped: F = click.option(  # type: ignore[assignment]  # functools.wraps hides that it takes fn's arguments
+        "--wide", is_flag=True,
+        help="Print tables at full width; by default a table printed to a terminal wraps long text to fit "
+        "$COLUMNS or the terminal (figures are never wrapped; files and machine formats never are).",
+    )(fitted)
     return click.option(
         "--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
         help="Output format; json is exact and documented in the README.",
-    )(fn)
+    )(wrapped)
 
 
 class OutputPath(click.ParamType):  # type: ignore[type-arg]  # generic from click 8.2 on; [...] fails on 8.1
@@ -108,6 +144,12 @@ def check_outputs(*targets: Path | None, catalog: Catalog | None = None, inputs:
 
 def whatif_options(fn: F) -> F:
     fn = click.option(
+        "--with", "with_", multiple=True, metavar="[ROLE=]SKU[,FIELD=VALUE]",
+        help="Price this component on every stack, repeatable: it replaces a stack's own component of the same role "
+        "or is added (e.g. --with twilio/uk-inbound, --with telephony=twilio/uk-inbound,legs=2). The role is "
+        "the SKU's kind unless given.",
+    )(fn)
+    fn = click.option(
         "--price", "prices", multiple=True, metavar="SKU.FIELD=VALUE",
         help="What-if price, repeatable: openai/gpt-4o-mini.input=0.10, "
         "openai/gpt-audio-mini.audio_input=*0.5 or =-20%.",
@@ -131,20 +173,30 @@ class Costing:
     settings: dict[str, Any]
     price_changes: list[PriceChange]
     as_of: date
+    with_components: list[StackComponent]
+    """Shared components from --with, priced on every stack (core/shared.py)."""
 
 
 def costing(pricing_dir: Path | None, scenarios_dir: Path | None, settings: tuple[str, ...], prices: tuple[str, ...],
-            as_of: date | None, currency: str) -> Costing:
-    """Parse --set/--price before loading anything, load the data, then check SKUs and the currency for the date."""
+            as_of: date | None, currency: str, with_: tuple[str, ...] = ()) -> Costing:
+    """Parse --set/--price before loading anything, load the data, then check SKUs (--price, --with) and the
+    currency for the date."""
+    from costmodel.core.shared import parse_with
+
     overrides = parse_settings(settings)
     changes = [parse_price_change(text) for text in prices]
     catalog = catalog_for(pricing_dir, scenarios_dir)
     for change in changes:
         if change.sku not in catalog.skus:
             raise UnknownIdError("SKU", change.sku, catalog.skus, field="--price")
+    shared = [parse_with(text, catalog) for text in with_]
+    roles = [component.role for component in shared]
+    for role in roles:
+        if roles.count(role) > 1:
+            raise InputError(f"role {role} is given twice; every stack gets one component per role", field="--with")
     on = as_of or date.today()
     check_currency(catalog, currency, on)
-    return Costing(catalog, overrides, changes, on)
+    return Costing(catalog, overrides, changes, on, shared)
 
 
 def check_currency(catalog: Catalog, currency: str, on: date) -> None:

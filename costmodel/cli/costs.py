@@ -36,16 +36,16 @@ from costmodel.views.formatting import dump_json
 @output_option
 @data_options
 def compare(scenario: str, stacks: str | None, as_of: date | None, currency: str, settings: tuple[str, ...],
-            prices: tuple[str, ...], fmt: str, output: Path | None, pricing_dir: Path | None,
-            scenarios_dir: Path | None) -> None:
+            prices: tuple[str, ...], with_: tuple[str, ...], fmt: str, output: Path | None,
+            pricing_dir: Path | None, scenarios_dir: Path | None) -> None:
     """Cost of one call profile on every stack, cheapest first: per call, per month, × the cheapest.
 
     SCENARIO defaults to the review article's 5-minute support call (support-call-5min).
     """
-    run = costing(pricing_dir, scenarios_dir, settings, prices, as_of, currency)
+    run = costing(pricing_dir, scenarios_dir, settings, prices, as_of, currency, with_)
     result = compare_stacks(
         run.catalog, scenario, split_ids(stacks), as_of=run.as_of, currency=currency,
-        settings=run.settings, price_changes=run.price_changes,
+        settings=run.settings, price_changes=run.price_changes, with_components=run.with_components,
     )
     text = dump_json(comparison_document(result)) if fmt == "json" else comparison_text(result, fmt)
     emit(text, output, run.catalog)
@@ -61,14 +61,38 @@ def compare(scenario: str, stacks: str | None, as_of: date | None, currency: str
 @output_option
 @data_options
 def breakdown(scenario: str, stack: str, as_of: date | None, currency: str, settings: tuple[str, ...],
-              prices: tuple[str, ...], fmt: str, output: Path | None, pricing_dir: Path | None,
-              scenarios_dir: Path | None) -> None:
+              prices: tuple[str, ...], with_: tuple[str, ...], fmt: str, output: Path | None,
+              pricing_dir: Path | None, scenarios_dir: Path | None) -> None:
     """Itemised bill of one scenario on one stack: every meter, quantity, unit price, source and date.
 
     Multi-turn calls also get a per-turn table; self-hosted stacks show the always-on floor apart.
     """
-    run = costing(pricing_dir, scenarios_dir, settings, prices, as_of, currency)
+    run = costing(pricing_dir, scenarios_dir, settings, prices, as_of, currency, with_)
     result = estimate(run.catalog, scenario, stack, as_of=run.as_of, currency=currency, settings=run.settings,
-                      price_changes=run.price_changes)
+                      price_changes=run.price_changes, with_components=run.with_components)
     text = dump_json(breakdown_document(result)) if fmt == "json" else breakdown_text(result, fmt)
+    emit(text, output, run.catalog)
+
+
+@click.command()
+@click.argument("scenario")
+@click.argument("stack")
+@as_of_option
+@currency_option
+@whatif_options
+@format_option
+@output_option
+@data_options
+def capacity(scenario: str, stack: str, as_of: date | None, currency: str, settings: tuple[str, ...],
+             prices: tuple[str, ...], with_: tuple[str, ...], fmt: str, output: Path | None, pricing_dir: Path | None,
+             scenarios_dir: Path | None) -> None:
+    """Self-hosted GPU plan: per component and hour of the traffic shape, load, GPUs, utilisation, cost and
+    the binding constraint (throughput, latency, concurrency, minimum)."""
+    from costmodel.analyses.capacity import capacity as plan
+    from costmodel.views.capacity import capacity_document, capacity_text
+
+    run = costing(pricing_dir, scenarios_dir, settings, prices, as_of, currency, with_)
+    result = plan(run.catalog, scenario, stack, as_of=run.as_of, currency=currency, settings=run.settings,
+                  price_changes=run.price_changes, with_components=run.with_components)
+    text = dump_json(capacity_document(result)) if fmt == "json" else capacity_text(result, fmt)
     emit(text, output, run.catalog)

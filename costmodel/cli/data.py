@@ -79,9 +79,12 @@ def _validate_paths(paths: tuple[Path, ...], pricing: Path | None) -> tuple[Cata
                 add_fx(catalog, loaded, path)
         except InputError as exc:
             errors.append(exc)
-    if catalog.stacks and not errors:
+    # A scenario's shared components (`with:`) point at SKUs just as stack components do.
+    sharing = any(scenario.with_ for scenario in catalog.scenarios.values())
+    if (catalog.stacks or sharing) and not errors:
         if not catalog.skus:
-            # Stacks checked on their own still need SKUs to point at: use the pricing folder's.
+            # Stacks (or scenarios with `with:`) checked on their own still need SKUs to point at: use the
+            # pricing folder's.
             load_pricing(_pricing_folder(pricing), reference := Catalog())
             catalog.skus, catalog.sku_paths = reference.skus, reference.sku_paths
         try:
@@ -155,7 +158,8 @@ def _priced_skus(catalog: Catalog, on: date, provider: str | None, kind: str | N
 @click.group(cls=PricesGroup, invoke_without_command=True)
 @click.option("--provider", metavar="NAME", help="Only this provider's SKUs (e.g. openai).")
 @click.option(
-    "--kind", type=click.Choice(["asr", "llm", "audio-llm", "tts", "gpu", "telephony"]), help="Only SKUs of this kind."
+    "--kind", type=click.Choice(["asr", "llm", "audio-llm", "tts", "gpu", "telephony", "platform"]),
+    help="Only SKUs of this kind."
 )
 @as_of_option
 @format_option

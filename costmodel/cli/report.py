@@ -34,18 +34,20 @@ from costmodel.views.report.build import build_report, document_kind
 )
 @data_options
 def report(scenario: str, stacks: str | None, as_of: date | None, currency: str, settings: tuple[str, ...],
-           prices: tuple[str, ...], output: Path, pricing_dir: Path | None, scenarios_dir: Path | None) -> None:
+           prices: tuple[str, ...], with_: tuple[str, ...], output: Path, pricing_dir: Path | None,
+           scenarios_dir: Path | None) -> None:
     """A procurement report to attach to a decision: the cheapest stack, the comparison, every stack's bill,
     break-even charts, the assumptions, every price with its source and date, and a fingerprint of the data.
 
     The figures are those of `costmodel compare`; nothing is fetched from the network.
     """
     kind = document_kind(output)
-    run = costing(pricing_dir, scenarios_dir, settings, prices, as_of, currency)
+    run = costing(pricing_dir, scenarios_dir, settings, prices, as_of, currency, with_)
     catalog = run.catalog
     check_outputs(output, catalog=catalog)
     result = build_report(catalog, scenario, split_ids(stacks), as_of=run.as_of, currency=currency,
-                          settings=run.settings, price_changes=run.price_changes)
+                          settings=run.settings, price_changes=run.price_changes,
+                          with_components=run.with_components)
     documents = render_report(result, kind, image_stem=output.stem)
     # Images first, the document last (renamed in that order): a reader never finds a report whose images
     # are missing. Every path is checked before any file is written, and all are replaced or none.

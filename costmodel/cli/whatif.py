@@ -76,10 +76,13 @@ def _parse_between(text: str | None) -> tuple[float, float] | None:
               "or a price as SKU.FIELD (openai/gpt-audio-mini.audio_input), in USD.")
 @click.option("--between", metavar="LOW:HIGH",
               help="Range to search (default: 1:10000000 calls, 1:50 turns, otherwise 0 to 10× today's value).")
+@click.option("--all", "every_crossing", is_flag=True,
+              help="List every crossing step by step after the answer (GPU and billing steps can make many).")
 @costing_options
-def breakeven(scenario: str, stack_a: str, stack_b: str, over: str, between: str | None, as_of: date | None,
-              currency: str, settings: tuple[str, ...], prices: tuple[str, ...], fmt: str, output: Path | None,
-              pricing_dir: Path | None, scenarios_dir: Path | None) -> None:
+def breakeven(scenario: str, stack_a: str, stack_b: str, over: str, between: str | None, every_crossing: bool,
+              as_of: date | None, currency: str, settings: tuple[str, ...], prices: tuple[str, ...],
+              with_: tuple[str, ...], fmt: str, output: Path | None, pricing_dir: Path | None,
+              scenarios_dir: Path | None) -> None:
     """Where two stacks cost the same per call as one input varies, and which is cheaper either side.
 
     Solved in closed form between GPU and billing steps (linear in volume, prices and audio seconds,
@@ -89,13 +92,14 @@ def breakeven(scenario: str, stack_a: str, stack_b: str, over: str, between: str
     from costmodel.analyses.sweep import parse_field
 
     window = _parse_between(between)
-    context = costing(pricing_dir, scenarios_dir, settings, prices, as_of, currency)
+    context = costing(pricing_dir, scenarios_dir, settings, prices, as_of, currency, with_)
     catalog, overrides, changes, on = context.catalog, context.settings, context.price_changes, context.as_of
     check_outputs(output, catalog=catalog)
     target = parse_field(over, catalog)
     result = solve(catalog, scenario, stack_a, stack_b, target, window, as_of=on, currency=currency,
-                   settings=overrides, price_changes=changes)
-    emit(dump_json(breakeven_document(result)) if fmt == "json" else breakeven_text(result, fmt), output, catalog)
+                   settings=overrides, price_changes=changes, with_components=context.with_components)
+    text = dump_json(breakeven_document(result)) if fmt == "json" else breakeven_text(result, fmt, every_crossing)
+    emit(text, output, catalog)
 
 
 # ---------------------------------------------------------------------------------------------- sweep
@@ -124,8 +128,8 @@ def _parse_vary(text: str) -> tuple[str, float, float, float | None]:
               help="Also draw the curves, break-evens marked, to this chart file.")
 @costing_options
 def sweep(scenario: str, vary: str, stacks: str | None, log: bool, plot: Path | None, as_of: date | None,
-          currency: str, settings: tuple[str, ...], prices: tuple[str, ...], fmt: str, output: Path | None,
-          pricing_dir: Path | None, scenarios_dir: Path | None) -> None:
+          currency: str, settings: tuple[str, ...], prices: tuple[str, ...], with_: tuple[str, ...], fmt: str,
+          output: Path | None, pricing_dir: Path | None, scenarios_dir: Path | None) -> None:
     """Cost per call of each stack as one input varies; --plot draws the chart with break-evens marked."""
     from costmodel.analyses.sweep import parse_field, sweep_values
     from costmodel.analyses.sweep import sweep as run_sweep
@@ -134,14 +138,15 @@ def sweep(scenario: str, vary: str, stacks: str | None, log: bool, plot: Path | 
     name, start, stop, step = _parse_vary(vary)
     if log and step is not None:
         raise InputError("--log spaces points itself; give START:STOP without STEP", field="--vary")
-    context = costing(pricing_dir, scenarios_dir, settings, prices, as_of, currency)
+    context = costing(pricing_dir, scenarios_dir, settings, prices, as_of, currency, with_)
     catalog, overrides, changes, on = context.catalog, context.settings, context.price_changes, context.as_of
     check_outputs(plot, output, catalog=catalog)
     target = parse_field(name, catalog)
     values = sweep_values(start, stop, step, log, TABLE_POINTS)
     if target.name == "turns" and step is None:
         values = sweep_values(start, stop, 1.0)
-    options: dict[str, Any] = {"as_of": on, "currency": currency, "settings": overrides, "price_changes": changes}
+    options: dict[str, Any] = {"as_of": on, "currency": currency, "settings": overrides, "price_changes": changes,
+                               "with_components": context.with_components}
     result = run_sweep(catalog, scenario, target, values, split_ids(stacks), **options)
     charts: list[tuple[Path, bytes]] = []
     if plot is not None and plot_format is not None:
@@ -171,7 +176,7 @@ def sweep(scenario: str, vary: str, stacks: str | None, log: bool, plot: Path | 
               help="Also draw a tornado chart to this file.")
 @costing_options
 def sensitivity(scenario: str, stack: str, by: str, plot: Path | None, as_of: date | None, currency: str,
-                settings: tuple[str, ...], prices: tuple[str, ...], fmt: str, output: Path | None,
+                settings: tuple[str, ...], prices: tuple[str, ...], with_: tuple[str, ...], fmt: str, output: Path | None,
                 pricing_dir: Path | None, scenarios_dir: Path | None) -> None:
     """Which inputs and prices move one stack's per-call cost most: each moved ±X% alone, largest first."""
     from costmodel.analyses.sensitivity import parse_step
@@ -179,10 +184,11 @@ def sensitivity(scenario: str, stack: str, by: str, plot: Path | None, as_of: da
 
     plot_format = _plot_format(plot)
     step = parse_step(by)
-    context = costing(pricing_dir, scenarios_dir, settings, prices, as_of, currency)
+    context = costing(pricing_dir, scenarios_dir, settings, prices, as_of, currency, with_)
     catalog, overrides, changes, on = context.catalog, context.settings, context.price_changes, context.as_of
     check_outputs(plot, output, catalog=catalog)
-    result = run(catalog, scenario, stack, step, as_of=on, currency=currency, settings=overrides, price_changes=changes)
+    result = run(catalog, scenario, stack, step, as_of=on, currency=currency, settings=overrides, price_changes=changes,
+                 with_components=context.with_components)
     charts: list[tuple[Path, bytes]] = []
     if plot is not None and plot_format is not None:
         from costmodel.views.charts import tornado_figure

@@ -83,9 +83,11 @@ def render(template: Path, as_of: date | None, output: Path | None, pricing_dir:
            scenarios_dir: Path | None) -> None:
     """Fill a Markdown template's {{ ... }} placeholders with figures computed from the price sheets.
 
-    Functions: cost, component_cost, ratio, price, price_source, price_date, price_checked,
-    audio_tokens_per_minute, as_of; arguments are literals only. Rounding follows the README
-    ("Writers"): per call 5 places, component 6, monthly 2, ratios 1, prices as written; half-up.
+    Functions: cost (of a scenario on a stack, or of a SKU's usage), monthly, component_cost, ratio, price,
+    price_source, price_date, price_checked, audio_tokens, audio_tokens_per_minute, lifecycle, as_of;
+    arguments are literals only. Rounding follows the README ("Writers"): per call 5 places, component 6,
+    monthly 2, ratios 1, prices as written; half-up; sig=N shows N significant figures. HTML comments
+    (<!-- ... -->) are not rendered.
     """
     from costmodel.writers.template import read_markdown, render_template
 
@@ -102,22 +104,36 @@ def render(template: Path, as_of: date | None, output: Path | None, pricing_dir:
 @click.argument("article", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--claims", "claims_path", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Claims YAML for the article (default: ARTICLE's folder, <stem>.claims.yaml).")
+@click.option("--draft", is_flag=True,
+              help="Write a claims skeleton for ARTICLE instead (to -o, or standard output): every figure found, "
+                   "its sentence quoted, the likely expression filled in and marked to confirm.")
 @as_of_option
 @format_option
 @output_option
 @data_options
-def audit(article: Path, claims_path: Path | None, as_of: date | None, fmt: str, output: Path | None,
+def audit(article: Path, claims_path: Path | None, draft: bool, as_of: date | None, fmt: str, output: Path | None,
           pricing_dir: Path | None, scenarios_dir: Path | None) -> int:
-    """Recompute every figure an article prints and mark it ok, wrong or stale; exit 1 if any is flagged.
+    """Recompute every figure an article prints and mark it ok, wrong, stale or retiring; exit 1 if any is flagged.
 
     Each claim in the claims file quotes the article, states the printed figure and how to compute it
-    (template functions); see the README section "Writers: refresh → audit → publish".
+    (template functions); `--draft` writes a first claims file to edit. See the README section
+    "Writers: draft → audit → publish".
     """
     from costmodel.writers.audit import audit as run_audit
     from costmodel.writers.audit_view import audit_document, audit_text
 
-    claims_path = claims_path or article.with_name(article.stem + ".claims.yaml")
     catalog = catalog_for(pricing_dir, scenarios_dir)
+    if draft:
+        from costmodel.writers.draft import draft_claims
+        from costmodel.writers.template import read_markdown
+
+        if claims_path is not None:
+            raise click.UsageError("--draft writes a claims file; give it with -o, not --claims")
+        check_outputs(output, catalog=catalog, inputs=[article])
+        text = draft_claims(read_markdown(article), catalog, article.name, as_of or date.today())
+        emit(text, output, catalog, inputs=[article])
+        return 0
+    claims_path = claims_path or article.with_name(article.stem + ".claims.yaml")
     check_outputs(output, catalog=catalog, inputs=[article, claims_path])
     report = run_audit(article, claims_path, catalog, as_of)
     text = dump_json(audit_document(report)) if fmt == "json" else audit_text(report, fmt)

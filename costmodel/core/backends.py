@@ -27,6 +27,22 @@ class Ops(Protocol[M]):
 
     def bill(self, seconds: Span[M], increment: Decimal, minimum: Decimal) -> Span[M]: ...
 
+    def band(self, value: Span[M], start: Decimal, end: Decimal | None) -> Span[M]:
+        """The part of `value` lying between start and end (None: no end), end by end: volume tiers, allowances."""
+        ...
+
+    def all_units(
+        self, units: Span[M], starts: list[Decimal], prices: list[Span[M]], offset: Decimal
+    ) -> tuple[Span[M], Span[M]]:
+        """All-units tiers: (cost, unit price) when every billed unit (units beyond `offset`, the included ones)
+        is priced at the tier the month's units reach.
+
+        Tier i runs from starts[i] (starts[0] = 0) to the next start, in the same units as `units`. The cost is
+        not monotone in the units (a few more can cost less), so for a range it is the bound over every tier
+        the range touches.
+        """
+        ...
+
 
 def _ceil_decimal(value: Decimal) -> Decimal:
     return value.to_integral_value(rounding=ROUND_CEILING)
@@ -51,6 +67,28 @@ class ExactOps:
             return max(minimum, _ceil_decimal(s / increment) * increment)
 
         return seconds.map(one)
+
+    def band(self, value: Span[Decimal], start: Decimal, end: Decimal | None) -> Span[Decimal]:
+        def one(v: Decimal) -> Decimal:
+            inside = max(v - start, Decimal(0))
+            return inside if end is None else min(inside, end - start)
+
+        return value.map(one)
+
+    def all_units(
+        self, units: Span[Decimal], starts: list[Decimal], prices: list[Span[Decimal]], offset: Decimal
+    ) -> tuple[Span[Decimal], Span[Decimal]]:
+        low, high = units.low, units.high
+        costs_low, costs_high, prices_low, prices_high = [], [], [], []
+        for i, (start, price) in enumerate(zip(starts, prices, strict=True)):
+            end = starts[i + 1] if i + 1 < len(starts) else None
+            if high < start or (end is not None and low >= end):
+                continue  # the range does not touch this tier
+            costs_low.append(price.low * max(max(low, start) - offset, Decimal(0)))
+            costs_high.append(price.high * max((high if end is None else min(high, end)) - offset, Decimal(0)))
+            prices_low.append(price.low)
+            prices_high.append(price.high)
+        return Span(min(costs_low), max(costs_high)), Span(min(prices_low), max(prices_high))
 
 
 class VectorOps:
@@ -93,6 +131,50 @@ class VectorOps:
             return cast("FloatArray", result)
 
         return seconds.map(one)
+
+    def _edge(self, value: FloatArray, at: Decimal | None) -> None:
+        """Where a quantity meets a tier edge the cost has a kink or a step; break-even solvers record these."""
+
+    def _near(self, at: Decimal) -> float:
+        # The same tolerance as ceil, relative: calls × minutes in float may land a hair below a tier edge.
+        return float(at) - self.EPS * max(1.0, float(at))
+
+    def band(self, value: Span[FloatArray], start: Decimal, end: Decimal | None) -> Span[FloatArray]:
+        np = self.np
+
+        def one(v: FloatArray) -> FloatArray:
+            v = np.asarray(v, dtype=float)
+            self._edge(v, start)
+            self._edge(v, end)
+            inside = np.maximum(v - float(start), 0.0)
+            return inside if end is None else cast("FloatArray", np.minimum(inside, float(end - start)))
+
+        return value.map(one)
+
+    def all_units(
+        self, units: Span[FloatArray], starts: list[Decimal], prices: list[Span[FloatArray]], offset: Decimal
+    ) -> tuple[Span[FloatArray], Span[FloatArray]]:
+        np = self.np
+        low, high = np.asarray(units.low, dtype=float), np.asarray(units.high, dtype=float)
+        inf = float("inf")
+        cost_low: Any = inf
+        cost_high: Any = -inf
+        price_low: Any = inf
+        price_high: Any = -inf
+        for i, (start, price) in enumerate(zip(starts, prices, strict=True)):
+            end = starts[i + 1] if i + 1 < len(starts) else None
+            self._edge(low, start)
+            self._edge(high, start)
+            touched = high >= self._near(start)
+            if end is not None:
+                touched = touched & (low < self._near(end))
+            top = high if end is None else np.minimum(high, float(end))
+            bottom = np.maximum(np.maximum(low, float(start)) - float(offset), 0.0)
+            cost_low = np.minimum(cost_low, np.where(touched, price.low * bottom, inf))
+            cost_high = np.maximum(cost_high, np.where(touched, price.high * np.maximum(top - float(offset), 0.0), -inf))
+            price_low = np.minimum(price_low, np.where(touched, price.low, inf))
+            price_high = np.maximum(price_high, np.where(touched, price.high, -inf))
+        return Span(cost_low, cost_high), Span(price_low, price_high)
 
 
 EXACT = ExactOps()

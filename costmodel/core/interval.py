@@ -91,6 +91,12 @@ class Span(Generic[M]):
         if self._both_points(o):
             point = self.low * o.low
             return Span(point, point)
+        # Times a non-negative point the product is non-decreasing in the other span: its ends map to the ends
+        # (the same figures the four-way min and max give, in two operations instead of ten on sweep arrays).
+        if o.low is o.high and _non_negative(o.low):
+            return Span(self.low * o.low, self.high * o.low)
+        if self.low is self.high and _non_negative(self.low):
+            return Span(self.low * o.low, self.low * o.high)
         products = (self.low * o.low, self.low * o.high, self.high * o.low, self.high * o.high)
         return Span(_least(products), _most(products))
 
@@ -103,6 +109,8 @@ class Span(Generic[M]):
         if self._both_points(o):
             point = self.low / o.low
             return Span(point, point)
+        if o.low is o.high and _positive(o.low):  # over a positive point the quotient keeps the ends' order
+            return Span(self.low / o.low, self.high / o.low)
         quotients = (self.low / o.low, self.low / o.high, self.high / o.low, self.high / o.high)
         return Span(_least(quotients), _most(quotients))
 
@@ -130,6 +138,22 @@ def float_ends(value: Span[Decimal] | Range | Decimal | int | None) -> tuple[flo
     if isinstance(value, Span | Range):
         return float(value.low), float(value.high)
     return float(value), float(value)
+
+
+def _non_negative(value: Any) -> bool:
+    if isinstance(value, Decimal | float | int):
+        return bool(value >= 0)
+    import numpy
+
+    return bool(numpy.all(numpy.asarray(value) >= 0))
+
+
+def _positive(value: Any) -> bool:
+    if isinstance(value, Decimal | float | int):
+        return bool(value > 0)
+    import numpy
+
+    return bool(numpy.all(numpy.asarray(value) > 0))
 
 
 def _least(values: tuple[M, M, M, M]) -> M:

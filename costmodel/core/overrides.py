@@ -90,6 +90,7 @@ def apply_settings(scenario: Scenario, settings: dict[str, Any]) -> Scenario:
     from costmodel.data import models
 
     data = record_dict(scenario)
+    data["with_"] = [record_dict(component) for component in data["with_"]]  # re-validated by the stack format
     for name, value in settings.items():
         if name not in SCENARIO_FIELDS:
             raise UnknownIdError("scenario field", name, SCENARIO_FIELDS, list_known=True)
@@ -177,7 +178,16 @@ def apply_price_changes(sku_id: str, period: PricePeriod, changes: list[PriceCha
 
 def _model_data(data: dict[str, Any], model_range: Any) -> dict[str, Any]:
     """Field values for a model to validate, Range records made Range models (which check their ends)."""
-    return {name: model_range(low=v.low, high=v.high) if isinstance(v, Range) else v for name, v in data.items()}
+    return {name: model_range(low=v.low, high=v.high) if isinstance(v, Range) else _plain_data(v) for name, v in data.items()}
+
+
+def _plain_data(value: Any) -> Any:
+    """A nested record (a period's volume tiers) as the plain data its model validates from."""
+    import dataclasses
+
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    return value
 
 
 def _plain(message: str) -> str:

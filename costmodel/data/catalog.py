@@ -31,6 +31,8 @@ ROLE_KINDS = {
     "telephony": "telephony",
     "self-hosted-asr": "gpu",
     "self-hosted-llm": "gpu",
+    "platform": "platform",
+    "self-hosted-tts": "gpu",
 }
 """The SKU kind each stack role must point at."""
 
@@ -123,6 +125,8 @@ class Catalog:
 def price_in_force(sku: Sku, as_of: date) -> PricePeriod:
     if sku.withdrawn_on is not None and as_of >= sku.withdrawn_on:
         raise NoPriceError(f"{sku.id} was withdrawn on {sku.withdrawn_on}; no price is in force on {as_of}")
+    if sku.retires_on is not None and as_of >= sku.retires_on:
+        raise NoPriceError(f"{sku.id} retired on {sku.retires_on}; no price is in force on {as_of}")
     in_force = [period for period in sku.periods if period.effective_from <= as_of]
     if not in_force:
         raise NoPriceError(
@@ -225,17 +229,22 @@ class _Where(TypedDict):
 
 
 def check_references(catalog: Catalog) -> None:
-    """Every stack component names a known SKU of the right kind, and self-hosted workloads have throughput."""
-    for stack_id, stack in catalog.stacks.items():
-        path = catalog.stack_paths[stack_id]
-        for index, component in enumerate(stack.components):
+    """Every stack component (and scenario `with` entry) names a known SKU of the right kind, and self-hosted
+    workloads have throughput."""
+    # A scenario's shared components (`with:`) name SKUs in the stack format and are checked the same way.
+    owners = [(catalog.stack_paths[key], "components", stack.components) for key, stack in catalog.stacks.items()]
+    owners += [
+        (catalog.scenario_paths[key], "with", scenario.with_) for key, scenario in catalog.scenarios.items() if scenario.with_
+    ]
+    for path, key, components in owners:
+        for index, component in enumerate(components):
 
-            def where(fieldname: str, index: int = index, path: Path = path) -> _Where:
+            def where(fieldname: str, index: int = index, path: Path = path, key: str = key) -> _Where:
                 # Only a broken reference needs the line: the YAML machinery stays unloaded on a warm start.
                 from costmodel.data.validation import locate
 
-                loc = ("components", index, fieldname)
-                return {"path": path, "line": locate(read_text(path), loc), "field": f"components[{index}].{fieldname}"}
+                loc = (key, index, fieldname)
+                return {"path": path, "line": locate(read_text(path), loc), "field": f"{key}[{index}].{fieldname}"}
 
             if component.sku not in catalog.skus:
                 raise UnknownIdError("SKU", component.sku, catalog.skus, **where("sku"))
@@ -252,18 +261,23 @@ def check_references(catalog: Catalog) -> None:
                 if component.workload not in workloads:
                     raise UnknownIdError(f"workload on {sku.id}", component.workload, workloads, **where("workload"))
                 entry = next(e for e in sku.throughput if e.workload == component.workload)
-                needed = "real_time_factor" if component.role == "self-hosted-asr" else "output_tokens_per_second"
-                if getattr(entry, needed) is None:
+                needed = "output_tokens_per_second" if component.role == "self-hosted-llm" else "real_time_factor"
+                if getattr(entry, needed) is None and entry.curve is None:
                     raise InputError(
-                        f"{component.role} needs {needed} in {sku.id}'s {component.workload} throughput",
+                        f"{component.role} needs {needed} or a curve in {sku.id}'s {component.workload} throughput",
                         **where("workload"),
                     )
             if component.role in {"audio-llm"} and sku.audio_tokens is None:
                 period_fields = {name for p in sku.periods for name in p.prices()}
-                if not period_fields & {"usd_per_audio_minute", "usd_per_audio_second"}:
+                if not period_fields & {"usd_per_audio_minute", "usd_per_audio_second", "usd_per_active_minute"}:
                     raise InputError(
                         f"{sku.id} has audio token prices but no audio_tokens rates", path=catalog.sku_paths[sku.id]
                     )
+            if component.region is not None:
+                regions = sorted({name for period in sku.periods for name in period.regional_uplifts})
+                if component.region not in regions:
+                    raise UnknownIdError(f"region on {sku.id}", component.region, regions, list_known=True,
+                                         **where("region"))
 
 
 def load_catalog(pricing: str | Path | None = None, scenarios: str | Path | None = None) -> Catalog:

@@ -10,7 +10,7 @@ from pydantic import Field, model_validator
 
 from costmodel.data.models import NAME_PATTERN, Model, NonNegativeNumber, Quantity
 
-Status = Literal["ok", "wrong", "stale"]
+Status = Literal["ok", "wrong", "stale", "retiring"]
 Relation = Literal["about", "at_most", "at_least"]
 
 
@@ -27,8 +27,11 @@ class Claim(Model):
     """about: printed ≈ computed; at_most: computed ≤ printed ("under $0.20"); at_least: computed ≥ printed."""
     compute: Annotated[str, Field(min_length=3)]
     """One template-language call giving the figure, e.g. cost("support-call-5min", "budget-first")."""
+    as_of: date | None = None
+    """The date the figure was true as of (default: the article's date); a figure right then but not today is stale."""
     tolerance: NonNegativeNumber | None = None
-    """Absolute slack in the figure's unit; default half a unit in the last printed place (0 for bounds)."""
+    """Absolute slack in the figure's unit; default from the printed precision (half a unit in the last place
+    the quote prints; "about", "roughly", "~" and the like widen it to 10% or one unit), 0 for bounds."""
     tolerance_percent: NonNegativeNumber | None = None
     """Slack as a percentage of the computed figure, instead of `tolerance`."""
     note: str | None = None
@@ -52,6 +55,8 @@ class ClaimsFile(Model):
     """Where the article is published."""
     article_date: date
     """The date the article's figures were computed (its review or publication date)."""
+    check_lifecycle: bool = True
+    """Also flag every SKU or stack the article names that is withdrawn or retiring (an automatic check)."""
     claims: Annotated[list[Claim], Field(min_length=1)]
     """The printed figures."""
 

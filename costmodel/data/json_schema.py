@@ -27,6 +27,9 @@ def _documented(model: type[Model]) -> type[Model]:
     def collect(cls: type[Model]) -> None:
         if cls in seen:
             return
+        # A field naming a model defined further down the module (Scenario.with_) is a forward reference
+        # until the model is built: build it, so its fields name the nested model and get its docstrings.
+        cls.model_rebuild()
         for field in cls.model_fields.values():
             for inner in _model_types(field.annotation):
                 collect(inner)

@@ -60,6 +60,23 @@ def quantity_low(value: Decimal | Range) -> Decimal:
 
 
 @dataclass(frozen=True, slots=True)
+class VolumeTier:
+    """One volume tier: from a monthly quantity on, units are priced at this tier's price."""
+
+    from_units_per_month: Decimal
+    usd_per_unit: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class VolumeTiers:
+    """Per-unit prices that fall with monthly volume; the price field's own value is the price below the first tier."""
+
+    price_field: str
+    mode: Literal["graduated", "all-units"]
+    tiers: list[VolumeTier]
+
+
+@dataclass(frozen=True, slots=True)
 class PricePeriod:
     """Prices in force from `effective_from` until the next period of the same SKU."""
 
@@ -73,6 +90,14 @@ class PricePeriod:
     minimum_billed_seconds: Decimal
     priced: dict[str, Decimal | Range]
     """The price fields this period sets, by registry field name, in registry order."""
+    included_minutes_per_month: Decimal | None = None
+    included_concurrent_calls: int | None = None
+    volume_tiers: VolumeTiers | None = None
+    # Per-call mechanics (issue 13 part A); defaults as in the model, so records built by hand need not name them.
+    startup_billed_seconds: Decimal = Decimal(0)
+    startup_credited: bool = True
+    llm_prompt_scaling_tokens: Decimal | None = None
+    regional_uplifts: dict[str, Decimal] = field(default_factory=dict)
 
     def price(self, name: str) -> Decimal | Range | None:
         """The price of one field (data/meters.py), or None when this period does not set it."""
@@ -103,8 +128,17 @@ class AudioTokenRates:
 
 
 @dataclass(frozen=True, slots=True)
+class ThroughputPoint:
+    """One measured point of a throughput curve: what one GPU sustains at one concurrency, and how fast it answered."""
+
+    concurrency: Decimal
+    throughput: Decimal
+    latency_ms: Decimal
+
+
+@dataclass(frozen=True, slots=True)
 class Throughput:
-    """What one GPU of this SKU sustains for one self-hosted workload."""
+    """What one GPU of this SKU sustains for one self-hosted workload: a single figure or a measured curve."""
 
     source: str
     checked: date
@@ -113,10 +147,13 @@ class Throughput:
     workload: str
     real_time_factor: Decimal | Range | None
     output_tokens_per_second: Decimal | Range | None
-    concurrent_streams: Decimal | Range
+    curve: list[ThroughputPoint] | None
+    latency_metric: str | None
+    prefill_tokens_per_second: Decimal | Range | None
+    concurrent_streams: Decimal | Range | None
 
 
-ComponentKind = Literal["asr", "llm", "audio-llm", "tts", "gpu", "telephony"]
+ComponentKind = Literal["asr", "llm", "audio-llm", "tts", "gpu", "telephony", "platform"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +165,8 @@ class Sku:
     name: str
     note: str | None
     withdrawn_on: date | None
+    retires_on: date | None
+    retirement_source: str | None
     audio_tokens: AudioTokenRates | None
     throughput: list[Throughput]
     periods: list[PricePeriod]
@@ -188,6 +227,10 @@ class Scenario:
     peak_concurrent_calls: Decimal | Range | None
     operating_hours_per_month: Decimal
     peak_to_average_ratio: Decimal
+    idle_seconds: Decimal | Range
+    with_: list[StackComponent]
+    needs: list[str]
+    traffic_profile: list[Decimal] | None = None
     fields_set: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
     """The fields its file gave (the rest took their defaults); not a field of the format."""
 
@@ -196,7 +239,10 @@ class Scenario:
 class StackComponent:
     """One priced part of a stack."""
 
-    role: Literal["asr", "llm", "audio-llm", "tts", "telephony", "self-hosted-asr", "self-hosted-llm"]
+    role: Literal[
+        "asr", "llm", "audio-llm", "tts", "telephony", "self-hosted-asr", "self-hosted-llm", "self-hosted-tts",
+        "platform",
+    ]
     sku: str
     billed_per: Literal["call", "turn"]
     legs: Decimal
@@ -204,6 +250,16 @@ class StackComponent:
     min_gpus: int
     utilisation: Decimal
     gpu_hours_per_month: Decimal
+    region: str | None
+    scaling: Literal["always-on", "scheduled", "autoscaled"] = "always-on"
+    scale_step_gpus: int = 1
+    serving: Literal["streaming", "batch"] = "streaming"
+    latency_target_ms: Decimal | None = None
+    purchase: Literal["on-demand", "reserved", "spot"] = "on-demand"
+    purchase_discount: Decimal = Decimal(0)
+    term_months: int | None = None
+    interruption_overhead: Decimal = Decimal(0)
+    operations_usd_per_month: Decimal = Decimal(0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,7 +276,8 @@ class Stack:
 RECORDS: dict[str, type[Any]] = {
     cls.__name__: cls
     for cls in (
-        Range, PricePeriod, AudioTokenRates, Throughput, Sku, FxPeriod, FxRate, FxSheet, Scenario, StackComponent, Stack
+        Range, VolumeTier, VolumeTiers, PricePeriod, AudioTokenRates, ThroughputPoint, Throughput, Sku, FxPeriod,
+        FxRate, FxSheet, Scenario, StackComponent, Stack,
     )
 }
 """Record classes by the name of the model each one holds."""
@@ -235,7 +292,8 @@ MODEL_FIELDS: dict[str, tuple[str, ...]] = {
 """Each record's fields that are its model's, in order (worked out once: a load converts thousands of models)."""
 
 SCENARIO_FIELDS: tuple[str, ...] = tuple(
-    f.name for f in fields(Scenario) if f.name not in {"schema_version", "title", "description", "source", "fields_set"}
+    f.name for f in fields(Scenario)
+    if f.name not in {"schema_version", "title", "description", "source", "with_", "needs", "fields_set", "traffic_profile"}
 )
 """Scenario fields a user may override with --set or sweep over (a test checks them against the model)."""
 
@@ -267,6 +325,9 @@ def record_dict(record: Any) -> dict[str, Any]:
 
 
 _BILLING_FIELDS = ("billing_increment_seconds", "minimum_billed_seconds")
+_MONTHLY_FIELDS = ("included_minutes_per_month", "included_concurrent_calls", "volume_tiers")
+PER_CALL_PERIOD_FIELDS = ("startup_billed_seconds", "startup_credited", "llm_prompt_scaling_tokens", "regional_uplifts")
+"""Period fields of the per-call mechanics (issue 13 part A), after every price field in the model."""
 
 
 def _period_dict(period: PricePeriod) -> dict[str, Any]:
@@ -278,6 +339,8 @@ def _period_dict(period: PricePeriod) -> dict[str, Any]:
         data[name] = period.priced.get(name)
         if name == DURATION_FIELDS[-1]:
             data.update({billing: getattr(period, billing) for billing in _BILLING_FIELDS})
+    data.update({name: getattr(period, name) for name in _MONTHLY_FIELDS})
+    data.update({name: getattr(period, name) for name in PER_CALL_PERIOD_FIELDS})
     return data
 
 

@@ -7,9 +7,11 @@ from typing import Any
 
 from costmodel.analyses.estimate import Bill, LineItem
 from costmodel.core.interval import Span
-from costmodel.data.meters import PRICE_FIELDS
+from costmodel.data.meters import REGIONAL_UPLIFT, line_unit
 from costmodel.safe_text import for_format
-from costmodel.views.comparison import costing_header
+from costmodel.views.capacity import component_summary
+from costmodel.views.comparison import costing_header, lifecycle_json, lifecycle_lines
+from costmodel.views.composition import composition_json, missing_text, notes, shared_json
 from costmodel.views.formatting import (
     LINE_PLACES,
     MONTHLY_PLACES,
@@ -37,7 +39,7 @@ TURN_QUANTITIES = {
 
 def price_unit(line: LineItem, currency: str) -> str:
     """`GBP per 1M input tokens`: the unit of a line's price, from its price field and the bill's currency."""
-    return f"{currency} per {PRICE_FIELDS[line.price_field].unit}"
+    return f"{currency} per {line_unit(line.price_field)}"
 
 
 def citation(line: LineItem) -> str:
@@ -50,18 +52,25 @@ def breakdown_rows(result: Bill) -> Rows:
     cur = result.currency
     # Sources are long; tables cite them by number and list them once below.
     sources = list(dict.fromkeys(citation(line) for line in result.lines))
+    added = {c.role for c in result.composition.added}
+    replaced = {r.role for r in result.composition.replaced}
     rows: list[Row] = [
         {
             "component": line.role,
             "sku": line.sku + (" *" if line.estimate else ""),
             "meter": line.meter,
-            "quantity": quantity_text(line.quantity) + (" /month" if line.per == "month" else ""),
-            "unit_price": f"{line.unit_price} per {PRICE_FIELDS[line.price_field].unit}",
+            # An uplift's quantity is money (the charges it multiplies): shown to the places of a line's cost.
+            "quantity": (span_text(line.quantity, LINE_PLACES) if line.price_field == REGIONAL_UPLIFT
+                         else quantity_text(line.quantity)) + (" /month" if line.per == "month" else ""),
+            "unit_price": f"{line.unit_price} per {line_unit(line.price_field)}",
             "per_call": figure(line.cost_per_call, LINE_PLACES),
             "per_month": figure(line.cost_per_month, MONTHLY_PLACES, grouping=True),
             "from": line.effective_from.isoformat(),
             "source": line.source,
             "ref": f"[{sources.index(citation(line)) + 1}]",
+            # Lines of shared components (--with, the scenario's with:), and the needed roles the stack lacks.
+            "shared": "added" if line.role in added else "replaced" if line.role in replaced else "",
+            "missing": missing_text(result.composition),
         }
         for line in result.lines
     ]
@@ -70,6 +79,7 @@ def breakdown_rows(result: Bill) -> Rows:
         Column("quantity", "quantity", "right"), Column("unit_price", f"unit price ({cur})", "right"),
         Column("per_call", f"per call ({cur})", "right"), Column("per_month", f"per month ({cur})", "right"),
         Column("from", "price from"), Column("source", "source"), Column("ref", "source"),
+        Column("shared", "shared"), Column("missing", "missing roles"),
     ]
     return Rows(rows, columns)
 
@@ -106,6 +116,8 @@ def breakdown_document(result: Bill) -> dict[str, Any]:
         "per_month": result.per_month,
         "fixed_per_month": result.fixed_per_month,
         "estimate": result.estimate,
+        **shared_json(result.shared),
+        **composition_json(result.composition),
         "lines": [
             {
                 "role": line.role,
@@ -131,6 +143,11 @@ def breakdown_document(result: Bill) -> dict[str, Any]:
             for row in result.turns
         ],
         "notes": result.notes,
+        "capacity": [
+            {"role": plan.role, "gpus": plan.gpus, "gpu_hours_per_month": plan.gpu_hours_per_month,
+             "scaling": plan.scaling, "purchase": plan.purchase, "binding": plan.binding}
+            for plan in result.capacity
+        ],
         "audio_tokens": [
             {
                 "sku": view.sku,
@@ -142,6 +159,7 @@ def breakdown_document(result: Bill) -> dict[str, Any]:
             }
             for view in result.audio_tokens
         ],
+        "lifecycle_warnings": [lifecycle_json(warning) for warning in result.warnings],
     }
 
 
@@ -151,13 +169,17 @@ def breakdown_text(result: Bill, fmt: str) -> str:
     view = breakdown_rows(result)
     bill = ("component", "sku", "meter", "quantity", "unit_price", "per_call", "per_month")
     if fmt == "csv":
-        return table(view.rows, view.shown(*bill, "from", "source"), "csv")
+        extra = (("shared",) if result.shared.components else ()) + (("missing",) if result.composition.missing_roles else ())
+        body = table(view.rows, view.shown(*bill, "from", "source", *extra), "csv")
+        # CSV is one table: lifecycle warnings follow it as comment lines only when there are any.
+        return body + "".join(f"# lifecycle warning: {warning.text}\n" for warning in result.warnings)
     # Text and Markdown cite each source by number and list them under the table.
     keys = (*bill, "ref")
     out = [
         f"{for_format(result.scenario, fmt)} on {for_format(result.stack, fmt)}: {for_format(result.stack_title, fmt)}",
         f"{quantity_text(result.calls_per_month)} calls/month · prices in force on {result.as_of} · {cur}"
         f"{fx_line(result.fx, fmt)}",
+        *notes(result.shared, {result.stack: result.composition}, fmt),
         "",
         table(view.rows, view.shown(*keys), fmt),
     ]
@@ -170,8 +192,13 @@ def breakdown_text(result: Bill, fmt: str) -> str:
         f"per month: {span_text(result.per_month, MONTHLY_PLACES, grouping=True)} {cur}"
     )
     if result.fixed_per_month.high > 0:
-        total += f" (of which {span_text(result.fixed_per_month, MONTHLY_PLACES, grouping=True)} is the always-on floor)"
+        # Self-hosted minimum GPUs are "the GPU floor"; a monthly fee (plan, number rental) is fixed too, but not GPUs.
+        gpus_only = all(line.price_field == "usd_per_gpu_hour" for line in result.lines if line.fixed)
+        what = "the fixed GPU floor" if gpus_only else "paid whatever the volume"
+        total += f" (of which {span_text(result.fixed_per_month, MONTHLY_PLACES, grouping=True)} is {what})"
     out.append(total)
+    for plan in result.capacity:
+        out.append(f"GPU plan: {for_format(component_summary(plan), fmt)} (see costmodel capacity).")
     for audio in result.audio_tokens:
         spoken = (f", one minute of its speech {audio.output_tokens_per_minute:,} tokens"
                   if audio.output_tokens_per_minute else "")
@@ -185,6 +212,7 @@ def breakdown_text(result: Bill, fmt: str) -> str:
     out += ["", "Sources:"] + [
         f"  [{number}] {for_format(' '.join(text.split()), fmt)}" for number, text in enumerate(sources, start=1)
     ]
+    out += lifecycle_lines(result.warnings, fmt)
     if result.notes:
         out += ["", "* Estimates and hypotheticals:"] + [
             f"  - {for_format(' '.join(note.split()), fmt)}" for note in result.notes

@@ -8,13 +8,12 @@ from typing import TYPE_CHECKING, Any
 
 from costmodel import __version__
 from costmodel.safe_text import for_format
+from costmodel.views.composition import composition_json, notes, shared_json
 from costmodel.views.formatting import PER_CALL_PLACES, Column, Row, Rows, float_exact, float_text, money, table
 
 if TYPE_CHECKING:  # the annotation only: the solver pulls in numpy
-    from costmodel.analyses.breakeven import BreakEven
+    from costmodel.analyses.breakeven import Answer, BreakEven
 
-SHOWN_CROSSINGS = 20
-"""Crossings a table or Markdown shows; CSV and JSON list all."""
 
 
 def breakeven_rows(result: BreakEven) -> Rows:
@@ -40,10 +39,17 @@ def breakeven_rows(result: BreakEven) -> Rows:
     if result.is_range:
         columns.append(Column("end", "inputs at"))
     columns += [
-        Column("a", f"{result.stack_a} ({cur}/call)", "right"), Column("b", f"{result.stack_b} ({cur}/call)", "right"),
+        Column("a", f"{result.stack_a} ({cur}/call{_missing(result, result.stack_a)})", "right"),
+        Column("b", f"{result.stack_b} ({cur}/call{_missing(result, result.stack_b)})", "right"),
         Column("below", "cheaper below"), Column("above", "cheaper above"),
     ]
     return Rows(rows, columns)
+
+
+def _missing(result: BreakEven, stack: str) -> str:
+    """`, missing tts` in a stack's column header when it lacks a needed role (the one note CSV carries)."""
+    composition = result.compositions.get(stack)
+    return f", missing {', '.join(composition.missing_roles)}" if composition and composition.missing_roles else ""
 
 
 def breakeven_document(result: BreakEven) -> dict[str, Any]:
@@ -72,15 +78,54 @@ def breakeven_document(result: BreakEven) -> dict[str, Any]:
             }
             for c in result.crossings
         ],
+        "answers": {
+            end: {
+                "kind": answer.kind,
+                "cheaper_at_low": answer.cheaper_at_low,
+                "cheaper_at_high": answer.cheaper_at_high,
+                "first_crossing": None if answer.first is None else float_exact(answer.first),
+                "settled_from": None if answer.settled_from is None else float_exact(answer.settled_from),
+                "crossings": answer.crossings,
+            }
+            for end, answer in result.answers.items()
+        },
         "band": {"low": float_exact(result.band[0]), "high": float_exact(result.band[1])} if result.band else None,
         "cheaper_at_low": result.cheaper_at_low,
         "cheaper_at_high": result.cheaper_at_high,
         "notes": result.notes,
+        **shared_json(result.shared),
+        "stacks": {stack: composition_json(composition) for stack, composition in result.compositions.items()},
     }
 
 
-def breakeven_text(result: BreakEven, fmt: str) -> str:
-    """`breakeven` as text or Markdown (at most SHOWN_CROSSINGS rows), or every crossing as CSV."""
+def _sentence(result: BreakEven, answer: Answer, fmt: str) -> str:
+    name = for_format(result.field.name, fmt)
+    low, high = for_format(answer.cheaper_at_low, fmt), for_format(answer.cheaper_at_high, fmt)
+    if answer.first is None or answer.settled_from is None:
+        if answer.cheaper_at_low == answer.cheaper_at_high == "neither":
+            a, b = for_format(result.stack_a, fmt), for_format(result.stack_b, fmt)
+            return f"they never cross: {a} and {b} cost the same across the range"
+        between = f"{float_text(result.low)} and {float_text(result.high)}"
+        return f"they never cross between {between}: {low} is cheaper throughout"
+    first, settled = float_text(answer.first), float_text(answer.settled_from)
+    if answer.kind == "once":
+        return f"{low} is cheaper below {name} = {first}, {high} above it"
+    return (f"{low} is cheaper below {name} = {first}; up to {settled} the cheaper stack alternates "
+            f"({answer.crossings} crossings at GPU or billing steps); from {settled} on, {high} is cheaper for good")
+
+
+def answer_text(result: BreakEven, fmt: str) -> str:
+    """The break-even in a sentence (one per end of ranged inputs when the ends disagree)."""
+    answers = result.answers
+    if len(set(answers.values())) == 1:
+        return f"Answer: {_sentence(result, next(iter(answers.values())), fmt)}."
+    parts = [f"with the inputs at their {end} end, {_sentence(result, answer, fmt)}" for end, answer in answers.items()]
+    return f"Answer: {'; '.join(parts)}."
+
+
+def breakeven_text(result: BreakEven, fmt: str, every_crossing: bool = False) -> str:
+    """`breakeven` as text or Markdown: the answer first, then the crossing (all of them with `every_crossing`);
+    CSV lists every crossing."""
     cur, name = result.currency, result.field.name
     view = breakeven_rows(result)
     if fmt == "csv":
@@ -89,19 +134,14 @@ def breakeven_text(result: BreakEven, fmt: str) -> str:
     a, b = for_format(result.stack_a, fmt), for_format(result.stack_b, fmt)
     head = f"{for_format(result.scenario, fmt)}: {a} vs {b} as {for_format(name, fmt)} varies between {between}"
     lines = [f"**{head}**" if fmt == "markdown" else head,
-             f"prices in force on {result.as_of} · {cur} per call", ""]
+             f"prices in force on {result.as_of} · {cur} per call", *notes(result.shared, result.compositions, fmt), ""]
+    lines.append(answer_text(result, fmt))
     if not result.crossings:
-        ends = result.cheaper_at_low
-        cheaper = sorted(set(ends.values()) | set(result.cheaper_at_high.values()))
-        who = cheaper[0] if len(cheaper) == 1 else " or ".join(cheaper)
-        if who == "neither":
-            lines.append(f"They never cross: {a} and {b} cost the same across the range.")
-        else:
-            lines.append(f"They never cross between {between}: {for_format(who, fmt)} is cheaper throughout.")
         return "\n".join(lines) + "\n"
-    lines.append(table(view.rows[:SHOWN_CROSSINGS], view.columns, fmt).rstrip("\n"))
-    if len(result.crossings) > SHOWN_CROSSINGS:
-        lines.append(f"… and {len(result.crossings) - SHOWN_CROSSINGS} more crossings (--format csv or json lists all).")
+    if len(result.crossings) == 1 or every_crossing:
+        lines += ["", table(view.rows, view.columns, fmt).rstrip("\n")]
+    else:
+        lines.append(f"--all lists the {len(result.crossings)} crossings step by step (csv and json always do).")
     if result.band:
         lines.append(f"Break-even band with ranged inputs: {for_format(name, fmt)} from {float_text(result.band[0])} "
                      f"to {float_text(result.band[1])}.")

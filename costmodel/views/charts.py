@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from costmodel.analyses.breakeven import BreakEven
 from costmodel.analyses.sensitivity import SensitivityResult
 from costmodel.analyses.sweep import SweepResult
-from costmodel.errors import InputError
+from costmodel.errors import InputError, require
 from costmodel.safe_text import chart
 
 if TYPE_CHECKING:
@@ -25,6 +25,7 @@ def check_plot_path(path: str) -> str:
     suffix = path.rsplit(".", 1)[-1].lower() if "." in path else ""
     if suffix not in PLOT_FORMATS:
         raise InputError(f"{path}: give a .png or .svg file name", field="--plot")
+    require("matplotlib", "plots", "Charts")  # before any work, like the path check
     return suffix
 
 
@@ -38,6 +39,7 @@ def sweep_figure(result: SweepResult, breakevens: Iterable[BreakEven] = (), log:
 
     `log`: log axes (default: when the swept values span two decades or more).
     """
+    require("matplotlib", "plots", "Charts")
     import numpy
     from matplotlib.figure import Figure
 
@@ -101,6 +103,7 @@ def _short(value: float) -> str:
 
 def tornado_figure(result: SensitivityResult, top: int = 15) -> Figure:
     """Horizontal bars: per-call cost with each input at -X% and +X%, the largest swing at the top."""
+    require("matplotlib", "plots", "Charts")
     from matplotlib.figure import Figure
 
     rows = result.rows[:top]

@@ -6,8 +6,9 @@ from typing import Any
 
 from costmodel import __version__
 from costmodel.analyses.compare import Comparison
-from costmodel.analyses.estimate import Bill
+from costmodel.analyses.estimate import LIFECYCLE_WARNING_DAYS, Bill, LifecycleWarning
 from costmodel.safe_text import for_format
+from costmodel.views.composition import changed_text, composition_json, missing_text, notes, shared_json
 from costmodel.views.formatting import (
     MONTHLY_PLACES,
     PER_CALL_PLACES,
@@ -53,6 +54,10 @@ def comparison_rows(result: Comparison) -> Rows:
             if row.fixed_per_month and row.fixed_per_month.high > 0 else "–",
             "multiple": Figure(multiple_text(row.multiple_of_cheapest), row.multiple_of_cheapest),
             "note": row.unpriced or "",
+            "warnings": "; ".join(w.text for stack, w in result.warnings if stack == row.stack),
+            "missing": missing_text(row.composition),
+            "added": changed_text(row.composition)[0],
+            "replaced": changed_text(row.composition)[1],
         }
         for row in result.rows
     ]
@@ -65,8 +70,21 @@ def comparison_rows(result: Comparison) -> Rows:
         Column("fixed_per_month", f"GPU floor ({cur}/month)", "right"),
         Column("multiple", "× cheapest", "right"),
         Column("note", "note"),
+        Column("warnings", "lifecycle warnings"),
+        Column("missing", "missing roles"),
+        Column("added", "added"),
+        Column("replaced", "replaced"),
     ]
     return Rows(rows, columns)
+
+
+def shared_columns(result: Comparison, fmt: str) -> tuple[str, ...]:
+    """Columns on what shared components did: missing roles whenever a stack lacks one (every format), and in CSV,
+    which has no line under a title, what was added and replaced whenever a component is shared."""
+    keys: tuple[str, ...] = ("missing",) if result.incomplete else ()
+    if fmt == "csv" and result.shared.components:
+        keys += ("added", "replaced")
+    return keys
 
 
 def comparison_document(result: Comparison) -> dict[str, Any]:
@@ -86,29 +104,55 @@ def comparison_document(result: Comparison) -> dict[str, Any]:
                 "multiple_of_cheapest": row.multiple_of_cheapest,
                 "estimate": row.estimate,
                 "unpriced": row.unpriced,
+                **composition_json(row.composition),
             }
             for row in result.rows
         ],
+        **shared_json(result.shared),
+        "like_for_like": not result.incomplete,
+        "lifecycle_warnings": [{"stack": stack, **lifecycle_json(warning)} for stack, warning in result.warnings],
     }
+
+
+def lifecycle_json(warning: LifecycleWarning) -> dict[str, Any]:
+    """A lifecycle warning in JSON: which SKU, on which date, what happens, and where that was announced."""
+    return {"sku": warning.sku, "date": warning.date, "what": warning.what, "days": warning.days,
+            "source": warning.source}
+
+
+def lifecycle_lines(warnings: list[LifecycleWarning], fmt: str) -> list[str]:
+    """Lifecycle warnings as text or Markdown lines under a table (empty when there are none)."""
+    if not warnings:
+        return []
+    heading = f"Lifecycle warnings (within {LIFECYCLE_WARNING_DAYS} days):"
+    if fmt == "markdown":  # a list needs a blank line after the paragraph before it
+        return ["", heading, ""] + [f"- {for_format(warning.text, fmt)}" for warning in warnings]
+    return ["", heading] + [f"  ! {for_format(warning.text, fmt)}" for warning in warnings]
 
 
 def comparison_text(result: Comparison, fmt: str) -> str:
     """`compare` as a table, Markdown or CSV."""
     cur = result.currency
     view = comparison_rows(result)
-    keys = TEXT_COLUMNS + (("note",) if any(row.unpriced for row in result.rows) else ())
+    keys = TEXT_COLUMNS + (("note",) if any(row.unpriced for row in result.rows) else ()) + shared_columns(result, fmt)
+    if fmt == "csv" and result.warnings:  # text and Markdown list them under the table
+        keys += ("warnings",)
     body = table(view.rows, view.shown(*keys), fmt)
     if fmt == "csv":
         return body
     calls = quantity_text(result.calls_per_month)
     title = f"{for_format(result.scenario, fmt)}: {for_format(result.scenario_title, fmt)}"
     facts = f"{calls} calls/month · prices in force on {result.as_of} · {cur}{fx_line(result.fx, fmt)}"
-    header = f"{title}\n{facts}\n\n"
+    shared = notes(result.shared, {row.stack: row.composition for row in result.rows}, fmt)
+    header = f"{title}\n{facts}\n" + "".join(f"{line}\n" for line in shared) + "\n"
     if fmt == "markdown":
-        header = f"**{title}**\n\n{facts}\n\n"
+        header = f"**{title}**\n\n{facts}\n\n" + "".join(f"{line}\n\n" for line in shared)
     footer = (
         f"\nPer-call figures rounded half-up to {PER_CALL_PLACES} places, monthly to cents; ranges are low–high."
     )
     if any(row.estimate for row in result.rows):
         footer += "\n* uses an estimated or hypothetical figure (see `costmodel breakdown SCENARIO STACK`)."
+    warnings = list(dict.fromkeys(warning for _, warning in result.warnings))
+    if warnings:
+        footer += "\n" + "\n".join(lifecycle_lines(warnings, fmt))
     return header + body + footer + "\n"

@@ -9,6 +9,7 @@ from costmodel import __version__
 from costmodel.core.interval import Span
 from costmodel.data.records import Range
 from costmodel.safe_text import for_format
+from costmodel.views.composition import composition_json, notes, shared_json
 from costmodel.views.formatting import PER_CALL_PLACES, Column, Row, Rows, money, quantity_text, span_text, table
 
 if TYPE_CHECKING:
@@ -65,6 +66,8 @@ def sensitivity_document(result: SensitivityResult) -> dict[str, Any]:
             for row in result.rows
         ],
         "no_effect": result.no_effect,
+        **shared_json(result.shared),
+        **composition_json(result.composition),
     }
 
 
@@ -78,7 +81,7 @@ def sensitivity_text(result: SensitivityResult, fmt: str) -> str:
             f"each input ±{percent} alone")
     lines = [f"**{head}**" if fmt == "markdown" else head,
              f"base {span_text(result.per_call, PER_CALL_PLACES)} {result.currency} per call · "
-             f"prices in force on {result.as_of}", "",
+             f"prices in force on {result.as_of}", *notes(result.shared, {result.stack: result.composition}, fmt), "",
              table(view.rows, view.columns, fmt).rstrip("\n")]
     if result.no_effect:
         lines.append(f"No effect: {for_format(', '.join(result.no_effect), fmt)}.")

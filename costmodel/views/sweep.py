@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from costmodel import __version__
 from costmodel.core.interval import Span
 from costmodel.safe_text import for_format
+from costmodel.views.composition import composition_json, notes, shared_json
 from costmodel.views.formatting import PER_CALL_PLACES, Column, Row, Rows, float_exact, float_text, span_text, table
 
 if TYPE_CHECKING:  # the annotation only: the sweep pulls in numpy
@@ -26,8 +27,12 @@ def sweep_rows(result: SweepResult, exact: bool = False) -> Rows:
             else:
                 row[stack] = span_text(Span(Decimal(repr(float(low))), Decimal(repr(float(high)))), PER_CALL_PLACES)
         rows.append(row)
+    # A stack lacking a needed role says so in its own column's header, in every format (CSV has no other note).
     columns = [Column("value", result.field.name, "right")] + [
-        Column(stack, f"{stack} ({result.currency}/call)", "right") for stack in result.curves
+        Column(stack, f"{stack} ({result.currency}/call"
+               + (f", missing {', '.join(curve.composition.missing_roles)})" if curve.composition.missing_roles else ")"),
+               "right")
+        for stack, curve in result.curves.items()
     ]
     return Rows(rows, columns)
 
@@ -48,10 +53,12 @@ def sweep_document(result: SweepResult) -> dict[str, Any]:
                 "architecture": curve.architecture,
                 "per_call_low": [float_exact(v) for v in curve.per_call_low],
                 "per_call_high": [float_exact(v) for v in curve.per_call_high],
+                **composition_json(curve.composition),
             }
             for stack, curve in result.curves.items()
         },
         "unpriced": result.unpriced,
+        **shared_json(result.shared),
     }
 
 
@@ -63,6 +70,7 @@ def sweep_text(result: SweepResult, fmt: str) -> str:
         return body
     head = f"{for_format(result.scenario, fmt)}: cost per call as {for_format(result.field.label, fmt)} varies"
     lines = [f"**{head}**" if fmt == "markdown" else head, f"prices in force on {result.as_of} · {result.currency}",
+             *notes(result.shared, {stack: curve.composition for stack, curve in result.curves.items()}, fmt),
              "", body.rstrip("\n")]
     lines += [f"Not shown: {for_format(reason, fmt)}" for reason in result.unpriced.values()]
     lines.append("Sweeps use float64 (compare is exact); per-call figures rounded to 5 places.")

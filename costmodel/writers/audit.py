@@ -6,17 +6,24 @@ appear in the article and contain the printed figure, so claims cannot drift fro
 
 Status, per claim (README "Writers"):
 - ok:    the figure follows from the prices in force on the audit date (default today), within tolerance;
-- stale: it does not, but it does follow from the prices in force on the article's date;
-- wrong: it follows from neither — it does not follow from the article's own assumptions.
+- stale: it does not, but it does follow from the prices in force on the claim's date (its `as_of`, by
+         default the article's date): right then, not now;
+- wrong: it does not follow from the prices of its own date — it does not follow from its own assumptions.
 A side with no price in force (not yet launched, withdrawn) never matches and is never read as $0.
-Tolerance: by default half a unit in the last printed place (the printed figure must be the computed one,
-rounded as printed: $0.02 allows ±0.005); `tolerance` (absolute) or `tolerance_percent` (of the computed
-figure) override it. Bounds ("under $0.20": relation at_most) allow no slack unless a tolerance is given.
+Tolerance: from the printed precision — half a unit in the last place the quote prints ("$5" ±0.50, "$0.0172"
+±0.00005); a hedge in the quote ("about", "roughly", "~", "≈", ...) widens it to 10% of the printed figure or
+one unit in the last place, whichever is larger. `tolerance` (absolute) or `tolerance_percent` (of the
+computed figure) override it. Bounds ("under $0.20": relation at_most) allow no slack unless a tolerance is given.
+
+Lifecycle (unless the claims file sets check_lifecycle: false): every SKU or stack the article names
+(costmodel.writers.names) is looked up on both dates; one withdrawn by the article's date is wrong, withdrawn
+since then stale, one with an announced withdrawal still ahead retiring (costmodel.writers.lifecycle).
 """
 
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -34,7 +41,23 @@ from costmodel.data.reader import parse_yaml
 from costmodel.data.records import Range, to_record
 from costmodel.data.validation import validate
 from costmodel.errors import InputError, NoPriceError
-from costmodel.writers.template import Call, Figure, Functions, evaluate, parse_expression, read_markdown
+from costmodel.writers.lifecycle import Lifecycle, lifecycle
+from costmodel.writers.names import NameIndex, sentences
+from costmodel.writers.template import (
+    Call,
+    Figure,
+    Functions,
+    PriceUsed,
+    evaluate,
+    html_comments,
+    parse_expression,
+    read_markdown,
+)
+
+HEDGES = ("about", "around", "approximately", "approx.", "roughly", "nearly", "almost", "circa", "ca.",
+          "~", "≈")
+"""Words (or signs) in a quote that mark its figure as approximate: the tolerance widens (module docstring)."""
+HEDGE_PERCENT = Decimal(10)
 
 
 @dataclass(frozen=True)
@@ -54,9 +77,35 @@ class ClaimResult:
     computed: Figure | None
     computed_unpriced: str | None
     at_article_date: Figure | None
+    """The figure computed on the claim's own date (its as_of, by default the article's date)."""
     article_date_unpriced: str | None
     status: Status
     note: str | None
+    claim_date: date | None = None
+    """The date the claim was true as of (its as_of, or the article's date)."""
+    reason: str = ""
+    """Why the verdict, in one sentence."""
+    writer_note: str | None = None
+    """The claims file's own note on the claim."""
+    prices: tuple[PriceUsed, ...] = ()
+    """The prices (and rates) the figure was computed from, today's first then any the claim's date used."""
+
+
+@dataclass(frozen=True)
+class LifecycleResult:
+    """A SKU or stack the article names that is withdrawn or retiring."""
+
+    id: str
+    kind: str
+    """sku or stack."""
+    name: str
+    """The name as the article writes it (normalised)."""
+    quote: str
+    article_line: int
+    today: Lifecycle
+    then: Lifecycle
+    status: Status
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -66,13 +115,16 @@ class AuditReport:
     article_date: date
     as_of: date
     results: list[ClaimResult]
+    lifecycle: list[LifecycleResult] = dataclasses.field(default_factory=list)
 
     @property
-    def flagged(self) -> list[ClaimResult]:
-        return [r for r in self.results if r.status != "ok"]
+    def flagged(self) -> list[ClaimResult | LifecycleResult]:
+        everything: list[ClaimResult | LifecycleResult] = [*self.results, *self.lifecycle]
+        return [r for r in everything if r.status != "ok"]
 
     def counts(self) -> dict[str, int]:
-        return {status: sum(1 for r in self.results if r.status == status) for status in ("ok", "wrong", "stale")}
+        statuses = [r.status for r in self.results] + [c.status for c in self.lifecycle]
+        return {status: statuses.count(status) for status in ("ok", "wrong", "stale", "retiring")}
 
 
 def _places(value: Decimal) -> int:
@@ -186,8 +238,39 @@ def _tolerances(claim: Claim, printed: Span[Decimal], computed: Span[Decimal] | 
         return claim.tolerance, claim.tolerance, f"±{claim.tolerance}"
     if claim.relation != "about":
         return Decimal(0), Decimal(0), "0"
-    half = Decimal(5).scaleb(-_places_of(_printed(claim)) - 1)
-    return half, half, f"±{half} (as printed)"
+    places = printed_places(claim)
+    hedge = hedge_word(claim.quote)
+    if hedge is None:
+        half = Decimal(5).scaleb(-places - 1)
+        return half, half, f"±{half} (as printed)"
+    unit = Decimal(1).scaleb(-places)
+    low, high = (max(unit, abs(end) * HEDGE_PERCENT / 100) for end in (printed.low, printed.high))
+    shown = f"±{low.normalize():f}" if low == high else f"±{low.normalize():f}/{high.normalize():f}"
+    return low, high, f"{shown} (\"{hedge}\": {HEDGE_PERCENT}%)"
+
+
+_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+
+
+def printed_places(claim: Claim) -> int:
+    """Decimal places the quote prints the figure with ("$5" 0, "$0.0172" 4); else as the claims file writes it."""
+    printed = _printed(claim)
+    ends = {printed.low, printed.high} if isinstance(printed, Range) else {printed}
+    places = [_places(Decimal(text.replace(",", ""))) for text in _NUMBER.findall(claim.quote)
+              if Decimal(text.replace(",", "")) in ends]
+    return max(places) if places else _places_of(_printed(claim))
+
+
+def hedge_word(quote: str) -> str | None:
+    """The first hedge ("about", "~", ...) in a quote, or None."""
+    lowered = quote.lower()
+    for hedge in HEDGES:
+        if hedge.isalpha() or hedge.endswith("."):
+            if re.search(r"(?<!\w)" + re.escape(hedge) + r"(?!\w)", lowered):
+                return hedge
+        elif hedge in lowered:
+            return hedge
+    return None
 
 
 def _printed(claim: Claim) -> Decimal | Range:
@@ -228,8 +311,15 @@ def audit(article_path: Path, claims_path: Path, catalog: Catalog, as_of: date |
     claims_text = read_text(claims_path)
     claims = validate(ClaimsFile, parse_yaml(claims_text, claims_path), claims_path, claims_text)
     claim_lines = _claim_lines(claims_text)
-    quotes = QuoteIndex(read_markdown(article_path))
-    today, then = Functions(catalog, on), Functions(catalog, claims.article_date)
+    article = read_markdown(article_path)
+    quotes = QuoteIndex(article)
+    functions: dict[date, Functions] = {}
+
+    def functions_on(day: date) -> Functions:
+        if day not in functions:
+            functions[day] = Functions(catalog, day)
+        return functions[day]
+
     results = []
     for index, claim in enumerate(claims.claims):
         def line_of(name: str, index: int = index) -> int | None:
@@ -250,9 +340,15 @@ def audit(article_path: Path, claims_path: Path, catalog: Catalog, as_of: date |
                     f"claim {claim.id}: printed figure {end} does not appear in its quote", path=claims_path,
                     line=line_of("printed"),
                 )
+        claim_date = claim.as_of or claims.article_date
         call = parse_expression(claim.compute, path=claims_path, line=line_of("compute"))  # once, for both dates
+        today, then = functions_on(on), functions_on(claim_date)
+        today.used.clear()
         computed, why_not_today = _compute(call, today, claims_path, line_of("compute"))
+        used = list(today.used)
+        then.used.clear()
         earlier, why_not_then = _compute(call, then, claims_path, line_of("compute"))
+        used += [price for price in then.used if price not in used]
         tol_low, tol_high, tol_text = _tolerances(claim, printed, computed.value if computed else None)
         # _compute returns only numeric figures, so a figure here always has a value.
         ok_today = (computed is not None and computed.value is not None
@@ -265,23 +361,82 @@ def audit(article_path: Path, claims_path: Path, catalog: Catalog, as_of: date |
                    and matches(printed, earlier.value, claim.relation, then_low, then_high))
         status: Status = "ok" if ok_today else "stale" if ok_then else "wrong"
         # The claim's own note (why it is computed this way) comes first; then why a side has no figure.
-        notes = [" ".join(claim.note.split())] if claim.note and claim.note.strip() else []
+        writer_note = " ".join(claim.note.split()) if claim.note and claim.note.strip() else None
+        notes = [writer_note] if writer_note else []
         if why_not_today:
             notes.append(f"no price in force on {on}: {why_not_today}")
         if why_not_then:
-            notes.append(f"no price in force on the article's date {claims.article_date}: {why_not_then}")
+            notes.append(f"no price in force on {_date_name(claim, claim_date)}: {why_not_then}")
         shown = computed or earlier
         kind = shown.kind if shown else "money"
-        results.append(
-            ClaimResult(
-                id=claim.id, quote=" ".join(claim.quote.split()), article_line=article_line, compute=claim.compute,
-                relation=claim.relation, printed=printed, printed_places=_places_of(_printed(claim)), kind=kind,
-                tolerance_low=tol_low, tolerance_high=tol_high, tolerance_text=tol_text,
-                computed=computed, computed_unpriced=why_not_today, at_article_date=earlier,
-                article_date_unpriced=why_not_then, status=status, note="; ".join(notes) or None,
-            )
+        result = ClaimResult(
+            id=claim.id, quote=" ".join(claim.quote.split()), article_line=article_line, compute=claim.compute,
+            relation=claim.relation, printed=printed, printed_places=printed_places(claim), kind=kind,
+            tolerance_low=tol_low, tolerance_high=tol_high, tolerance_text=tol_text,
+            computed=computed, computed_unpriced=why_not_today, at_article_date=earlier,
+            article_date_unpriced=why_not_then, status=status, note="; ".join(notes) or None,
+            claim_date=claim_date, writer_note=writer_note, prices=tuple(used),
         )
-    return AuditReport(str(article_path), claims.title, claims.article_date, on, results)
+        results.append(dataclasses.replace(result, reason=_reason(result, on)))
+    checks = _lifecycle_checks(article, catalog, claims.article_date, on) if claims.check_lifecycle else []
+    return AuditReport(str(article_path), claims.title, claims.article_date, on, results, checks)
+
+
+def _date_name(claim: Claim, day: date) -> str:
+    return f"its date {day}" if claim.as_of else f"the article's date {day}"
+
+
+def _reason(r: ClaimResult, on: date) -> str:
+    """One sentence on why the verdict: what the figure should be on each date, against what was printed."""
+    allowed = f"{printed_text(r)} {r.tolerance_text}" if r.relation == "about" else printed_text(r)
+    today = "no price in force" if r.computed is None else r.computed.render()
+    then = "no price in force" if r.at_article_date is None else r.at_article_date.render()
+    if r.status == "ok":
+        return f"{today} on {on} is within {allowed}."
+    if r.status == "stale":
+        return f"right on {r.claim_date} ({then} is within {allowed}) but not on {on}: {today}."
+    same = r.computed is not None and r.at_article_date is not None and r.computed.value == r.at_article_date.value
+    if same:
+        return f"{today} on both {r.claim_date} and {on}, outside {allowed}."
+    return f"{then} on {r.claim_date} and {today} on {on}; neither is within {allowed}."
+
+
+def _lifecycle_checks(article: str, catalog: Catalog, article_date: date, on: date) -> list[LifecycleResult]:
+    """Every SKU or stack the article names that is withdrawn or retiring, once each, at its first sentence."""
+    index = NameIndex(catalog)
+    text = article
+    for start, end in reversed(html_comments(article)):
+        # Same length with newlines kept: sentence lines still point into the article.
+        text = text[:start] + re.sub(r"[^\n]", " ", text[start:end]) + text[end:]
+    found: list[LifecycleResult] = []
+    seen: set[str] = set()
+    for sentence, line in sentences(text):
+        flagged_here: set[str] = set()
+        # SKUs before stacks: a stack retired by a SKU the sentence names is the same finding.
+        for mention in sorted(index.mentions(sentence), key=lambda m: m.kind != "sku"):
+            if mention.id in seen:
+                continue
+            seen.add(mention.id)
+            now, then = lifecycle(catalog, mention.id, on), lifecycle(catalog, mention.id, article_date)
+            if now.state == "available":
+                continue
+            if mention.kind == "stack" and now.sku in flagged_here:
+                continue  # the SKU that retires the stack is already flagged in this sentence
+            flagged_here.add(now.sku)
+            what = f"{mention.id} ({now.sku})" if mention.kind == "stack" else mention.id
+            status: Status
+            if then.state == "withdrawn":
+                status = "wrong"
+                reason = f"{what} was already {then.text()} when the article was dated {article_date}"
+            elif now.state == "withdrawn":
+                status = "stale"
+                reason = f"{what} was sold on {article_date} but is {now.text()}"
+            else:
+                status = "retiring"
+                reason = f"{what} is {now.text()} (announced)"
+            found.append(LifecycleResult(mention.id, mention.kind, mention.phrase, sentence, line, now, then,
+                                         status, reason))
+    return found
 
 
 def printed_text(result: ClaimResult) -> str:

@@ -1,4 +1,9 @@
-"""`audit`'s result shown: one row per claim (text, Markdown, CSV) and its JSON document."""
+"""`audit`'s result shown: a table of verdicts and, under it, why each one (text, Markdown), CSV, and JSON.
+
+Every claim shows its printed value, the value computed today and on its own date, the verdict and why, the
+expression, the prices it used (with the dates they took effect, sources and when they were read) and the
+claims file's note. `--format markdown` reads as an editor's review note: what needs fixing first.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +12,15 @@ from typing import Any
 from costmodel import __version__
 from costmodel.safe_text import for_format
 from costmodel.views.formatting import Column, Row, Rows, table
-from costmodel.writers.audit import AuditReport, printed_text
-from costmodel.writers.template import Figure
+from costmodel.writers.audit import AuditReport, ClaimResult, LifecycleResult, printed_text
+from costmodel.writers.template import Figure, PriceUsed
+
+VERDICTS = {
+    "wrong": "does not follow from the prices of its own date",
+    "stale": "followed from the prices of its date, not today's",
+    "retiring": "names a product whose withdrawal is announced",
+    "ok": "follows from today's prices",
+}
 
 
 def _shown(value: Figure | None) -> str:
@@ -16,26 +28,37 @@ def _shown(value: Figure | None) -> str:
 
 
 def audit_rows(report: AuditReport) -> Rows:
-    """One row per claim, in the claims file's order; the note column is for CSV (text lists notes below)."""
+    """One row per claim, in the claims file's order; the why column is for CSV (text lists reasons below)."""
     rows: list[Row] = [
         {
             "claim": r.id, "line": str(r.article_line), "printed": printed_text(r),
-            "computed": _shown(r.computed), "then": _shown(r.at_article_date),
-            "tolerance": r.tolerance_text, "status": r.status, "note": r.note or "",
+            "computed": _shown(r.computed), "then": _shown(r.at_article_date), "date": str(r.claim_date),
+            "tolerance": r.tolerance_text, "status": r.status, "reason": r.reason, "note": r.note or "",
         }
         for r in report.results
+    ]
+    rows += [
+        {"claim": c.id, "line": str(c.article_line), "printed": c.name, "computed": c.today.text(),
+         "then": c.then.text(), "date": str(report.article_date), "tolerance": "", "status": c.status,
+         "reason": c.reason, "note": ""}
+        for c in report.lifecycle
     ]
     columns = [
         Column("claim", "claim"), Column("line", "line", "right"), Column("printed", "printed", "right"),
         Column("computed", f"computed {report.as_of}", "right"),
-        Column("then", f"computed {report.article_date}", "right"),
-        Column("tolerance", "tolerance"), Column("status", "status"), Column("note", "note"),
+        Column("then", "on its date", "right"), Column("date", "its date"),
+        Column("tolerance", "tolerance"), Column("status", "status"), Column("reason", "why"), Column("note", "note"),
     ]
     return Rows(rows, columns)
 
 
+def _price_json(p: PriceUsed) -> dict[str, Any]:
+    return {"sku": p.sku, "field": p.field, "value": p.value, "unit": p.unit, "effective_from": p.effective_from,
+            "source": p.source, "checked": p.checked, "estimate": p.estimate}
+
+
 def audit_document(report: AuditReport) -> dict[str, Any]:
-    """The JSON shape of `audit`: exact figures, one entry per claim."""
+    """The JSON shape of `audit`: exact figures, one entry per claim, then the lifecycle findings."""
 
     def figure(f: Figure | None) -> dict[str, Any] | None:
         return None if f is None else {"value": f.value, "shown": f.render(), "kind": f.kind}
@@ -50,35 +73,91 @@ def audit_document(report: AuditReport) -> dict[str, Any]:
         "counts": report.counts(),
         "claims": [
             {
-                "id": r.id, "status": r.status, "article_line": r.article_line, "quote": r.quote,
+                "id": r.id, "status": r.status, "reason": r.reason, "article_line": r.article_line, "quote": r.quote,
                 "printed": r.printed, "printed_text": printed_text(r), "relation": r.relation,
-                "compute": r.compute, "computed": figure(r.computed), "at_article_date": figure(r.at_article_date),
+                "compute": r.compute, "computed": figure(r.computed), "claim_date": r.claim_date,
+                "at_article_date": figure(r.at_article_date),
                 "tolerance": {"low": r.tolerance_low, "high": r.tolerance_high, "text": r.tolerance_text},
-                "note": r.note,
+                "prices": [_price_json(p) for p in r.prices],
+                "note": r.note, "writer_note": r.writer_note,
             }
             for r in report.results
+        ],
+        "lifecycle": [
+            {
+                "id": c.id, "kind": c.kind, "status": c.status, "reason": c.reason, "article_line": c.article_line,
+                "quote": c.quote, "name": c.name,
+                "today": {"state": c.today.state, "date": c.today.on, "sku": c.today.sku},
+                "at_article_date": {"state": c.then.state, "date": c.then.on, "sku": c.then.sku},
+            }
+            for c in report.lifecycle
         ],
     }
 
 
+def _claim_block(r: ClaimResult, report: AuditReport, fmt: str) -> list[str]:
+    """Why one verdict: a few labelled lines (Markdown: a bulleted list under a heading)."""
+    def f(text: str) -> str:
+        return for_format(text, fmt)
+
+    then_label = "its date" if r.claim_date != report.article_date else "the article's date"
+    fields = [
+        ("printed", f"{printed_text(r)}, tolerance {r.tolerance_text}"),
+        ("computed", f"{_shown(r.computed)} on {report.as_of}; {_shown(r.at_article_date)} on {r.claim_date} "
+                     f"({then_label})"),
+        ("why", r.reason),
+        ("computed as", r.compute),
+        *[("price", p.text()) for p in r.prices],
+        *([("note", r.note)] if r.note else []),
+    ]
+    if fmt == "markdown":
+        head = [f"#### `{r.id}`: {r.status} (line {r.article_line})", "", f"> {f(r.quote)}", ""]
+        return head + [f"- **{label}:** " + (f"`{value}`" if label == "computed as" else f(value))
+                       for label, value in fields] + [""]
+    return [f"{r.id} (line {r.article_line}): {r.status}", f"  quote: \"{f(r.quote)}\""] + \
+        [f"  {label}: {f(value)}" for label, value in fields] + [""]
+
+
+def _lifecycle_block(c: LifecycleResult, fmt: str) -> list[str]:
+    def f(text: str) -> str:
+        return for_format(text, fmt)
+
+    if fmt == "markdown":
+        return [f"#### `{c.id}`: {c.status} (line {c.article_line})", "", f"> {f(c.quote)}", "",
+                f"- **why:** {f(c.reason)}", ""]
+    return [f"{c.id} (line {c.article_line}): {c.status}", f"  quote: \"{f(c.quote)}\"", f"  why: {f(c.reason)}", ""]
+
+
 def audit_text(report: AuditReport, fmt: str) -> str:
-    """`audit` as text or Markdown (notes under the table), or as CSV (notes in a column when any)."""
+    """`audit` as text or Markdown (a table, then why each verdict), or as CSV (why and notes in columns)."""
     view = audit_rows(report)
-    columns = view.columns[:-1]
     if fmt == "csv":
-        if any(row["note"] for row in view.rows):
-            columns = view.columns
+        columns = view.columns if any(row["note"] for row in view.rows) else view.columns[:-1]
         return table(view.rows, columns, fmt)
-    body = table(view.rows, columns, fmt)
-    # Notes are prose: under the table, one per claim, rather than a column that would stretch every row.
-    notes = [f"- {r.id}: {r.note}" for r in report.results if r.note]
-    if notes:
-        body += "\nNotes:\n" + "\n".join(notes) + "\n"
+    columns = view.columns[:-2]  # why and notes are prose: below the table, not columns stretching every row
     counts = report.counts()
-    bold = "**" if fmt == "markdown" else ""
-    head = (f"{bold}Audit of {for_format(str(report.article), fmt)}: {for_format(report.title, fmt)}{bold}\n"
+    summary = ", ".join(f"{counts[s]} {s}" for s in ("ok", "wrong", "stale", "retiring") if counts[s] or s != "retiring")
+    legend = "; ".join(f"{s} = {VERDICTS[s]}" for s in ("wrong", "stale", "retiring") if counts[s])
+    flagged = [r for r in report.results if r.status != "ok"]
+    fine = [r for r in report.results if r.status == "ok"]
+    if fmt == "markdown":
+        lines = [f"**Review note: {for_format(report.title, fmt)}**", "",
+                 f"Article `{for_format(str(report.article), fmt)}`, dated {report.article_date}; every figure "
+                 f"recomputed with the prices in force on {report.as_of} and on the date it was true as of (USD).",
+                 "", f"**{summary}.**" + (f" {legend}." if legend else ""), "",
+                 table(view.rows, columns, fmt).rstrip("\n"), ""]
+        if flagged:
+            lines += ["### To fix", ""] + [x for r in flagged for x in _claim_block(r, report, fmt)]
+        if report.lifecycle:
+            lines += ["### Products named that are withdrawn or retiring", ""]
+            lines += [x for c in report.lifecycle for x in _lifecycle_block(c, fmt)]
+        if fine:
+            lines += ["### Checked and right", ""] + [x for r in fine for x in _claim_block(r, report, fmt)]
+        return "\n".join(lines).rstrip("\n") + "\n"
+    head = (f"Audit of {for_format(str(report.article), fmt)}: {for_format(report.title, fmt)}\n"
             f"article dated {report.article_date} · prices in force on {report.as_of} · USD\n\n")
-    foot = (f"\n{counts['ok']} ok, {counts['wrong']} wrong, {counts['stale']} stale. "
-            "wrong = does not follow from the article's own assumptions; stale = followed from the prices "
-            "of its date, not today's.\n")
-    return head + body + foot
+    body = table(view.rows, columns, fmt)
+    why = [x for r in report.results for x in _claim_block(r, report, fmt)]
+    why += [x for c in report.lifecycle for x in _lifecycle_block(c, fmt)]
+    foot = f"{summary}." + (f" {legend}." if legend else "") + "\n"
+    return head + body + "\nWhy:\n" + "\n".join(why) + foot

@@ -5,18 +5,23 @@ and the tree is checked node by node before anything runs: attribute access, sub
 lambdas, comprehensions, names other than the functions below, and calls as arguments are refused with
 `TEMPLATE:line: ...`. Nothing is ever passed to eval or exec; the functions are looked up in FUNCTIONS.
 The same expressions are what an audit claim's `compute` field holds (costmodel.writers.audit), so a writer learns
-one language.
+one language. Besides whole calls (a scenario on a stack), `cost(SKU, input_tokens=3000, ...)` prices a usage
+of one SKU directly, through the price-field registry (usage keywords derive from each field's unit), and
+decimal literals are read exactly from their text.
 
 Rounding (README "Writers"): costmodel.views.formatting's rules, half-up — per-call costs 5 places, component costs 6,
 monthly costs 2 with thousands separators, ratios 1 place with "×", prices exactly as the price sheet
-writes them; a range shows once its ends differ after rounding (`$0.60–1.50`). `places=N` overrides.
+writes them; a range shows once its ends differ after rounding (`$0.60–1.50`). `places=N` overrides; `sig=N`
+(any numeric function) shows N significant figures, for prose. HTML comments are not rendered.
 """
 
 from __future__ import annotations
 
 import ast
+import dataclasses
 import functools
 import inspect
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -25,10 +30,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 from costmodel.analyses.estimate import Bill, audio_tokens_per_minute, estimate
+from costmodel.core.backends import EXACT
 from costmodel.core.interval import Span
 from costmodel.data.catalog import Catalog
 from costmodel.data.input_files import read_input
-from costmodel.data.meters import PRICE_ALIASES, PRICE_FIELDS
+from costmodel.data.meters import DURATION_FIELDS, PRICE_ALIASES, PRICE_FIELDS, PriceField
+from costmodel.data.records import PricePeriod
 from costmodel.errors import InputError, NoPriceError
 from costmodel.views.formatting import (
     LINE_PLACES,
@@ -75,6 +82,62 @@ class Figure:
         return symbol + span_text(self.value, self.places, self.grouping)
 
 
+@dataclass(frozen=True)
+class PriceUsed:
+    """One price (or rate) a figure was computed from, with its dates and source: what an audit shows as the why."""
+
+    sku: str
+    field: str
+    """Price field name (data/meters.py), or "audio tokens per second" for a token rate."""
+    value: Span[Decimal]
+    unit: str
+    effective_from: date | None
+    source: str
+    checked: date
+    estimate: bool
+
+    def text(self) -> str:
+        ends = format(self.value.low, "f") if self.value.is_point else \
+            f"{format(self.value.low, 'f')}–{format(self.value.high, 'f')}"
+        since = f", in force from {self.effective_from}" if self.effective_from else ""
+        guess = ", an estimate" if self.estimate else ""
+        return f"{self.sku} {ends} {self.unit}{since}{guess} (source: {self.source}; checked {self.checked})"
+
+
+def usage_keyword(row: PriceField) -> str:
+    """The keyword that counts a price field's usage in `cost(SKU, ...)`, derived from the field's unit.
+
+    "1M input tokens" → input_tokens (counted in tokens), "audio minute" → audio_minutes, "GPU-hour" →
+    gpu_hours: so a price field added to the registry gets its keyword without a change here.
+    """
+    word = re.sub(r"[\s-]+", "_", row.unit.removeprefix("1M ").lower())
+    return word if word.endswith("s") else word + "s"
+
+
+def _items_per_unit(row: PriceField) -> Decimal:
+    """How many counted items one price unit holds: 1,000,000 tokens for "1M ..." units, else 1."""
+    return row.quantity_per_unit if row.unit.startswith("1M ") else Decimal(1)
+
+
+USAGE_KEYWORDS: dict[str, str] = {usage_keyword(row): row.name for row in PRICE_FIELDS.values()}
+"""Usage keyword → price field name: input_tokens=, audio_minutes=, characters=, gpu_hours=, ..."""
+
+SECONDS_PER = {"usd_per_audio_minute": Decimal(60), "usd_per_audio_second": Decimal(1),
+               "usd_per_telephony_minute": Decimal(60)}
+"""Fields billed by duration, rounded up per request to the period's billing increment and minimum."""
+
+
+MAX_QUANTITY = Decimal(10) ** 15
+"""Usage quantities above this (a quadrillion tokens or calls) are typos, refused before any arithmetic."""
+
+
+def _quantity(name: str, value: object) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, int | Decimal) or not 0 <= value <= MAX_QUANTITY:
+        shown = value if isinstance(value, Decimal) else repr(value)
+        raise InputError(f"{name} must be a number from 0 to {MAX_QUANTITY:,}, not {shown}")
+    return Decimal(value)
+
+
 class Functions:
     """The named functions a template (or an audit claim) may call, bound to a catalog and a date."""
 
@@ -82,6 +145,69 @@ class Functions:
         self.catalog = catalog
         self.on = as_of
         self._estimates: dict[tuple[str, str, str], Bill] = {}
+        self.used: list[PriceUsed] = []
+        """Prices read since the caller last cleared it (an audit clears it before each claim)."""
+
+    def _use(self, sku: str, name: str, value: Span[Decimal], period: PricePeriod) -> None:
+        used = PriceUsed(sku, name, value, "USD per " + PRICE_FIELDS[name].unit, period.effective_from,
+                         " ".join(period.source.split()), period.checked, period.estimate)
+        if used not in self.used:
+            self.used.append(used)
+
+    def _use_bill(self, bill: Bill, role: str | None = None, field: str | None = None) -> None:
+        for line in bill.lines:
+            if (role is None or line.role == role) and (field is None or line.price_field == field):
+                used = PriceUsed(line.sku, line.price_field, line.unit_price,
+                                 "USD per " + PRICE_FIELDS[line.price_field].unit, line.effective_from,
+                                 " ".join(line.source.split()), line.checked, line.estimate)
+                if used not in self.used:
+                    self.used.append(used)
+
+    def usage_cost(self, sku_id: str, currency: str, usage: dict[str, object]) -> Span[Decimal]:
+        """Cost of a stated usage of one SKU on the date: each quantity priced through the meter registry.
+
+        Durations (audio_minutes / audio_seconds, telephony_minutes) are billed as one request: rounded up to
+        the period's billing increment and minimum, and a per-minute SKU takes audio_seconds= (and the
+        reverse); a token-billed audio model turns audio_seconds= into audio input tokens at its documented
+        rate. A quantity the SKU has no price for is an error, never $0.
+        """
+        sku = self.catalog.sku(sku_id)  # an unknown id is reported as such, before its usage
+        if not usage:
+            keys = ", ".join(USAGE_KEYWORDS)
+            raise InputError(f"cost(\"{sku_id}\") needs usage, e.g. input_tokens=3000 (known: {keys})")
+        period = self.catalog.price(sku_id, self.on)
+        total = Span(Decimal(0), Decimal(0))
+        for key, raw in usage.items():
+            if key not in USAGE_KEYWORDS:
+                from costmodel.errors import UnknownIdError
+
+                raise UnknownIdError("usage quantity", key, USAGE_KEYWORDS)
+            quantity = _quantity(key, raw)
+            name = USAGE_KEYWORDS[key]
+            if name in DURATION_FIELDS:
+                seconds = quantity * SECONDS_PER[name]
+                if sku.audio_tokens is not None and not any(period.price(f) is not None for f in DURATION_FIELDS):
+                    # A token-billed audio model: input audio becomes tokens at its documented rate.
+                    name, quantity = "usd_per_million_audio_input_tokens", seconds * self._token_rate(sku_id, "input")
+                else:
+                    # Either duration keyword prices against whichever duration field the SKU's period sets.
+                    name = next((f for f in DURATION_FIELDS if period.price(f) is not None), name)
+                    quantity = seconds / SECONDS_PER[name]
+            price = period.price(name)
+            if price is None:
+                priced = [usage_keyword(PRICE_FIELDS[f]) for f in period.prices()]
+                raise InputError(f"{sku_id} has no {PRICE_FIELDS[name].unit} price in force on {self.on} "
+                                 f"(it prices: {', '.join(priced)})")
+            if name in SECONDS_PER:
+                seconds = quantity * SECONDS_PER[name]
+                billed = EXACT.bill(Span.of(seconds), period.billing_increment_seconds,
+                                    period.minimum_billed_seconds)
+                quantity = billed.low / SECONDS_PER[name]
+            value = Span.of(price)
+            self._use(sku_id, name, value, period)
+            total = total + value * quantity / _items_per_unit(PRICE_FIELDS[name])
+        rate = self.catalog.fx_rate(currency, self.on)
+        return total if rate is None else total * rate.per_usd
 
     def _estimate(self, scenario: str, stack: str, currency: str) -> Bill:
         key = (scenario, stack, currency)
@@ -89,10 +215,28 @@ class Functions:
             self._estimates[key] = estimate(self.catalog, scenario, stack, as_of=self.on, currency=currency)
         return self._estimates[key]
 
-    def cost(self, scenario: str, stack: str, per: str = "call", places: int | None = None,
-             currency: str = "USD") -> Figure:
-        """Cost of a scenario on a stack, per call (default) or per month."""
+    def cost(self, scenario: str, stack: str | None = None, per: str = "call", places: int | None = None,
+             currency: str = "USD", **usage: object) -> Figure:
+        """Cost of a scenario on a stack, per call (default) or per month; or of a usage of one SKU.
+
+        `cost("openai/gpt-4o-mini", input_tokens=3000, output_tokens=400)` prices the usage directly
+        (see usage_cost); `cost("support-call-5min", "budget-first")` prices a whole call.
+        """
+        if stack is not None and usage:
+            raise InputError(f"unexpected keyword argument '{next(iter(usage))}' (usage quantities are for "
+                             "cost(SKU, ...), without a stack)")
+        if stack is None and scenario in self.catalog.scenarios:
+            raise InputError("missing a required argument: 'stack' (a scenario is priced on a stack)")
+        if stack is None:
+            if per not in {"call", "month"} or per == "month":
+                raise InputError("a usage cost is for the usage given; use monthly(..., calls=N) for a month")
+            value = self.usage_cost(scenario, currency, usage)
+            # Small usage costs show as per-call costs do; a dollar or more (730 GPU-hours) to the cent.
+            if places is None and value.high >= 1:
+                return Figure("money", value, MONTHLY_PLACES, currency, grouping=True)
+            return Figure("money", value, _places(places, PER_CALL_PLACES), currency)
         result = self._estimate(scenario, stack, currency)
+        self._use_bill(result)
         if per not in {"call", "month"}:
             raise InputError(f"per must be \"call\" or \"month\", not \"{per}\"")
         monthly = per == "month"
@@ -108,11 +252,13 @@ class Functions:
         if role not in roles:
             raise InputError(f"stack {stack} has no priced {role} component here (it has: {', '.join(roles)})")
         lines = [line for line in result.lines if line.role == role]
+        name = None
         if field is not None:
             name = price_field(field)
             lines = [line for line in lines if line.price_field == name]
             if not lines:
                 raise InputError(f"the {role} component of {stack} has no {field} meter")
+        self._use_bill(result, role, name)
         if per not in {"call", "month"}:
             raise InputError(f"per must be \"call\" or \"month\", not \"{per}\"")
         zero = Span(Decimal(0), Decimal(0))
@@ -124,8 +270,10 @@ class Functions:
 
     def ratio(self, scenario: str, stack: str, other_stack: str, places: int | None = None) -> Figure:
         """How many times the per-call cost of `stack` is that of `other_stack` (interval division: widest bounds)."""
-        a = self._estimate(scenario, stack, "USD").per_call
-        b = self._estimate(scenario, other_stack, "USD").per_call
+        a_bill, b_bill = self._estimate(scenario, stack, "USD"), self._estimate(scenario, other_stack, "USD")
+        self._use_bill(a_bill)
+        self._use_bill(b_bill)
+        a, b = a_bill.per_call, b_bill.per_call
         if b.low <= 0:
             raise InputError(f"{other_stack} costs nothing per call on {scenario}; no ratio to it")
         return Figure("multiple", a / b, _places(places, MULTIPLE_PLACES))
@@ -133,14 +281,60 @@ class Functions:
     def price(self, sku: str, field: str, places: int | None = None) -> Figure:
         """One price in force on the date, in USD per the field's unit ("input" = per 1M input tokens)."""
         name = price_field(field)
-        value = self.catalog.price(sku, self.on).price(name)
+        period = self.catalog.price(sku, self.on)
+        value = period.price(name)
         if value is None:
             raise InputError(f"{sku} has no {field} price ({PRICE_FIELDS[name].unit}) in force on {self.on}")
+        self._use(sku, name, Span.of(value), period)
         return Figure("price", Span.of(value), None if places is None else _places(places, 0))
 
+    def monthly(self, what: str, stack: str | None = None, calls: int | None = None, places: int | None = None,
+                currency: str = "USD", **usage: object) -> Figure:
+        """A month's cost: a scenario on a stack (its calls a month), or a SKU's usage per call × `calls`."""
+        if stack is not None and not usage:
+            if calls is not None:
+                raise InputError("calls= is for a SKU's usage; a scenario states its own calls a month")
+            return self.cost(what, stack, per="month", places=places, currency=currency)
+        if stack is not None:
+            raise InputError("give a SKU and its usage, or a scenario and a stack, not both")
+        if calls is None:
+            raise InputError(f"monthly(\"{what}\", ...) needs calls=N, the calls a month")
+        value = self.usage_cost(what, currency, usage) * _quantity("calls", calls)
+        return Figure("money", value, _places(places, MONTHLY_PLACES), currency, grouping=True)
+
+    def audio_tokens(self, sku: str, seconds: int | Decimal | None = None, minutes: int | Decimal | None = None,
+                     direction: str = "input") -> Figure:
+        """Audio tokens a stretch of audio becomes (seconds= or minutes=), from the SKU's documented rate."""
+        if (seconds is None) == (minutes is None):
+            raise InputError("give seconds= or minutes=, one of them")
+        length = _quantity("seconds", seconds) if seconds is not None else _quantity("minutes", minutes) * 60
+        per_second = self._token_rate(sku, direction)
+        return Figure("count", Span.of(per_second * length))
+
+    def _token_rate(self, sku_id: str, direction: str) -> Decimal:
+        sku = self.catalog.sku(sku_id)
+        rates = sku.audio_tokens
+        if rates is None:
+            raise InputError(f"{sku_id} is not billed in audio tokens")
+        if direction not in {"input", "output"} or (direction == "output" and rates.output_tokens_per_second is None):
+            raise InputError(f"direction must be \"input\" or \"output\" (with an output rate), not \"{direction}\"")
+        value = rates.input_tokens_per_second if direction == "input" else rates.output_tokens_per_second
+        assert value is not None
+        used = PriceUsed(sku_id, f"{direction} audio tokens per second", Span.of(value), "tokens per second", None,
+                         " ".join(rates.source.split()), rates.checked, rates.estimate)
+        if used not in self.used:
+            self.used.append(used)
+        return value
+
+    def lifecycle(self, sku_or_stack: str) -> Figure:
+        """Whether a SKU (or every part of a stack) is sold on the date: "available", "retiring on D", "withdrawn on D"."""
+        from costmodel.writers.lifecycle import lifecycle
+
+        return Figure("text", text=lifecycle(self.catalog, sku_or_stack, self.on).text())
+
     def price_source(self, sku: str) -> Figure:
-        """Where the price in force on the date comes from."""
-        return Figure("text", text=" ".join(self.catalog.price(sku, self.on).source.split()))
+        """Where the price in force on the date comes from (citations of local files left out)."""
+        return Figure("text", text=public_source(self.catalog.price(sku, self.on).source))
 
     def price_date(self, sku: str) -> Figure:
         """The date the price in force took effect (YYYY-MM-DD)."""
@@ -159,6 +353,7 @@ class Functions:
             raise InputError(f"direction must be \"input\" or \"output\" (with an output rate), not \"{direction}\"")
         value = rates[0] if direction == "input" else rates[1]
         assert value is not None
+        self._token_rate(sku, direction)  # recorded as a price used
         return Figure("count", Span.of(value))
 
     def as_of(self) -> Figure:
@@ -168,9 +363,32 @@ class Functions:
 
 FUNCTIONS: tuple[str, ...] = (
     "cost", "component_cost", "ratio", "price", "price_source", "price_date", "price_checked",
-    "audio_tokens_per_minute", "as_of",
+    "audio_tokens_per_minute", "as_of", "monthly", "audio_tokens", "lifecycle",
 )
 """The only names a placeholder may call."""
+
+_LOCAL_PATH = re.compile(r"(?<![\w.:/])(?:/|\.\./|~/|file:)\S*|\b(?:articles|pricing|scenarios|docs|templates)/\S+")
+
+
+def public_source(source: str) -> str:
+    """A source fit for published text: the parts ("; "-separated) that cite a local file are left out.
+
+    A price sheet may note where a copy of its source is kept next to the data ("excerpt bundled as
+    articles/x.md"); a reader of the rendered text has no such file, so only the public citation is shown.
+    """
+    parts = [part.strip() for part in " ".join(source.split()).split(";")]
+    kept = []
+    for part in parts:
+        hit = _LOCAL_PATH.search(part)
+        if hit is None:
+            kept.append(part)
+            continue
+        # Keep what comes before the local citation when it reads as a citation by itself.
+        head = part[:hit.start()].rstrip(" ,:(")
+        head = re.sub(r"[,;]?\s*(?:excerpt|copy|copied|kept|bundled)(?:\s+\w+)*$", "", head).rstrip(" ,:(")
+        if head:
+            kept.append(head)
+    return "; ".join(kept) or "source not public"
 
 
 MAX_TEMPLATE_BYTES = 5_000_000
@@ -196,7 +414,8 @@ def _places(places: int | None, default: int) -> int:
     if places is None:
         return default
     if isinstance(places, bool) or not isinstance(places, int) or not 0 <= places <= MAX_PLACES:
-        raise InputError(f"places must be a whole number from 0 to {MAX_PLACES}, not {places!r}")
+        shown = places if isinstance(places, Decimal) else repr(places)
+        raise InputError(f"places must be a whole number from 0 to {MAX_PLACES}, not {shown}")
     return places
 
 
@@ -205,14 +424,29 @@ class Call:
     """A checked placeholder: function name and literal arguments."""
 
     name: str
-    args: tuple[str | int, ...]
-    kwargs: dict[str, str | int]
+    args: tuple[str | int | Decimal, ...]
+    kwargs: dict[str, str | int | Decimal]
+    significant: int | None = None
+    """sig=N: show the figure to N significant figures (prose), instead of the function's places."""
 
 
-def _literal(node: ast.expr, where: dict[str, Any]) -> str | int:
+MAX_SIGNIFICANT = 10
+
+
+def _literal(node: ast.expr, where: dict[str, Any], text: str = "") -> str | int | Decimal:
     # bool is an int subclass, but `True` is not a whole number a template may pass.
     if isinstance(node, ast.Constant) and isinstance(node.value, str | int) and not isinstance(node.value, bool):
         return node.value
+    if isinstance(node, ast.Constant) and isinstance(node.value, float):
+        # Read from the source text, never from the float: 0.1 stays exactly 0.1 (usage like audio_minutes=2.5).
+        source = ast.get_source_segment(text, node) or ""
+        try:
+            value = Decimal(source.replace("_", ""))
+        except ArithmeticError:
+            value = Decimal("NaN")
+        if not value.is_finite():
+            raise InputError(f"arguments must be plain decimal numbers, not {source!r}", **where)
+        return value
     if isinstance(node, ast.Constant):
         raise InputError(f"arguments must be strings or whole numbers, not {node.value!r}", **where)
     if isinstance(node, ast.Call):
@@ -254,27 +488,43 @@ def parse_expression(source: str, *, path: str | Path | None = None, line: int |
         close = suggest(name, FUNCTIONS)
         hint = f"; did you mean {' or '.join(close)}?" if close else f" (known: {', '.join(FUNCTIONS)})"
         raise InputError(f"unknown function '{name}'{hint}", **where)
-    args = tuple(_literal(arg, where) for arg in node.args)
-    kwargs: dict[str, str | int] = {}
+    args = tuple(_literal(arg, where, text) for arg in node.args)
+    kwargs: dict[str, str | int | Decimal] = {}
     for keyword in node.keywords:
         if keyword.arg is None:
             raise InputError("**arguments are not allowed", **where)
-        kwargs[keyword.arg] = _literal(keyword.value, where)
+        kwargs[keyword.arg] = _literal(keyword.value, where, text)
+    significant = kwargs.pop("sig", None)
+    if significant is not None and (not isinstance(significant, int) or not 1 <= significant <= MAX_SIGNIFICANT):
+        raise InputError(f"sig must be a whole number from 1 to {MAX_SIGNIFICANT}, not {significant!r}", **where)
     try:
         _signature(name).bind(None, *args, **kwargs)
     except TypeError as exc:
         raise InputError(f"{name}(): {exc}", **where) from None
-    return Call(name, args, kwargs)
+    return Call(name, args, kwargs, significant)
+
+
+def significant_places(value: Span[Decimal], significant: int) -> int:
+    """Decimal places that show a figure to `significant` figures, from its larger end: 0.030000 → 0.030 (2)."""
+    largest = max(abs(value.low), abs(value.high))
+    if largest == 0:
+        return 0
+    return max(0, significant - 1 - largest.adjusted())
 
 
 def evaluate(call: Call, functions: Functions, *, path: str | Path | None = None, line: int | None = None) -> Figure:
     """Run a checked call; library errors come back with the template's (or claims file's) path and line."""
     method: Callable[..., Figure] = getattr(functions, call.name)
     try:
-        return method(*call.args, **call.kwargs)
+        figure = method(*call.args, **call.kwargs)
     except InputError as exc:
         kind = type(exc) if isinstance(exc, NoPriceError) else InputError
         raise kind(f"{call.name}(): {exc.message}", path=path, line=line, field=exc.field) from None
+    if call.significant is None:
+        return figure
+    if figure.value is None:
+        raise InputError(f"{call.name}(): sig= rounds numbers; this gives text", path=path, line=line)
+    return dataclasses.replace(figure, places=significant_places(figure.value, call.significant))
 
 
 def placeholders(text: str) -> list[tuple[int, int, int]]:
@@ -314,17 +564,50 @@ class _Stray(Exception):
 def render_template(text: str, catalog: Catalog, as_of: date, path: str | Path | None = None) -> str:
     """The template with every placeholder replaced by its computed, rounded figure."""
     functions = Functions(catalog, as_of)
+    comments = html_comments(text, path)
     try:
-        # Every placeholder is found (and a stray brace refused) before any figure is computed.
-        found = placeholders(text)
+        # Every placeholder is found (and a stray brace refused) before any figure is computed; comments are
+        # blanked first (to spaces, newlines kept, so offsets and lines still hold): their text is never rendered.
+        found = placeholders(_blanked(text, comments))
     except _Stray as exc:
         raise InputError(f"unbalanced '{exc.token}'", path=path, line=exc.line) from None
-    out: list[str] = []
-    position = 0
+    cuts = [(start, end, "") for start, end in comments]
     for start, end, line in found:
         call = parse_expression(text[start + 2:end - 2], path=path, line=line)
+        cuts.append((start, end, evaluate(call, functions, path=path, line=line).render()))
+    out: list[str] = []
+    position = 0
+    for start, end, replacement in sorted(cuts):
         out.append(text[position:start])
-        out.append(evaluate(call, functions, path=path, line=line).render())
+        out.append(replacement)
         position = end
     out.append(text[position:])
     return "".join(out)
+
+
+def html_comments(text: str, path: str | Path | None = None) -> list[tuple[int, int]]:
+    """(start, end) of every `<!-- ... -->`; a comment on lines of its own takes its line break with it."""
+    found = []
+    position = 0
+    while (start := text.find("<!--", position)) >= 0:
+        end = text.find("-->", start + 4)
+        if end < 0:
+            raise InputError("unclosed '<!--' comment", path=path, line=text.count("\n", 0, start) + 1)
+        end += 3
+        alone = (start == 0 or text[start - 1] == "\n") and text.startswith("\n", end)
+        found.append((start, end + 1 if alone else end))
+        position = end
+    return found
+
+
+def _blanked(text: str, spans: list[tuple[int, int]]) -> str:
+    if not spans:
+        return text
+    parts, position = [], 0
+    for start, end in spans:
+        parts.append(text[position:start])
+        # Same length, so placeholder offsets found in the blanked text hold in the original.
+        parts.append(re.sub(r"[^\n]", " ", text[start:end]))
+        position = end
+    parts.append(text[position:])
+    return "".join(parts)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -29,11 +30,13 @@ from costmodel.analyses.compare import Comparison, ComparisonRow, compare
 from costmodel.analyses.estimate import FxUsed
 from costmodel.core.interval import Span
 from costmodel.core.overrides import TWIN_FIELDS, PriceChange, apply_settings
+from costmodel.core.shared import resolve, with_argument
 from costmodel.data.catalog import Catalog
 from costmodel.data.field_docs import field_docs
 from costmodel.data.input_files import read_bytes
 from costmodel.data.meters import PRICE_FIELDS
-from costmodel.data.records import SCENARIO_FIELDS, Range, Scenario
+from costmodel.data.records import SCENARIO_FIELDS, Range, Scenario, StackComponent
+from costmodel.errors import MissingExtraError, require
 from costmodel.views.formatting import to_json
 from costmodel.views.report.charts import Chart
 
@@ -120,6 +123,8 @@ class Report:
     version: str
     settings: dict[str, Any]
     charts: list[Chart]
+    charts_missing: str | None = None
+    """Why the break-even charts are absent although asked for (the plots extra is not installed), else None."""
 
     @property
     def priced(self) -> list[ComparisonRow]:
@@ -167,8 +172,12 @@ def input_files(catalog: Catalog) -> list[InputFile]:
 def settings_record(
     scenario: str, stacks: list[str] | None, as_of: date, currency: str,
     settings: dict[str, Any] | None, price_changes: list[PriceChange] | tuple[PriceChange, ...],
+    with_components: Sequence[StackComponent | str] = (),
 ) -> dict[str, Any]:
-    """The choices that, with the input files, determine every figure (exact decimals as strings)."""
+    """The choices that, with the input files, determine every figure (exact decimals as strings).
+
+    `with` (the --with components) is recorded only when given, so a report without any keeps its fingerprint.
+    """
     record: dict[str, Any] = to_json({
         "scenario": scenario,
         "stacks": list(stacks) if stacks else None,
@@ -181,6 +190,8 @@ def settings_record(
             for c in price_changes
         ],
     })
+    if with_components:
+        record["with"] = [with_argument(c) for c in resolve(with_components)]
     return record
 
 
@@ -228,6 +239,8 @@ def prices_used(
         if result is None:
             continue
         for line in result.lines:
+            if line.price_field not in PRICE_FIELDS:  # a regional uplift: a factor on other lines, not a sheet price
+                continue
             key = (line.sku, line.price_field, line.effective_from)
             if key not in found:
                 period = catalog.price(line.sku, comparison.as_of)
@@ -260,10 +273,12 @@ def build_report(
     settings: dict[str, Any] | None = None,
     price_changes: list[PriceChange] | tuple[PriceChange, ...] = (),
     charts: bool = True,
+    with_components: Sequence[StackComponent | str] = (),
 ) -> Report:
     """Price the scenario on the stacks (exactly as `compare` does) and gather what the document shows."""
     as_of = as_of or date.today()
-    result = compare(catalog, scenario, stacks, as_of=as_of, currency=currency, settings=settings, price_changes=price_changes)
+    result = compare(catalog, scenario, stacks, as_of=as_of, currency=currency, settings=settings, price_changes=price_changes,
+                     with_components=with_components)
     file_scenario = catalog.scenario(scenario)
     priced_scenario = apply_settings(file_scenario, settings) if settings else file_scenario
     prices = prices_used(catalog, result, price_changes)
@@ -271,13 +286,20 @@ def build_report(
     for e in result.estimates.values():
         notes.extend(" ".join(n.split()) for n in e.notes if " ".join(n.split()) not in notes)
     files = input_files(catalog)
-    record = settings_record(scenario, stacks, as_of, currency, settings, price_changes)
+    record = settings_record(scenario, stacks, as_of, currency, settings, price_changes, resolve(with_components, catalog))
     manifest = manifest_text(files, record)
     drawn: list[Chart] = []
+    charts_missing = None
     if charts:
-        from costmodel.views.report.charts import break_even_charts
+        try:
+            require("matplotlib", "plots", "Break-even charts")
+        except MissingExtraError as missing:
+            charts_missing = str(missing)  # the tables are the report; the charts are said to be missing, not dropped
+        else:
+            from costmodel.views.report.charts import break_even_charts
 
-        drawn = break_even_charts(catalog, result, priced_scenario, settings=settings, price_changes=price_changes)
+            drawn = break_even_charts(catalog, result, priced_scenario, settings=settings, price_changes=price_changes,
+                                      with_components=with_components)
     return Report(
         comparison=result,
         scenario=priced_scenario,
@@ -292,4 +314,5 @@ def build_report(
         version=__version__,
         settings=record,
         charts=drawn,
+        charts_missing=charts_missing,
     )

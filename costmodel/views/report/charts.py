@@ -8,13 +8,14 @@ fonts, no external references) and fixed ids and no date, so the same inputs giv
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from costmodel.analyses.compare import Comparison
 from costmodel.core.overrides import PriceChange
 from costmodel.data.catalog import Catalog
-from costmodel.data.records import Range, Scenario
+from costmodel.data.records import Range, Scenario, StackComponent
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -110,13 +111,15 @@ def _fmt(value: float, axis: Axis) -> str:
 
 
 def break_evens(catalog: Catalog, comparison: Comparison, axis: Axis, stacks: list[str], settings: dict[str, Any] | None,
-                price_changes: list[PriceChange] | tuple[PriceChange, ...]) -> list[BreakEven]:
+                price_changes: list[PriceChange] | tuple[PriceChange, ...],
+                with_components: Sequence[StackComponent | str] = ()) -> list[BreakEven]:
     """The cheapest stack against each other drawn stack, along the axis's range."""
     from costmodel.analyses.breakeven import breakeven
 
     return [
         breakeven(catalog, comparison.scenario, stacks[0], other, axis.field, (axis.low, axis.high),
-                  as_of=comparison.as_of, currency=comparison.currency, settings=settings, price_changes=price_changes)
+                  as_of=comparison.as_of, currency=comparison.currency, settings=settings, price_changes=price_changes,
+                  with_components=with_components)
         for other in stacks[1:]
     ]
 
@@ -151,6 +154,7 @@ def break_even_charts(
     *,
     settings: dict[str, Any] | None = None,
     price_changes: list[PriceChange] | tuple[PriceChange, ...] = (),
+    with_components: Sequence[StackComponent | str] = (),
 ) -> list[Chart]:
     """The volume and call-length charts for the cheapest stacks of a comparison, with break-even captions."""
     from costmodel.analyses.sweep import sweep
@@ -164,8 +168,9 @@ def break_even_charts(
             # Volume is where fixed-cost (self-hosted) stacks break even with per-call ones: always draw them.
             drawn += [r.stack for r in ranked if r.fixed_per_month and r.fixed_per_month.high > 0 and r.stack not in drawn]
         result = sweep(catalog, comparison.scenario, axis.field, _values(axis), drawn, as_of=comparison.as_of,
-                       currency=comparison.currency, settings=settings, price_changes=price_changes)
-        found = break_evens(catalog, comparison, axis, drawn, settings, price_changes)
+                       currency=comparison.currency, settings=settings, price_changes=price_changes,
+                       with_components=with_components)
+        found = break_evens(catalog, comparison, axis, drawn, settings, price_changes, with_components)
         figure = _figure(result, axis, found)
         shown = "Every priced stack" if len(drawn) == len(ranked) else f"The {len(stacks)} cheapest stacks"
         if len(drawn) > len(stacks):

@@ -178,6 +178,8 @@ def render_html(report: Report) -> str:
                 f"<figcaption><b>{escape(chart.title)}.</b> {escape(chart.caption)}</figcaption></figure>"
             )
         parts.append("</section>")
+    elif report.charts_missing:
+        parts.append(f'<section id="charts"><h2>Break-even</h2><p class="note">{escape(report.charts_missing)}.</p></section>')
     parts.append('<section id="breakdowns"><h2>Itemised breakdown per stack</h2>')
     for row in report.priced:
         result = c.estimates[row.stack]

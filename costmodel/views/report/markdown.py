@@ -63,6 +63,8 @@ def render_markdown(report: Report, stem: str) -> dict[str, str]:
             files[name] = chart.svg
             # The image name holds the output file's stem: percent-encoded, any name is one relative link.
             out += [f"![{markdown(chart.title)}]({quote(name)})", "", f"*{markdown(chart.title)}.* {markdown(chart.caption)}", ""]
+    elif report.charts_missing:
+        out += ["## Break-even", "", markdown(report.charts_missing) + ".", ""]
     out += ["## Itemised breakdown per stack", ""]
     for row in report.priced:
         out += [

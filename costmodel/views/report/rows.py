@@ -15,6 +15,7 @@ from costmodel.core.interval import Span
 from costmodel.data.records import Range
 from costmodel.views.breakdown import breakdown_rows
 from costmodel.views.comparison import comparison_rows
+from costmodel.views.composition import missing_line, with_line
 from costmodel.views.formatting import (
     LINE_PLACES,
     MONTHLY_PLACES,
@@ -90,6 +91,8 @@ def summary_lines(report: Report) -> list[str]:
         )
     if first.estimate:
         lines.append("The cheapest stack's figures use at least one estimated or hypothetical number (see Estimates).")
+    compositions = {row.stack: row.composition for row in c.rows}
+    lines += [line for line in (with_line(c.shared, compositions), missing_line(c.shared, compositions)) if line]
     unpriced = [row.stack for row in c.rows if row.rank is None]
     if unpriced:
         lines.append(f"Not priced on {c.as_of}: {', '.join(unpriced)} (no price in force; never counted as zero).")
@@ -113,7 +116,9 @@ def _cells(view: Rows, keys: tuple[str, ...]) -> list[list[Cell]]:
 def comparison_table(report: Report) -> Table:
     """The comparison rows of `compare`, with the GPU floor and the note always shown."""
     view = comparison_rows(report.comparison)
-    keys = ("rank", "stack", "architecture", "per_call", "per_month", "fixed_per_month", "multiple", "note")
+    keys: tuple[str, ...] = ("rank", "stack", "architecture", "per_call", "per_month", "fixed_per_month", "multiple", "note")
+    if report.comparison.incomplete:
+        keys += ("missing",)
     headers = [column.header for column in view.shown(*keys)]
     return Table("comparison", headers, _cells(view, keys), frozenset({0, 3, 4, 5, 6}))
 
@@ -209,4 +214,6 @@ def reproduce_command(report: Report, output: str = "report.html") -> str:
         target = f"{change['sku']}.{change['price_field']}"
         value = f"*{change['factor']}" if change["factor"] is not None else _quantity_arg(change["value"])
         args += ["--price", f"{target}={value}"]
+    for component in s.get("with", []):
+        args += ["--with", component]
     return shlex.join([*args, "-o", output])
