@@ -130,7 +130,7 @@ def child(mode: str, folder: Path) -> None:
 
 
 def main() -> int:
-    from child_cpu import Command, Result, print_table, run_child
+    from child_cpu import Command, Result, compile_costmodel, print_table, run_child
 
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--skus", type=int, default=10_000)
@@ -142,6 +142,7 @@ def main() -> int:
         child(args.child, args.folder)
         return 0
     here = Path(__file__).resolve()
+    compile_costmodel()  # the load child's imports are then what an installed costmodel's are
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "pricing"
         paths = generate_library(folder, args.skus)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterable
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from costmodel.safe_text import error_line
+
+if TYPE_CHECKING:  # annotations only: `costmodel --help` need not import pathlib
+    from collections.abc import Iterable
+    from pathlib import Path
 
 
 class CostmodelError(Exception):
@@ -52,6 +54,8 @@ class UnknownIdError(InputError):
 
     def __init__(self, kind: str, name: str, known: Iterable[str], *, list_known: bool = False, **where: object) -> None:
         known = sorted(known)
+        import difflib  # only when an id is unknown: a run that finds everything never needs it
+
         close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
         hint = f"; did you mean {' or '.join(close)}?" if close else ""
         listed = list_known or not (close or len(known) > 25)
@@ -105,4 +109,6 @@ def require(module: str, extra: str, purpose: str) -> None:
 
 
 def suggest(name: str, known: Iterable[str]) -> list[str]:
+    import difflib
+
     return difflib.get_close_matches(name, sorted(known), n=3, cutoff=0.5)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from html import escape
 
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]|\r(?!\n)")
 """What never reaches a reader: C0 controls except tab and newline (a CR only as part of a CRLF line end: alone
@@ -97,6 +96,8 @@ def markdown_fence(text: str, info: str = "") -> str:
 
 def html(text: str) -> str:
     """Text for HTML content or a quoted attribute: controls removed, & < > \" ' escaped."""
+    from html import escape  # here, not at the top: only reports write HTML, and `costmodel --help` needs none
+
     return escape(strip_controls(text), quote=True)
 
 

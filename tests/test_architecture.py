@@ -1,7 +1,7 @@
 """The package's layers, read from its own imports: no module imports a higher layer, and no imports go in a circle.
 
-Layers, lowest first: the foundation (errors.py, safe_text.py) → data → core → analyses → views → writers → cli →
-the package face (`costmodel`).
+Layers, lowest first: the foundation (errors.py, safe_text.py, plain_dataclass.py) → data → core → analyses → views →
+writers → cli → the package face (`costmodel`).
 Every import counts, also those inside functions and under TYPE_CHECKING: a lazy import is still a dependency.
 """
 
@@ -19,8 +19,9 @@ PACKAGE = Path(costmodel.__file__).resolve().parent
 ROOT = PACKAGE.parent
 LAYERS = ("foundation", "data", "core", "analyses", "views", "writers", "cli", "__init__", "__main__")
 """Layer names from the bottom up; a module's layer is its first path part below costmodel/."""
-FOUNDATION = ("errors", "safe_text")
-"""Top-level modules every layer may use: the library's exceptions and text made safe for each destination."""
+FOUNDATION = ("errors", "safe_text", "plain_dataclass")
+"""Top-level modules every layer may use: the library's exceptions, text made safe for each destination, and the
+dataclass decorator of the classes on the start-up path."""
 FACE_RANK = LAYERS.index("__init__")
 
 

@@ -4,11 +4,14 @@ nesting bound, the paused collector and the cache key read without importing pyd
 from __future__ import annotations
 
 import gc
+import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from costmodel.data import cache, reader
 from costmodel.data.catalog import collector_paused
@@ -128,3 +131,30 @@ def test_the_key_changes_with_the_pydantic_fingerprint(monkeypatch: pytest.Monke
     before = cache.library_key([Path("p")], files)
     monkeypatch.setattr(cache, "pydantic_fingerprint", lambda: b"VERSION = '9.9.9'")
     assert cache.library_key([Path("p")], files) != before
+
+
+_OLD_COMMENT = re.compile(r"(?:\A|(?<=[ \t\r\n\x85\u2028\u2029\ufeff]))#[^\r\n\x85\u2028\u2029]*")
+_OLD_LINE_PREFIX = re.compile(r"(?:\A|[\r\n\x85\u2028\u2029])([ \t?-]*)")
+
+
+def _old_flow_bound(text: str) -> int:
+    """The bound as first written (comments cut by one regex, then the brackets counted), kept as the reference."""
+    if '"' in text or "'" in text or "!" in text:
+        return text.count("[") + text.count("{")
+    depth = deepest = 0
+    for mark in re.findall(r"[\[\]{}]", _OLD_COMMENT.sub("", text)):
+        if mark in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif depth:
+            depth -= 1
+    return deepest
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="[]{}# \t\n\r\x85\u2028\ufeff-?ab:", max_size=60))
+def test_the_quick_scans_give_the_bounds_the_regexes_gave(text: str) -> None:
+    # The single-scan flow bound and the line-prefix scan are rewrites for speed: same figures as before.
+    assert reader._flow_bound(text) == _old_flow_bound(text)
+    old_prefix = max(map(len, _OLD_LINE_PREFIX.findall(text)))
+    assert reader._nesting_bound(text) == _old_flow_bound(text) + 2 * (old_prefix + 2)

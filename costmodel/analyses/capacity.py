@@ -7,7 +7,6 @@ bill line by line.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -20,6 +19,7 @@ from costmodel.core.usage import GpuSizing, Profile, SlotSizing, gpu_sizing, pri
 from costmodel.data.catalog import Catalog
 from costmodel.data.records import Scenario, Sku, Stack, StackComponent, to_record
 from costmodel.errors import InputError, NoPriceError
+from costmodel.plain_dataclass import dataclass
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -15,6 +14,7 @@ from costmodel.core.shared import Composition, Shared, shared_for
 from costmodel.data.catalog import Catalog
 from costmodel.data.records import StackComponent
 from costmodel.errors import NoPriceError, require
+from costmodel.plain_dataclass import dataclass, field
 
 if TYPE_CHECKING:
     import pandas

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
@@ -19,6 +18,7 @@ from costmodel.data.catalog import Catalog, fx_warning
 from costmodel.data.meters import DURATION_FIELDS, PRICE_FIELDS
 from costmodel.data.records import PricePeriod, Scenario, Sku, Stack, StackComponent, to_record
 from costmodel.errors import InputError, NoPriceError
+from costmodel.plain_dataclass import dataclass, field
 
 
 @dataclass(frozen=True)

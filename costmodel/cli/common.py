@@ -7,7 +7,6 @@ import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -18,6 +17,7 @@ from costmodel.core.overrides import PriceChange, parse_price_change, parse_sett
 from costmodel.data.catalog import PRICING_ENV, SCENARIOS_ENV, Catalog, load_catalog
 from costmodel.data.records import StackComponent
 from costmodel.errors import InputError, UnknownIdError
+from costmodel.plain_dataclass import dataclass
 from costmodel.safe_text import terminal
 from costmodel.views.formatting import FORMATS
 from costmodel.views.text_table import MAX_WIDTH

@@ -12,7 +12,6 @@ never $0.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Generic
 
@@ -39,6 +38,7 @@ from costmodel.data.meters import (
 )
 from costmodel.data.records import PricePeriod, Sku, StackComponent
 from costmodel.errors import NoPriceError
+from costmodel.plain_dataclass import dataclass
 
 
 @dataclass(frozen=True, slots=True)

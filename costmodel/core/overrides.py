@@ -7,7 +7,6 @@ so the rules are the format's and a plain run never builds the models.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -23,6 +22,7 @@ from costmodel.data.records import (
     to_record,
 )
 from costmodel.errors import InputError, UnknownIdError
+from costmodel.plain_dataclass import dataclass
 
 TWIN_FIELDS = {
     "caller_audio_seconds": "caller_audio_seconds_per_turn",

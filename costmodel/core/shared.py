@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from costmodel.core.backends import EXACT
 from costmodel.core.usage import profile
@@ -18,6 +17,7 @@ from costmodel.data.catalog import ROLE_KINDS, Catalog
 from costmodel.data.meters import DURATION_FIELDS
 from costmodel.data.records import Scenario, Sku, Stack, StackComponent, record_dict, to_record
 from costmodel.errors import InputError, UnknownIdError
+from costmodel.plain_dataclass import dataclass
 
 SPOKEN_OUTPUT = "tts"
 """The role a scenario needs when its agent speaks (agent audio above 0): a TTS, or an audio model that speaks."""

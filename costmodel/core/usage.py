@@ -7,7 +7,6 @@ meters the work (seconds, tokens or characters). Formulas are written once again
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Generic
 
@@ -16,6 +15,7 @@ from costmodel.core.interval import M, Span
 from costmodel.data.meters import DURATION_FIELDS
 from costmodel.data.records import PricePeriod, Range, Scenario, Sku, StackComponent, Throughput, record_dict
 from costmodel.errors import InputError
+from costmodel.plain_dataclass import dataclass
 
 
 @dataclass

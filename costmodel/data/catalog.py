@@ -6,7 +6,6 @@ import contextlib
 import gc
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -14,6 +13,7 @@ from typing import TYPE_CHECKING, TypedDict, TypeVar
 
 from costmodel.data.input_files import read_text
 from costmodel.data.records import FxPeriod, FxRate, FxSheet, PricePeriod, Scenario, Sku, Stack, to_record
+from costmodel.plain_dataclass import dataclass, field
 
 if TYPE_CHECKING:
     from costmodel.data import models

@@ -7,8 +7,9 @@ cost arithmetic all come from the row.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
+
+from costmodel.plain_dataclass import dataclass
 
 
 @dataclass(frozen=True, slots=True)

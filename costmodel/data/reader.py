@@ -267,10 +267,15 @@ def _expanded_size(root: yaml.Node) -> tuple[int, int]:
     return size(root)
 
 
-_LINE_PREFIX = re.compile(r"(?:\A|[\r\n\x85\u2028\u2029])([ \t?-]*)")
-_COMMENT = re.compile(r"(?:\A|(?<=[ \t\r\n\x85\u2028\u2029\ufeff]))#[^\r\n\x85\u2028\u2029]*")
-"""A comment: `#` at the start of a line or after a space or tab, to the end of its line."""
-_FLOW_MARK = re.compile(r"[\[\]{}]")
+_LINE_PREFIX = re.compile(r"[\r\n\x85\u2028\u2029]([ \t?-]*)")
+"""What follows each line break up to the line's content (the first line is measured apart: a pattern that
+starts with a fixed set of characters lets the regex engine skip to them, one that may also match at \\A does
+not, and took twice as long over a large sheet)."""
+_BLOCK_PREFIX = " \t?-"
+_FLOW_OR_HASH = re.compile(r"[\[\]{}#]")
+_COMMENT_AFTER = frozenset(" \t\r\n\x85\u2028\u2029\ufeff")
+"""A `#` starts a comment at the start of the text or after one of these, and the comment runs to the end of its line."""
+_LINE_END = re.compile(r"[\r\n\x85\u2028\u2029]")
 
 
 def _flow_bound(text: str) -> int:
@@ -284,9 +289,20 @@ def _flow_bound(text: str) -> int:
     """
     if '"' in text or "'" in text or "!" in text:
         return text.count("[") + text.count("{")
-    depth = deepest = 0
-    for mark in _FLOW_MARK.findall(_COMMENT.sub("", text)):
-        if mark in "[{":
+    # One scan for brackets and `#` (a regex that finds comments by look-behind tries every position of a
+    # 9 MiB library and took most of this check); a comment is skipped to the end of its line.
+    depth = deepest = position = 0
+    search = _FLOW_OR_HASH.search
+    while (found := search(text, position)) is not None:
+        mark, position = found.group(), found.end()
+        if mark == "#":
+            start = found.start()
+            if start == 0 or text[start - 1] in _COMMENT_AFTER:
+                line_end = _LINE_END.search(text, position)
+                if line_end is None:
+                    break
+                position = line_end.start()
+        elif mark in "[{":
             depth += 1
             deepest = max(deepest, depth)
         elif depth:
@@ -300,7 +316,8 @@ def _nesting_bound(text: str) -> int:
     Flow collections add at most _flow_bound levels; block collections nest only by indentation or by compact
     `- `/`? ` prefixes, at most two levels per column (a mapping and its indentless sequence).
     """
-    prefix = max(map(len, _LINE_PREFIX.findall(text)))
+    first_line = len(text) - len(text.lstrip(_BLOCK_PREFIX))
+    prefix = max(first_line, max(map(len, _LINE_PREFIX.findall(text)), default=0))
     return _flow_bound(text) + 2 * (prefix + 2)
 
 

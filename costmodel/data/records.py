@@ -8,12 +8,13 @@ sets in one mapping, by registry field name (data/meters.py).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import fields
 from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
 from costmodel.data.meters import DURATION_FIELDS, PRICE_FIELDS
+from costmodel.plain_dataclass import dataclass, field
 
 MAX_EXPONENT = 30
 """Numbers beyond 10**±30 are refused: nothing costmodel prices comes near, and exact arithmetic on 1e+999999
@@ -286,6 +287,12 @@ RECORDS: dict[str, type[Any]] = {
 NOT_MODEL_FIELDS: dict[str, frozenset[str]] = {"PricePeriod": frozenset({"priced"}), "Scenario": frozenset({"fields_set"})}
 """Record fields that are not a field of the model (a period's prices are the registry's fields)."""
 
+MODEL_FIELDS: dict[str, tuple[str, ...]] = {
+    name: tuple(f.name for f in fields(cls) if f.name not in NOT_MODEL_FIELDS.get(name, frozenset()))
+    for name, cls in RECORDS.items()
+}
+"""Each record's fields that are its model's, in order (worked out once: a load converts thousands of models)."""
+
 SCENARIO_FIELDS: tuple[str, ...] = tuple(
     f.name for f in fields(Scenario)
     if f.name not in {"schema_version", "title", "description", "source", "with_", "needs", "fields_set", "traffic_profile"}
@@ -303,8 +310,7 @@ def to_record(value: Any) -> Any:
     cls = RECORDS.get(type(value).__name__)
     if cls is None or isinstance(value, cls):
         return value
-    extra = NOT_MODEL_FIELDS.get(cls.__name__, frozenset())
-    data = {f.name: to_record(getattr(value, f.name)) for f in fields(cls) if f.name not in extra}
+    data = {name: to_record(getattr(value, name)) for name in MODEL_FIELDS[cls.__name__]}
     if cls is PricePeriod:
         data["priced"] = {name: to_record(price) for name, price in value.prices().items()}
     elif cls is Scenario:
@@ -317,8 +323,7 @@ def record_dict(record: Any) -> dict[str, Any]:
     record = to_record(record)  # a model given directly (file formats, tests) counts as its record
     if isinstance(record, PricePeriod):
         return _period_dict(record)
-    extra = NOT_MODEL_FIELDS.get(type(record).__name__, frozenset())
-    return {f.name: getattr(record, f.name) for f in fields(record) if f.name not in extra}
+    return {name: getattr(record, name) for name in MODEL_FIELDS[type(record).__name__]}
 
 
 _BILLING_FIELDS = ("billing_increment_seconds", "minimum_billed_seconds")

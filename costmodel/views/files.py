@@ -7,10 +7,10 @@ import os
 import signal
 import stat
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from costmodel.errors import InputError
+from costmodel.plain_dataclass import dataclass
 
 STDOUT = "-"
 """The target name that means standard output (`-o -`)."""

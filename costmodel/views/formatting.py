@@ -16,7 +16,6 @@ import io
 import json
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import Enum
@@ -26,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from costmodel.core.interval import Span
 from costmodel.core.rounding import round_half_up
 from costmodel.data.records import RECORDS, record_dict
+from costmodel.plain_dataclass import dataclass
 from costmodel.safe_text import csv_cell, for_format, json_text, markdown, one_line
 from costmodel.views.text_table import Align, layout
 
