@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from costmodel.analyses.replay import Load, LogHistogram
+from costmodel.analyses.hourly_gpus import Load
+from costmodel.analyses.streaming_totals import LogHistogram
 from costmodel.data.call_records import CallReader
 
 HOURS_PER_MONTH = 730

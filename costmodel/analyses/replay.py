@@ -4,11 +4,9 @@ Each chunk of call records becomes a `Profile` whose fields are numpy arrays (on
 through `bill_component` on the vector backend, exactly as a sweep does: every mechanic of the kernel (billing
 increments, minimums, per-turn billing, turn-by-turn re-reading of history) applies to each call as it was.
 
-Self-hosted GPUs are not billed per call: they are sized hour by hour from the load the records put on them.
-For every clock hour from the first call to the last, the kernel's own `gpu_sizing` is run on that hour (the
-calls that started in it, their work, and the peak of calls in progress in any minute of it, a call counting in
-every minute it touches), with GPUs rented for one hour: GPUs that hour = max(min_gpus, GPUs the work needs at
-the component's utilisation, GPUs the concurrency needs). The period's GPU bill is shared equally by its calls.
+Self-hosted GPUs are not billed per call: they are sized hour by hour from the load the records put on them
+(analyses/hourly_gpus.py), and the period's GPU bill is shared equally by its calls. Totals, percentiles and the
+costliest calls are kept in bounded memory (analyses/streaming_totals.py).
 
 Money at scale: every per-call figure is float64, the formula the exact engine evaluates in Decimal, a few
 dozen operations per call. Each operation rounds by at most 2⁻⁵³ relative, so a per-call cost c carries an
@@ -27,10 +25,11 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from costmodel.analyses.hourly_gpus import GpuBill, Load, LowHigh, gpu_bill, price_lookup
+from costmodel.analyses.streaming_totals import StackTotals
 from costmodel.analyses.sweep import Prepared, prepare
 from costmodel.core.backends import VectorOps
 from costmodel.core.bill import bill_component
@@ -39,7 +38,7 @@ from costmodel.core.overrides import PriceChange
 from costmodel.core.usage import Profile, is_monthly, profile
 from costmodel.data.call_records import BadRows, CallBatch, CallReader
 from costmodel.data.catalog import Catalog
-from costmodel.data.records import PricePeriod, Scenario, StackComponent, to_record
+from costmodel.data.records import Scenario, StackComponent, to_record
 from costmodel.errors import InputError, NoPriceError
 
 if TYPE_CHECKING:
@@ -48,10 +47,6 @@ if TYPE_CHECKING:
 
     from costmodel.core.interval import FloatArray
 
-TOP_CALLS = 10
-"""Costliest calls kept per stack."""
-HIST_LOW, HIST_HIGH, HIST_STEP = -9.0, 5.0, 1e-4
-"""Per-call cost histogram: log10 of USD from 1e-9 to 1e5, bins 0.01 % wide (relative)."""
 
 
 def assumptions(catalog: Catalog, scenario: str | Scenario | None) -> Scenario:
@@ -131,8 +126,6 @@ def _exact_history(p: Profile[FloatArray], batch: CallBatch, rows: numpy.ndarray
     return dataclasses.replace(p, **changes)
 
 
-LowHigh = tuple["numpy.ndarray", "numpy.ndarray"]
-"""The low and high ends of per-call costs (equal unless a price or an assumption is a range)."""
 
 
 def price_calls(prepared: Prepared, p: Profile[FloatArray], ops: VectorOps, n: int,
@@ -152,7 +145,7 @@ def price_calls(prepared: Prepared, p: Profile[FloatArray], ops: VectorOps, n: i
             if is_monthly(component):
                 continue
             try:
-                lines = bill_component(component, sku, period, p, ops, _price_lookup(period, ops), rate)
+                lines = bill_component(component, sku, period, p, ops, price_lookup(period, ops), rate)
             except NoPriceError as exc:
                 raise exc.for_stack(stack_id) from None
             for line in lines:
@@ -163,14 +156,6 @@ def price_calls(prepared: Prepared, p: Profile[FloatArray], ops: VectorOps, n: i
         out[stack_id] = (numpy.broadcast_to(numpy.asarray(low, dtype=float), (n,)),
                          numpy.broadcast_to(numpy.asarray(high, dtype=float), (n,)))
     return out
-
-
-def _price_lookup(period: PricePeriod, ops: VectorOps) -> Callable[[str], Span[FloatArray] | None]:
-    def price_of(name: str) -> Span[FloatArray] | None:
-        value = period.price(name)
-        return None if value is None else ops.const(value)
-
-    return price_of
 
 
 def per_call_only(prepared: Prepared, base: Scenario, ops: VectorOps) -> Prepared:
@@ -197,7 +182,7 @@ def per_call_only(prepared: Prepared, base: Scenario, ops: VectorOps) -> Prepare
             if is_monthly(component):
                 continue
             with numpy.errstate(divide="ignore", invalid="ignore"):
-                lines = bill_component(component, sku, period, p, ops, _price_lookup(period, ops), rate)
+                lines = bill_component(component, sku, period, p, ops, price_lookup(period, ops), rate)
             monthly += [(component.sku, line.price_field) for line in lines if line.monthly]
         if monthly:
             sku_id, field_name = monthly[0]
@@ -218,305 +203,6 @@ def monthly_parts(prepared: Prepared) -> dict[str, list[StackComponent]]:
         if monthly:
             found[stack_id] = monthly
     return found
-
-
-# ------------------------------------------------------------------------------------------- the hourly load
-
-
-@dataclass
-class Load:
-    """The records' load on the clock: per hour, calls started and their work; per minute, calls in progress."""
-
-    origin_minute: int | None = None
-    in_progress: Any = None
-    """Per minute from origin: +1 where a call starts, -1 after the minute it ends (a running sum gives calls in progress)."""
-    calls: Any = None
-    caller_seconds: Any = None
-    text_tokens: Any = None
-    caller_seconds_high: Any = None
-    text_tokens_high: Any = None
-    agent_seconds: Any = None
-    agent_seconds_high: Any = None
-    duration: Any = None
-
-    HOURLY = ("calls", "caller_seconds", "text_tokens", "caller_seconds_high", "text_tokens_high", "agent_seconds",
-              "agent_seconds_high", "duration")
-
-    def _grow(self, low: int, high: int) -> None:
-        import numpy
-
-        if self.origin_minute is None:
-            self.origin_minute = low - low % 60
-            size = high - self.origin_minute + 62
-            self.in_progress = numpy.zeros(size)
-            hours = size // 60 + 2
-            for name in self.HOURLY:
-                setattr(self, name, numpy.zeros(hours))
-            return
-        front = max(0, self.origin_minute - low)
-        front += (-front) % 60
-        back = max(0, high + 62 - (self.origin_minute + len(self.in_progress)))
-        if front or back:
-            self.in_progress = numpy.concatenate([numpy.zeros(front), self.in_progress, numpy.zeros(back)])
-            self.origin_minute -= front
-            hours = len(self.in_progress) // 60 + 2
-            pad_front, pad_back = front // 60, hours - len(self.calls) - front // 60
-            for name in self.HOURLY:
-                value = getattr(self, name)
-                setattr(self, name, numpy.concatenate([numpy.zeros(pad_front), value, numpy.zeros(max(0, pad_back))]))
-
-    def add(self, start: numpy.ndarray, duration: numpy.ndarray, caller_seconds: LowHigh, text_tokens: LowHigh,
-            agent_seconds: LowHigh) -> None:
-        import numpy
-
-        if not len(start):
-            return
-        first = numpy.floor(start / 60).astype(numpy.int64)
-        last = numpy.floor((start + duration) / 60).astype(numpy.int64)
-        self._grow(int(first.min()), int(last.max()))
-        assert self.origin_minute is not None
-        size = len(self.in_progress)
-        self.in_progress += numpy.bincount(first - self.origin_minute, minlength=size)[:size]
-        self.in_progress -= numpy.bincount(last + 1 - self.origin_minute, minlength=size)[:size]
-        hour = (first - self.origin_minute) // 60
-        hours = len(self.calls)
-        self.calls += numpy.bincount(hour, minlength=hours)[:hours]
-        for name, values in (("caller_seconds", caller_seconds[0]), ("caller_seconds_high", caller_seconds[1]),
-                             ("text_tokens", text_tokens[0]), ("text_tokens_high", text_tokens[1]),
-                             ("agent_seconds", agent_seconds[0]), ("agent_seconds_high", agent_seconds[1]),
-                             ("duration", duration)):
-            getattr(self, name)[:] += numpy.bincount(hour, weights=values, minlength=hours)[:hours]
-
-    def merge(self, other: Load) -> None:
-        if other.origin_minute is None:
-            return
-        import numpy
-
-        if self.origin_minute is None:
-            self.origin_minute = other.origin_minute
-            self.in_progress = other.in_progress.copy()
-            for name in self.HOURLY:
-                setattr(self, name, getattr(other, name).copy())
-            return
-        self._grow(other.origin_minute, other.origin_minute + len(other.in_progress) - 62)
-        offset = other.origin_minute - self.origin_minute
-        self.in_progress[offset:offset + len(other.in_progress)] += other.in_progress
-        hour = offset // 60
-        for name in self.HOURLY:
-            mine, theirs = getattr(self, name), getattr(other, name)
-            end = min(len(mine), hour + len(theirs))
-            mine[hour:end] += theirs[: end - hour]
-            if numpy.any(theirs[end - hour:]):  # never: _grow made room
-                raise AssertionError("load arrays out of step")
-
-    def hourly(self) -> dict[str, numpy.ndarray]:
-        """Per clock hour from the first call's hour to the last call's end: start (epoch seconds), calls, work, peak."""
-        import numpy
-
-        if self.origin_minute is None:
-            return {k: numpy.zeros(0) for k in ("start", "peak", *self.HOURLY)}
-        running = numpy.cumsum(self.in_progress)
-        active = numpy.flatnonzero(running > 0)
-        last_minute = int(active.max()) if len(active) else 0
-        hours = last_minute // 60 + 1
-        padded = numpy.zeros(hours * 60)
-        padded[: min(len(running), hours * 60)] = running[: hours * 60]
-        peak = padded.reshape(hours, 60).max(axis=1)
-        first_hour = int(numpy.flatnonzero(self.calls)[0]) if numpy.any(self.calls) else 0
-        sl = slice(first_hour, hours)
-        start = (self.origin_minute + 60 * numpy.arange(hours)) * 60.0
-        out = {"start": start[sl], "peak": peak[sl]}
-        for name in self.HOURLY:
-            out[name] = getattr(self, name)[:hours][sl]
-        return out
-
-
-@dataclass
-class GpuBill:
-    """One stack's self-hosted bill over the records' period, hour by hour."""
-
-    cost: tuple[float, float]
-    floor_cost: tuple[float, float]
-    gpu_hours: tuple[float, float]
-    hours: int
-    peak_gpus: float
-
-
-def gpu_bill(prepared: Prepared, base: Scenario, load: Load, ops: VectorOps) -> dict[str, GpuBill]:
-    """Each self-hosted stack's GPU bill from the hourly load, through the kernel's own sizing and pricing."""
-    import numpy
-
-    hourly = load.hourly()
-    calls = hourly["calls"]
-    if not len(calls):
-        return {}
-    def mean(name: str) -> FloatArray:
-        with numpy.errstate(divide="ignore", invalid="ignore"):
-            result: Any = numpy.where(calls > 0, hourly[name] / calls, 0.0)
-        return result  # type: ignore[no-any-return]
-
-    # One hour is one "month" of the kernel: the calls of the hour, an hour open, its measured peak of calls in
-    # progress, GPUs rented for one hour. An hour without calls has a mean length of 1 s, so its peak rate is 0.
-    length = numpy.where(calls > 0, mean("duration"), 0.0)
-    length = numpy.where(length > 0, length, 1.0)
-    p = profile(base, ops, {
-        "calls_per_month": Span(calls, calls), "turns": Span(1.0, 1.0),
-        "caller_audio_seconds": Span(mean("caller_seconds"), mean("caller_seconds_high")),
-        "caller_audio_seconds_per_turn": None,
-        "agent_audio_seconds": Span(mean("agent_seconds"), mean("agent_seconds_high")),
-        "agent_audio_seconds_per_turn": None,
-        "agent_text_tokens": Span(mean("text_tokens"), mean("text_tokens_high")), "agent_text_tokens_per_turn": None,
-        "call_duration_seconds": Span(length, length),
-        "peak_concurrent_calls": Span(hourly["peak"], hourly["peak"]),
-        "operating_hours_per_month": Decimal(1), "traffic_profile": None,
-    })
-
-    def total(value: Any) -> float:
-        return math.fsum(numpy.broadcast_to(numpy.asarray(value, dtype=float), calls.shape).tolist())
-
-    rate = ops.const(prepared.rate)
-    bills: dict[str, GpuBill] = {}
-    for stack_id, (_, parts) in prepared.stacks.items():
-        cost, floor, gpu_hours = [0.0, 0.0], [0.0, 0.0], [0.0, 0.0]
-        peak = 0.0
-        found = False
-        for component, sku, period in parts:
-            if not is_monthly(component):
-                continue
-            found = True
-            # Each clock hour gets the GPUs its own load needs (real traffic replaces the scaling policy's guess).
-            hour = dataclasses.replace(component, gpu_hours_per_month=Decimal(1), scaling="always-on")
-            try:
-                lines = bill_component(hour, sku, period, p, ops, _price_lookup(period, ops), rate)
-            except NoPriceError as exc:
-                raise exc.for_stack(stack_id) from None
-            for line in lines:
-                for end in (0, 1):
-                    cost[end] += total((line.cost.low, line.cost.high)[end])
-                    gpu_hours[end] += total((line.quantity.low, line.quantity.high)[end])
-                    if line.floor_cost is not None:
-                        floor[end] += total((line.floor_cost.low, line.floor_cost.high)[end])
-                peak = max(peak, float(numpy.max(numpy.asarray(line.quantity.high, dtype=float))))
-        if found:
-            bills[stack_id] = GpuBill((cost[0], cost[1]), (floor[0], floor[1]), (gpu_hours[0], gpu_hours[1]),
-                                      len(calls), peak)
-    return bills
-
-
-# ------------------------------------------------------------------------------------------------ accumulators
-
-
-@dataclass
-class LogHistogram:
-    """Counts of non-negative values in bins 0.01 % wide (relative) from 10^low to 10^high, zeros apart.
-
-    Percentiles from it are within 0.01 % of the exact order statistic, in memory that does not grow with the
-    number of values; two histograms merge by adding counts.
-    """
-
-    low: float = HIST_LOW
-    high: float = HIST_HIGH
-    counts: Any = None
-    zeros: int = 0
-    total: int = 0
-
-    @property
-    def bins(self) -> int:
-        return round((self.high - self.low) * math.log(10) / HIST_STEP) + 2
-
-    zeros_added: int = 0
-    """Zeros in the last `add` (for `add_counts` on a twin)."""
-
-    def add(self, values: numpy.ndarray) -> numpy.ndarray:
-        """Count the values; returns the bin counts added (zeros apart)."""
-        import numpy
-
-        positive = values > 0
-        zeros = len(values) - int(numpy.count_nonzero(positive))
-        x = numpy.log(values[positive] if zeros else values)
-        x -= self.low * math.log(10)
-        x *= 1 / HIST_STEP
-        index = numpy.clip(x.astype(numpy.int64) + 1, 0, self.bins - 1)  # x ≥ 0 above 10^low: truncation is floor
-        counts = numpy.bincount(index, minlength=self.bins)
-        self.add_counts(counts, zeros, len(values))
-        return counts
-
-    def add_counts(self, counts: numpy.ndarray, zeros: int, values: int | None = None) -> None:
-        self.zeros += zeros
-        self.zeros_added = zeros
-        self.total += (int(counts.sum()) + zeros) if values is None else values
-        if self.counts is None:
-            self.counts = counts.copy()
-        else:
-            self.counts += counts
-
-    def merge(self, other: LogHistogram) -> None:
-        if other.counts is not None:
-            self.counts = other.counts if self.counts is None else self.counts + other.counts
-        self.zeros += other.zeros
-        self.total += other.total
-
-    def percentile(self, q: float) -> float:
-        """The q-th percentile (0-100, nearest rank): the upper edge of the bin holding that rank."""
-        import numpy
-
-        if self.total == 0:
-            return 0.0
-        rank = max(1, math.ceil(q / 100 * self.total))
-        if rank <= self.zeros:
-            return 0.0
-        b = int(numpy.searchsorted(numpy.cumsum(self.counts), rank - self.zeros))
-        return float(math.exp(self.low * math.log(10) + b * HIST_STEP))
-
-
-@dataclass
-class StackTotals:
-    """What one stack's calls add up to, mergeable across chunks and Dask partitions."""
-
-    parts: list[float] = field(default_factory=list)
-    """Chunk sums of per-call costs (summed with fsum at the end)."""
-    histogram: LogHistogram = field(default_factory=LogHistogram)
-    top: list[tuple[float, str]] = field(default_factory=list)
-    customers: dict[str, list[float]] = field(default_factory=dict)
-    """Customer → [cost, calls]."""
-
-    def add(self, cost: numpy.ndarray, ids: Any, customers: tuple[list[str], numpy.ndarray] | None,
-            twin: StackTotals | None = None) -> None:
-        """Add a chunk's per-call costs; `twin` (the high end, when it equals the low end) gets the same for free."""
-        import numpy
-
-        total = float(numpy.sum(cost))
-        counts = self.histogram.add(cost)
-        k = min(TOP_CALLS, len(cost))
-        top: list[tuple[float, str]] = []
-        if k:
-            best = numpy.argpartition(cost, len(cost) - k)[len(cost) - k:]
-            names = ids.take(best).to_pylist()
-            top = [(float(cost[i]), str(name)) for i, name in zip(best.tolist(), names, strict=True)]
-        found: list[tuple[str, float, float]] = []
-        if customers is not None:
-            names, codes = customers
-            sums = numpy.bincount(codes, weights=cost, minlength=len(names))
-            calls = numpy.bincount(codes, minlength=len(names))
-            found = [(name, s, c) for name, s, c in zip(names, sums.tolist(), calls.tolist(), strict=True) if c]
-        for target in (self, twin) if twin is not None else (self,):
-            target.parts.append(total)
-            if target is not self:
-                target.histogram.add_counts(counts, self.histogram.zeros_added, len(cost))
-            target.top = sorted([*target.top, *top], reverse=True)[:TOP_CALLS]
-            for name, s, c in found:
-                entry = target.customers.setdefault(name, [0.0, 0.0])
-                entry[0] += s
-                entry[1] += c
-
-    def merge(self, other: StackTotals) -> None:
-        self.parts.extend(other.parts)
-        self.histogram.merge(other.histogram)
-        self.top = sorted([*self.top, *other.top], reverse=True)[:TOP_CALLS]
-        for name, (s, c) in other.customers.items():
-            entry = self.customers.setdefault(name, [0.0, 0.0])
-            entry[0] += s
-            entry[1] += c
 
 
 @dataclass
