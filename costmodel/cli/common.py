@@ -183,6 +183,13 @@ def whatif_options(fn: F) -> F:
     return fn
 
 
+def costing_options(fn: F) -> F:
+    """The options every costing command shares: date, currency, --set/--price/--with, format, output, data folders."""
+    for option in (data_options, output_option, format_option, whatif_options, currency_option, as_of_option):
+        fn = option(fn)
+    return fn
+
+
 def catalog_for(pricing_dir: Path | None, scenarios_dir: Path | None) -> Catalog:
     return load_catalog(pricing_dir, scenarios_dir)
 

@@ -10,17 +10,7 @@ import click
 from costmodel.analyses.compare import DEFAULT_SCENARIO
 from costmodel.analyses.compare import compare as compare_stacks
 from costmodel.analyses.estimate import estimate
-from costmodel.cli.common import (
-    as_of_option,
-    costing,
-    currency_option,
-    data_options,
-    emit,
-    format_option,
-    output_option,
-    split_ids,
-    whatif_options,
-)
+from costmodel.cli.common import costing, costing_options, emit, split_ids
 from costmodel.views.breakdown import breakdown_document, breakdown_text
 from costmodel.views.comparison import comparison_document, comparison_text
 from costmodel.views.formatting import dump_json
@@ -29,12 +19,7 @@ from costmodel.views.formatting import dump_json
 @click.command()
 @click.argument("scenario", required=False, default=DEFAULT_SCENARIO)
 @click.option("--stacks", metavar="A,B,...", help="Only these stacks, comma-separated (default: every bundled stack).")
-@as_of_option
-@currency_option
-@whatif_options
-@format_option
-@output_option
-@data_options
+@costing_options
 def compare(scenario: str, stacks: str | None, as_of: date | None, currency: str, settings: tuple[str, ...],
             prices: tuple[str, ...], with_: tuple[str, ...], fmt: str, output: Path | None,
             pricing_dir: Path | None, scenarios_dir: Path | None) -> None:
@@ -54,12 +39,7 @@ def compare(scenario: str, stacks: str | None, as_of: date | None, currency: str
 @click.command()
 @click.argument("scenario")
 @click.argument("stack")
-@as_of_option
-@currency_option
-@whatif_options
-@format_option
-@output_option
-@data_options
+@costing_options
 def breakdown(scenario: str, stack: str, as_of: date | None, currency: str, settings: tuple[str, ...],
               prices: tuple[str, ...], with_: tuple[str, ...], fmt: str, output: Path | None,
               pricing_dir: Path | None, scenarios_dir: Path | None) -> None:
@@ -77,12 +57,7 @@ def breakdown(scenario: str, stack: str, as_of: date | None, currency: str, sett
 @click.command()
 @click.argument("scenario")
 @click.argument("stack")
-@as_of_option
-@currency_option
-@whatif_options
-@format_option
-@output_option
-@data_options
+@costing_options
 def capacity(scenario: str, stack: str, as_of: date | None, currency: str, settings: tuple[str, ...],
              prices: tuple[str, ...], with_: tuple[str, ...], fmt: str, output: Path | None, pricing_dir: Path | None,
              scenarios_dir: Path | None) -> None:

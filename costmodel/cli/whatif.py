@@ -11,16 +11,11 @@ import click
 from costmodel.analyses.sweep import MAX_SWEEP_POINTS
 from costmodel.cli.common import (
     OutputPath,
-    as_of_option,
     check_outputs,
     costing,
-    currency_option,
-    data_options,
+    costing_options,
     emit,
-    format_option,
-    output_option,
     split_ids,
-    whatif_options,
 )
 from costmodel.core.overrides import parse_number
 from costmodel.errors import InputError
@@ -31,13 +26,6 @@ from costmodel.views.sweep import sweep_document, sweep_text
 
 TABLE_POINTS = 11
 PLOT_POINTS = 500
-
-
-def costing_options(fn: Any) -> Any:
-    """The options every what-if command shares: date, currency, --set/--price, format, output, data folders."""
-    for option in (data_options, output_option, format_option, whatif_options, currency_option, as_of_option):
-        fn = option(fn)
-    return fn
 
 
 def _plot_format(plot: Path | None) -> str | None:
