@@ -202,9 +202,10 @@ def test_prices_json_document(runner: CliRunner) -> None:
 
 
 def test_prices_unknown_provider(runner: CliRunner) -> None:
-    result = invoke(runner, "prices", "--provider", "opena")
+    # "openaii" is close only to openai ("opena" is close to pipecat as well, since the pipecat sheet was added).
+    result = invoke(runner, "prices", "--provider", "openaii")
     assert result.exit_code == 2
-    assert result.output == "Error: --provider: unknown provider 'opena'; did you mean openai?\n"
+    assert result.output == "Error: --provider: unknown provider 'openaii'; did you mean openai?\n"
 
 
 def test_prices_kind_filter(runner: CliRunner) -> None:

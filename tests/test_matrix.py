@@ -212,7 +212,12 @@ def check_output(case: Case, stdout: str) -> int:
     if case.fmt == "json" or case.args[0] == "schema":
         json.loads(text)
     elif case.fmt == "csv":
-        rows = list(csv.reader(io.StringIO(text)))
+        # breakdown's CSV may end with "# lifecycle warning: ..." comment lines (a SKU with an announced
+        # shutdown); they follow the table and are not rows of it.
+        lines = text.splitlines(keepends=True)
+        table_end = next((i for i, line in enumerate(lines) if line.startswith("# lifecycle warning: ")), len(lines))
+        assert all(line.startswith("# lifecycle warning: ") for line in lines[table_end:]), case.id
+        rows = list(csv.reader(io.StringIO("".join(lines[:table_end]))))
         # A header, then rows as wide as it (none is fine: two stacks that never cross have no crossings).
         assert rows, f"{case.id}: no header"
         widths = {len(row) for row in rows}

@@ -91,9 +91,10 @@ def test_unseen_paragraph_drafted_edited_and_audited(catalog: Catalog, tmp_path:
     assert gpt4o.computed is not None and gpt4o.computed.value == Span.of(Decimal("2.50"))
     assert gpt4o.reason == "right on 2024-06-01 ($5.00 is within $5.00 ±0.005 (as printed)) but not on 2026-11-24: $2.50."
     # Gemini 2.0 Flash: sold on the article's date 2025-11-01 (withdrawal announced for 2026-06-01), withdrawn
-    # by today → the recommendation is stale.
-    assert [(c.id, c.status) for c in report.lifecycle] == [("google/gemini-2.0-flash", "stale")]
-    assert report.counts() == {"ok": 3, "wrong": 1, "stale": 2, "retiring": 0}
+    # by today → the recommendation is stale. GPT-4o's shutdown is announced for 2027-01-14, after today → retiring.
+    assert [(c.id, c.status) for c in report.lifecycle] == [("openai/gpt-4o", "retiring"),
+                                                            ("google/gemini-2.0-flash", "stale")]
+    assert report.counts() == {"ok": 3, "wrong": 1, "stale": 2, "retiring": 1}
 
     # Without the writer's date the same $5.00 is wrong: on 2025-11-01 GPT-4o input was already 2.50.
     claims.write_text(draft, encoding="utf-8")
@@ -101,6 +102,7 @@ def test_unseen_paragraph_drafted_edited_and_audited(catalog: Catalog, tmp_path:
     # Audited before the withdrawal, the recommendation is of a product retiring on 2026-06-01.
     early = audit(article, claims, catalog, date(2026, 1, 1))
     assert [(c.id, c.status, c.reason) for c in early.lifecycle] == [
+        ("openai/gpt-4o", "retiring", "openai/gpt-4o is retiring on 2027-01-14 (announced)"),
         ("google/gemini-2.0-flash", "retiring", "google/gemini-2.0-flash is retiring on 2026-06-01 (announced)")]
 
 
@@ -254,7 +256,9 @@ def test_lifecycle_of_skus_and_stacks(catalog: Catalog) -> None:
     # A stack is as available as its parts: latency-first uses Gemini 1.5 Flash.
     assert lifecycle(catalog, "latency-first", TODAY).sku == "google/gemini-1.5-flash"
     assert render(catalog, 'lifecycle("latency-first")') == "withdrawn as of 2025-09-24"
-    assert render(catalog, 'lifecycle("latency-first-2.5")') == "available"
+    # latency-first-2.5 uses Gemini 2.5 Flash, whose shutdown is announced for 2026-12-01 (after TODAY).
+    assert render(catalog, 'lifecycle("latency-first-2.5")') == "retiring on 2026-12-01"
+    assert render(catalog, 'lifecycle("deepgram-cascade")') == "available"
 
 
 def test_lifecycle_check_can_be_turned_off(catalog: Catalog, write_yaml) -> None:  # type: ignore[no-untyped-def]
