@@ -22,7 +22,7 @@ from costmodel.data.records import (
     to_record,
 )
 from costmodel.errors import InputError, UnknownIdError
-from costmodel.plain_dataclass import dataclass
+from costmodel.plain_dataclass import dataclass, field
 
 TWIN_FIELDS = {
     "caller_audio_seconds": "caller_audio_seconds_per_turn",
@@ -193,3 +193,23 @@ def _plain_data(value: Any) -> Any:
 def _plain(message: str) -> str:
     """pydantic's wording in the loader's words ("must be ...")."""
     return message.removeprefix("Value error, ").replace("Input should be", "must be")
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    """The what-ifs a result was computed with: scenario fields set (--set) and prices changed (--price).
+
+    Results carry it so every view can say so under its title; an empty one (no what-if) is falsy and shows nothing.
+    """
+
+    settings: dict[str, Decimal | Range] = field(default_factory=dict)
+    price_changes: tuple[PriceChange, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.settings or self.price_changes)
+
+
+def what_if(settings: dict[str, Any] | None = None,
+            price_changes: list[PriceChange] | tuple[PriceChange, ...] = ()) -> WhatIf:
+    """The record of the what-ifs an analysis was given (a copy, so later changes to the caller's dict do not show)."""
+    return WhatIf(dict(settings or {}), tuple(price_changes))

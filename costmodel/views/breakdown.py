@@ -25,6 +25,8 @@ from costmodel.views.formatting import (
     quantity_text,
     span_text,
     table,
+    whatif_column,
+    whatif_lines,
 )
 
 TURN_QUANTITIES = {
@@ -173,7 +175,7 @@ def breakdown_text(result: Bill, fmt: str) -> str:
     bill = ("component", "sku", "meter", "quantity", "unit_price", "per_call", "per_month")
     if fmt == "csv":
         extra = (("shared",) if result.shared.components else ()) + (("missing",) if result.composition.missing_roles else ())
-        body = table(view.rows, view.shown(*bill, "from", "source", *extra), "csv")
+        body = table(*whatif_column(view.rows, view.shown(*bill, "from", "source", *extra), result.whatif), "csv")
         # CSV is one table: lifecycle warnings follow it as comment lines only when there are any.
         return body + "".join(f"# lifecycle warning: {warning.text}\n" for warning in result.warnings)
     # Text and Markdown cite each source by number and list them under the table.
@@ -182,6 +184,7 @@ def breakdown_text(result: Bill, fmt: str) -> str:
         f"{for_format(result.scenario, fmt)} on {for_format(result.stack, fmt)}: {for_format(result.stack_title, fmt)}",
         f"{quantity_text(result.calls_per_month)} calls/month · prices in force on {result.as_of} · {cur}"
         f"{fx_line(result.fx, fmt)}",
+        *whatif_lines(result.whatif, fmt),
         *notes(result.shared, {result.stack: result.composition}, fmt),
         "",
         table(view.rows, view.shown(*keys), fmt),

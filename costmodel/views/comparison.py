@@ -21,6 +21,9 @@ from costmodel.views.formatting import (
     provenance_marks,
     quantity_text,
     table,
+    whatif_column,
+    whatif_json,
+    whatif_lines,
 )
 
 TEXT_COLUMNS = ("rank", "stack", "architecture", "per_call", "per_month", "multiple")
@@ -37,6 +40,7 @@ def costing_header(command: str, result: Comparison | Bill) -> dict[str, Any]:
         "currency": result.currency,
         "fx": vars(result.fx) if result.fx else None,
         "calls_per_month": result.calls_per_month,
+        **whatif_json(result.whatif),
     }
 
 
@@ -139,13 +143,13 @@ def comparison_text(result: Comparison, fmt: str) -> str:
     keys = TEXT_COLUMNS + (("note",) if any(row.unpriced for row in result.rows) else ()) + shared_columns(result, fmt)
     if fmt == "csv" and result.warnings:  # text and Markdown list them under the table
         keys += ("warnings",)
-    body = table(view.rows, view.shown(*keys), fmt)
     if fmt == "csv":
-        return body
+        return table(*whatif_column(view.rows, view.shown(*keys), result.whatif), fmt)
+    body = table(view.rows, view.shown(*keys), fmt)
     calls = quantity_text(result.calls_per_month)
     title = f"{for_format(result.scenario, fmt)}: {for_format(result.scenario_title, fmt)}"
     facts = f"{calls} calls/month · prices in force on {result.as_of} · {cur}{fx_line(result.fx, fmt)}"
-    shared = notes(result.shared, {row.stack: row.composition for row in result.rows}, fmt)
+    shared = whatif_lines(result.whatif, fmt) + notes(result.shared, {row.stack: row.composition for row in result.rows}, fmt)
     header = f"{title}\n{facts}\n" + "".join(f"{line}\n" for line in shared) + "\n"
     if fmt == "markdown":
         header = f"**{title}**\n\n{facts}\n\n" + "".join(f"{line}\n\n" for line in shared)

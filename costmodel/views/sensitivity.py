@@ -10,7 +10,19 @@ from costmodel.core.interval import Span
 from costmodel.data.records import Range
 from costmodel.safe_text import for_format
 from costmodel.views.composition import composition_json, notes, shared_json
-from costmodel.views.formatting import PER_CALL_PLACES, Column, Row, Rows, money, quantity_text, span_text, table
+from costmodel.views.formatting import (
+    PER_CALL_PLACES,
+    Column,
+    Row,
+    Rows,
+    money,
+    quantity_text,
+    span_text,
+    table,
+    whatif_column,
+    whatif_json,
+    whatif_lines,
+)
 
 if TYPE_CHECKING:
     from costmodel.analyses.sensitivity import SensitivityResult
@@ -56,6 +68,7 @@ def sensitivity_document(result: SensitivityResult) -> dict[str, Any]:
         "as_of": result.as_of,
         "currency": result.currency,
         "per_call": result.per_call,
+        **whatif_json(result.whatif),
         "rows": [
             {
                 # One shape for every row, so a reader need not test whether an input was given as a range.
@@ -75,13 +88,14 @@ def sensitivity_text(result: SensitivityResult, fmt: str) -> str:
     """`sensitivity` as text, Markdown or CSV."""
     view = sensitivity_rows(result)
     if fmt == "csv":
-        return table(view.rows, view.columns, "csv")
+        return table(*whatif_column(view.rows, view.columns, result.whatif), "csv")
     percent = _percent(result)
     head = (f"{for_format(result.scenario, fmt)} on {for_format(result.stack, fmt)}: what moves cost per call, "
             f"each input ±{percent} alone")
     lines = [f"**{head}**" if fmt == "markdown" else head,
              f"base {span_text(result.per_call, PER_CALL_PLACES)} {result.currency} per call · "
-             f"prices in force on {result.as_of}", *notes(result.shared, {result.stack: result.composition}, fmt), "",
+             f"prices in force on {result.as_of}", *whatif_lines(result.whatif, fmt),
+             *notes(result.shared, {result.stack: result.composition}, fmt), "",
              table(view.rows, view.columns, fmt).rstrip("\n")]
     if result.no_effect:
         lines.append(f"No effect: {for_format(', '.join(result.no_effect), fmt)}.")
