@@ -555,7 +555,8 @@ def test_set_fractional_turns(tmp_path: Path) -> None:
 
 def test_price_without_equals(tmp_path: Path) -> None:
     line = flag_error(tmp_path, "--price", "acme/chat.input")
-    assert line == "Error: --price acme/chat.input: expected SKU.FIELD=VALUE, e.g. openai/gpt-audio-mini.audio_input=*0.5"
+    assert line == ("Error: --price acme/chat.input: expected SKU.FIELD=VALUE or SKU=*FACTOR, e.g. "
+                    "openai/gpt-audio-mini.audio_input=*0.5, or openai/gpt-audio-mini=*0.5 for every price")
 
 
 def test_price_unknown_field(tmp_path: Path) -> None:

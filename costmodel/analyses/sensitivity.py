@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from costmodel.analyses.estimate import estimate
 from costmodel.core.interval import Span, float_ends
-from costmodel.core.overrides import PriceChange, WhatIf, apply_settings, parse_number, what_if
+from costmodel.core.overrides import ALL_PRICES, PriceChange, WhatIf, apply_settings, parse_number, what_if
 from costmodel.core.rounding import round_half_up
 from costmodel.core.shared import Composition, Shared, shared_for
 from costmodel.data.catalog import Catalog
@@ -174,7 +174,7 @@ def sensitivity(
                 continue
             seen.add((component.sku, price_field))
             current = next((c.apply(value) for c in reversed(base_changes)
-                            if c.sku == component.sku and c.price_field == price_field), value)
+                            if c.sku == component.sku and c.price_field in (price_field, ALL_PRICES)), value)
             # Scale the what-if price (if one is given), not the sheet's: the step moves the case being studied.
             low_change = PriceChange(component.sku, price_field, value=_scaled(current, down, price_field))
             high_change = PriceChange(component.sku, price_field, value=_scaled(current, up, price_field))
