@@ -263,3 +263,20 @@ def whatif_json(whatif: WhatIf) -> dict[str, Any]:
         for change in whatif.price_changes
     ]
     return {"whatif": {"settings": dict(whatif.settings), "prices": prices}}
+
+
+def csv_bool(value: bool) -> str:
+    """A boolean cell of a numeric CSV: `true`/`false`, which pandas.read_csv reads as bool (spreadsheets as text)."""
+    return "true" if value else "false"
+
+
+def span_columns(key: str, value: Span[Decimal] | None) -> dict[str, str]:
+    """`KEY_low` and `KEY_high` cells of a numeric CSV: exact plain decimals (empty when there is no figure)."""
+    if value is None:
+        return {f"{key}_low": "", f"{key}_high": ""}
+    return {f"{key}_low": plain(value.low), f"{key}_high": plain(value.high)}
+
+
+def span_keys(*keys: str) -> list[Column]:
+    """The `KEY_low`, `KEY_high` columns of each money or quantity key, in order (the header is the key)."""
+    return [Column(f"{key}_{end}", f"{key}_{end}") for key in keys for end in ("low", "high")]
