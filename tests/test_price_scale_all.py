@@ -111,7 +111,8 @@ def test_cli_scales_every_price_and_names_a_misspelt_field(tmp_path: Path) -> No
                                  "--format", "csv", *common])
     assert result.exit_code == 0, result.output
     # acme/asr: 60 s = 1 minute × $0.60 × 0.5 = $0.30 a call; × 1,000 calls = $300 a month.
-    assert result.output.splitlines()[1].split(",")[3:5] == ["0.30000", "300.00"]
+    # Numeric CSV: per_call_usd_low/high, then per_month_usd_low/high, exact.
+    assert result.output.splitlines()[1].split(",")[3:7] == ["0.3", "0.3", "300", "300"]
     typo = runner.invoke(cli, ["compare", "minute-call", "--price", "acme/asr.audio_minte=*0.5", *common])
     assert typo.exit_code == 2
     # acme/asr is a known SKU, so "audio_minte" after it is a misspelt field, not part of an unknown SKU id.
