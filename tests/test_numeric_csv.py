@@ -85,3 +85,15 @@ def test_csv_money_columns_are_named_with_the_currency(tmp_path: Path) -> None:
     frame = pandas.read_csv(io.StringIO(result.output)).set_index("stack")
     # $0.60 a call × 0.5 GBP per USD = £0.30.
     assert frame.loc["api", "per_call_gbp_low"] == 0.3
+
+
+def test_sensitivity_csv_reads_as_numbers(tmp_path: Path) -> None:
+    frame = pandas.read_csv(io.StringIO(_csv(tmp_path, "sensitivity", "minute-call", "api"))).set_index("input")
+    for column in frame.columns.drop("kind"):  # by: 0.2 (the default ±20%)
+        assert pandas.api.types.is_numeric_dtype(frame[column]), column
+    # The call is 60 s × $0.01 a second = $0.60; ±20% of the audio price (0.60 → 0.48, 0.72) or of the seconds
+    # (60 → 48, 72) moves it to $0.48 or $0.72: a swing of $0.12 either way.
+    row = frame.loc["caller_audio_seconds"]
+    assert (row["base_low"], row["down_high"], row["up_low"]) == (60, 48, 72)
+    assert (row["per_call_usd_down_low"], row["per_call_usd_up_high"], row["swing_usd"]) == (0.48, 0.72, 0.12)
+    assert frame.loc["acme/asr.usd_per_audio_minute", "down_low"] == 0.48 and row["by"] == 0.2

@@ -16,7 +16,10 @@ from costmodel.views.formatting import (
     Row,
     Rows,
     money,
+    plain,
     quantity_text,
+    span_columns,
+    span_keys,
     span_text,
     table,
     whatif_column,
@@ -84,11 +87,31 @@ def sensitivity_document(result: SensitivityResult) -> dict[str, Any]:
     }
 
 
+def sensitivity_csv(result: SensitivityResult) -> str:
+    """`sensitivity` as numeric CSV: each value and cost as exact plain decimals in `_low`/`_high` columns (cost
+    columns named with the currency), the step as a fraction (`by`, 0.2 for ±20%), the swing a plain decimal; a
+    `what-if` column last with what-ifs."""
+    cur = result.currency.lower()
+    rows = [
+        {
+            "input": row.name, "kind": row.kind, "by": plain(result.by),
+            **span_columns("base", Span.of(row.base_value)), **span_columns("down", Span.of(row.down_value)),
+            **span_columns("up", Span.of(row.up_value)), **span_columns(f"per_call_{cur}_down", row.per_call_down),
+            **span_columns(f"per_call_{cur}_up", row.per_call_up), f"swing_{cur}": plain(row.swing),
+        }
+        for row in result.rows
+    ]
+    columns = [Column("input", "input"), Column("kind", "kind"), Column("by", "by"),
+               *span_keys("base", "down", "up", f"per_call_{cur}_down", f"per_call_{cur}_up"),
+               Column(f"swing_{cur}", f"swing_{cur}")]
+    return table(*whatif_column(rows, columns, result.whatif), "csv")
+
+
 def sensitivity_text(result: SensitivityResult, fmt: str) -> str:
     """`sensitivity` as text, Markdown or CSV."""
     view = sensitivity_rows(result)
     if fmt == "csv":
-        return table(*whatif_column(view.rows, view.columns, result.whatif), "csv")
+        return sensitivity_csv(result)
     percent = _percent(result)
     head = (f"{for_format(result.scenario, fmt)} on {for_format(result.stack, fmt)}: what moves cost per call, "
             f"each input ±{percent} alone")
