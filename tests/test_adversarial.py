@@ -555,7 +555,8 @@ def test_set_fractional_turns(tmp_path: Path) -> None:
 
 def test_price_without_equals(tmp_path: Path) -> None:
     line = flag_error(tmp_path, "--price", "acme/chat.input")
-    assert line == "Error: --price acme/chat.input: expected SKU.FIELD=VALUE, e.g. openai/gpt-audio-mini.audio_input=*0.5"
+    assert line == ("Error: --price acme/chat.input: expected SKU.FIELD=VALUE or SKU=*FACTOR, e.g. "
+                    "openai/gpt-audio-mini.audio_input=*0.5, or openai/gpt-audio-mini=*0.5 for every price")
 
 
 def test_price_unknown_field(tmp_path: Path) -> None:
@@ -767,10 +768,11 @@ def test_output_replaces_a_previous_file_whole(tmp_path: Path) -> None:
     out.write_text("old contents that are much longer than the new ones will be, " * 100, encoding="utf-8")
     result = CliRunner().invoke(cli, ["compare", "call", "--format", "csv", *data_flags(root), "-o", str(out)])
     assert result.exit_code == 0, result.output
-    # 0.000595 per call rounds half-up to 0.00060 (5 places); 0.595 a month to 0.60 (cents).
-    assert out.read_text(encoding="utf-8") == (
-        "#,stack,architecture,per call (USD),per month (USD),× cheapest\n1,chat,cascade,0.00060,0.60,1.0×\n"
-    )
+    # Numeric CSV, exact: 0.000595 a call, 0.595 a month, nothing fixed, 1 × the cheapest (itself).
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("rank,stack,architecture,per_call_usd_low,")
+    assert text.splitlines()[1].startswith("1,chat,cascade,0.000595,0.000595,0.595,0.595,0,0,1,1,")
+    assert text.count("\n") == 2
     assert leftovers(tmp_path) == []
 
 

@@ -97,7 +97,10 @@ def test_alternating_crossings_give_one_answer_first(tmp_path: Path, runner) -> 
             "--scenarios", str(scenarios)]
     short = runner.invoke(cli, args)
     assert short.exit_code == 0, short.output
-    assert short.output.splitlines()[3:5] == [
+    # Line 3 is the what-if the --price made (a what-if leaves a trace under the title), then the answer.
+    assert short.output.splitlines()[2:6] == [
+        "what-if: acme/asr.usd_per_audio_minute=0.01",
+        "",
         "Answer: api is cheaper below calls_per_month = 100,000; up to 200,000 the cheaper stack alternates "
         "(3 crossings at GPU or billing steps); from 200,000 on, hosted is cheaper for good.",
         "--all lists the 3 crossings step by step (csv and json always do).",

@@ -130,8 +130,9 @@ def test_compare_in_pounds_uses_the_fx_sheet(data: list[str]) -> None:
 
 def test_compare_csv_and_markdown(data: list[str]) -> None:
     csv = CliRunner().invoke(cli, ["compare", "call", "--format", "csv", *data]).output
-    assert csv.splitlines()[0] == "#,stack,architecture,per call (USD),per month (USD),× cheapest"
-    assert csv.splitlines()[1] == "1,cascade,cascade,0.03027,30.27,1.0×"
+    # Numeric CSV: exact plain decimals in low/high columns ($0.03026625 a call, $30.26625 a month, worked above).
+    assert csv.splitlines()[0].startswith("rank,stack,architecture,per_call_usd_low,per_call_usd_high,")
+    assert csv.splitlines()[1].startswith("1,cascade,cascade,0.03026625,0.03026625,30.26625,30.26625,0,0,1,1,")
     markdown = CliRunner().invoke(cli, ["compare", "call", "--format", "markdown", *data]).output
     assert "| 1 | cascade" in markdown.replace("   ", " ").replace("  ", " ")
 

@@ -198,7 +198,7 @@ def test_a_file_called_dash_is_written_with_its_folder(tmp_path: Path, monkeypat
     result = CliRunner().invoke(cli, ["compare", "--format", "csv", "--as-of", AS_OF, "-o", "./-"])
     assert result.exit_code == 0, result.output
     assert result.stdout == ""
-    assert (tmp_path / "-").read_text(encoding="utf-8").startswith("#,stack,architecture,")
+    assert (tmp_path / "-").read_text(encoding="utf-8").startswith("rank,stack,architecture,")
 
 
 def test_help_documents_dash(runner: CliRunner) -> None:
@@ -426,7 +426,7 @@ def test_a_replaced_file_keeps_its_mode(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["compare", "--format", "csv", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert stat.S_IMODE(os.stat(out).st_mode) == 0o600
-    assert out.read_text(encoding="utf-8").startswith("#,stack,")
+    assert out.read_text(encoding="utf-8").startswith("rank,stack,")
 
 
 # ---------------------------------------------------------------------------------------------- signals
@@ -528,5 +528,5 @@ def test_a_name_at_the_length_limit_is_written(tmp_path: Path) -> None:
     out = tmp_path / ("x" * 250 + ".csv")
     result = CliRunner().invoke(cli, ["compare", "--format", "csv", "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert out.read_text(encoding="utf-8").startswith("#,stack,")
+    assert out.read_text(encoding="utf-8").startswith("rank,stack,")
     assert temporaries(tmp_path) == []

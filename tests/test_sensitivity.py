@@ -57,12 +57,13 @@ def test_cli_sensitivity_csv(tmp_path: Path, runner) -> None:
     result = runner.invoke(cli, ["sensitivity", "minute-call", "api", "--by", "50%", "--as-of", "2026-11-01",
                                  "--pricing", str(pricing), "--scenarios", str(scenarios), "--format", "csv"])
     assert result.exit_code == 0, result.output
-    # ±50%: 30 s → $0.30 and 90 s → $0.90; the price 0.30 / 0.90 the same.
-    # A header starting with '+' would be a spreadsheet formula: CSV neutralises it with an apostrophe.
+    # ±50% (by 0.5): 30 s → $0.30 and 90 s → $0.90; the price 0.60 → 0.30 / 0.90 the same; swing 0.90 − 0.60 = 0.30.
+    # Numeric CSV: every value and cost as exact low/high decimals.
     assert result.output.splitlines() == [
-        "input,base value,−50% → USD/call,'+50% → USD/call,largest move (USD/call)",
-        "acme/asr.usd_per_audio_minute,0.6,0.3 → 0.30000,0.9 → 0.90000,0.30000",
-        "caller_audio_seconds,60,30 → 0.30000,90 → 0.90000,0.30000",
+        "input,kind,by,base_low,base_high,down_low,down_high,up_low,up_high,per_call_usd_down_low,"
+        "per_call_usd_down_high,per_call_usd_up_low,per_call_usd_up_high,swing_usd",
+        "acme/asr.usd_per_audio_minute,price,0.5,0.6,0.6,0.3,0.3,0.9,0.9,0.3,0.3,0.9,0.9,0.3",
+        "caller_audio_seconds,scenario,0.5,60,60,30,30,90,90,0.3,0.3,0.9,0.9,0.3",
     ]
 
 

@@ -28,7 +28,7 @@ from typing import Any, Literal
 
 from costmodel.analyses.sweep import Field, Prepared, SweepResult, decimal_of, evaluate, parse_field, prepare
 from costmodel.core.backends import VectorOps
-from costmodel.core.overrides import PriceChange
+from costmodel.core.overrides import PriceChange, WhatIf, what_if
 from costmodel.core.shared import Composition, Shared
 from costmodel.data.catalog import Catalog
 from costmodel.data.records import Scenario, StackComponent, quantity_high, scenario_bounds
@@ -98,6 +98,8 @@ class BreakEven:
     """Components both stacks were priced with, and the roles the scenario needs."""
     compositions: dict[str, Composition] = dataclasses.field(default_factory=dict)
     """Per stack: what the shared components changed and the needed roles it lacks."""
+    whatif: WhatIf = dataclasses.field(default_factory=WhatIf)
+    """The what-ifs (--set, --price) this result was computed with; empty for a plain run."""
 
     @property
     def answers(self) -> dict[End, Answer]:
@@ -346,7 +348,7 @@ def breakeven(
     cheaper_low = {end: _side(prepared, target, stack_a, stack_b, [lo], key)[0] for end, key in ends}
     cheaper_high = {end: _side(prepared, target, stack_a, stack_b, [hi], key)[0] for end, key in ends}
     return BreakEven(name, stack_a, stack_b, target, lo, hi, as_of, currency, crossings, cheaper_low, cheaper_high,
-                     is_range, notes, prepared.shared, prepared.compositions)
+                     is_range, notes, prepared.shared, prepared.compositions, what_if(settings, price_changes))
 
 
 def _merge_ends(crossings: list[Crossing]) -> list[Crossing]:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from costmodel.analyses.estimate import Bill, FxUsed, LifecycleWarning, estimate
 from costmodel.core.interval import Span
-from costmodel.core.overrides import PriceChange, apply_settings
+from costmodel.core.overrides import PriceChange, WhatIf, apply_settings, what_if
 from costmodel.core.shared import Composition, Shared, shared_for
 from costmodel.data.catalog import Catalog
 from costmodel.data.records import StackComponent
@@ -59,6 +59,8 @@ class Comparison:
     """(stack, warning) for each priced stack relying on a SKU withdrawn or retiring soon after `as_of`."""
     shared: Shared = field(default_factory=Shared)
     """Components every stack was priced with, and the roles the scenario needs."""
+    whatif: WhatIf = field(default_factory=WhatIf)
+    """The what-ifs (--set, --price) this result was computed with; empty for a plain run."""
 
     @property
     def incomplete(self) -> list[ComparisonRow]:
@@ -165,5 +167,6 @@ def compare(
         estimates={e.stack: e for e in priced},
         shared=shared,
         warnings=[(e.stack, warning) for e in priced for warning in e.warnings],
+        whatif=what_if(settings, price_changes),
     )
 

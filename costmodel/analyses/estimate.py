@@ -11,7 +11,7 @@ from costmodel.analyses.capacity import CapacityComponent, plan_component
 from costmodel.core.backends import EXACT
 from costmodel.core.bill import BillLine, bill_component
 from costmodel.core.interval import Span
-from costmodel.core.overrides import PriceChange, apply_price_changes, apply_settings
+from costmodel.core.overrides import PriceChange, WhatIf, apply_price_changes, apply_settings, what_if
 from costmodel.core.shared import Composition, Shared, shared_for
 from costmodel.core.usage import Profile, profile
 from costmodel.data.catalog import Catalog, fx_warning
@@ -144,6 +144,8 @@ class Bill:
     """Self-hosted components: the GPU plan behind their GPU-hours (analyses/capacity.py)."""
     secondary: bool = False
     """Some price was read only from a secondary copy (mirror, reseller, news), not the vendor's own page."""
+    whatif: WhatIf = field(default_factory=WhatIf)
+    """The what-ifs (--set, --price) this result was computed with; empty for a plain run."""
 
 
 def _sources(sku: Sku, period: PricePeriod, component: StackComponent) -> tuple[bool, list[str]]:
@@ -388,6 +390,7 @@ def estimate(
         composition=composition,
         capacity=plans,
         secondary=any_secondary,
+        whatif=what_if(settings, price_changes),
     )
 
 

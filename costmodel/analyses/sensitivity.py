@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from costmodel.analyses.estimate import estimate
 from costmodel.core.interval import Span, float_ends
-from costmodel.core.overrides import PriceChange, apply_settings, parse_number
+from costmodel.core.overrides import ALL_PRICES, PriceChange, WhatIf, apply_settings, parse_number, what_if
 from costmodel.core.rounding import round_half_up
 from costmodel.core.shared import Composition, Shared, shared_for
 from costmodel.data.catalog import Catalog
@@ -70,6 +70,8 @@ class SensitivityResult:
     """Components the stack was priced with besides its own, and the roles the scenario needs."""
     composition: Composition = field(default_factory=Composition)
     """What the shared components changed on the stack, and the needed roles it lacks."""
+    whatif: WhatIf = field(default_factory=WhatIf)
+    """The what-ifs (--set, --price) this result was computed with; empty for a plain run."""
 
     def to_frame(self) -> pandas.DataFrame:
         """The rows as a pandas DataFrame, largest swing first (floats, for display; the rows are exact)."""
@@ -172,7 +174,7 @@ def sensitivity(
                 continue
             seen.add((component.sku, price_field))
             current = next((c.apply(value) for c in reversed(base_changes)
-                            if c.sku == component.sku and c.price_field == price_field), value)
+                            if c.sku == component.sku and c.price_field in (price_field, ALL_PRICES)), value)
             # Scale the what-if price (if one is given), not the sheet's: the step moves the case being studied.
             low_change = PriceChange(component.sku, price_field, value=_scaled(current, down, price_field))
             high_change = PriceChange(component.sku, price_field, value=_scaled(current, up, price_field))
@@ -181,7 +183,8 @@ def sensitivity(
             _add(rows, no_effect, f"{component.sku}.{price_field}", "price", current, low_change.value,  # type: ignore[arg-type]
                  high_change.value, low, high, base)  # type: ignore[arg-type]
     rows.sort(key=lambda row: (-row.swing, row.name))
-    return SensitivityResult(name, stack, step, as_of, currency, base, rows, no_effect, shared, composition)
+    return SensitivityResult(name, stack, step, as_of, currency, base, rows, no_effect, shared, composition,
+                             what_if(settings, price_changes))
 
 
 def _add(rows: list[SensitivityRow], no_effect: list[str], name: str, kind: Literal["scenario", "price"],

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from costmodel.core.backends import VectorOps
 from costmodel.core.bill import bill_component
 from costmodel.core.interval import Span
-from costmodel.core.overrides import TWIN_FIELDS, PriceChange, apply_price_changes, apply_settings
+from costmodel.core.overrides import TWIN_FIELDS, PriceChange, WhatIf, apply_price_changes, apply_settings, what_if
 from costmodel.core.shared import Composition, Shared, shared_for
 from costmodel.core.usage import profile
 from costmodel.data.catalog import Catalog
@@ -112,6 +112,8 @@ class SweepResult:
     """Stacks left out, with the reason (no price in force)."""
     shared: Shared = dataclasses.field(default_factory=Shared)
     """Components every stack was priced with, and the roles the scenario needs."""
+    whatif: WhatIf = dataclasses.field(default_factory=WhatIf)
+    """The what-ifs (--set, --price) this result was computed with; empty for a plain run."""
 
     @property
     def is_range(self) -> bool:
@@ -317,7 +319,7 @@ def sweep(
                                       fixed.low, fixed.high, prepared.compositions[stack_id])
     name = scenario if isinstance(scenario, str) else "custom"
     return SweepResult(name, target, x, curves, as_of, currency, numpy.asarray(calls.low), numpy.asarray(calls.high),
-                       prepared.unpriced, prepared.shared)
+                       prepared.unpriced, prepared.shared, what_if(settings, price_changes))
 
 
 def _check_values(target: Field, x: Any) -> None:

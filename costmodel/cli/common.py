@@ -13,8 +13,9 @@ from typing import Any, TypeVar
 
 import click
 
-from costmodel.core.overrides import PriceChange, parse_price_change, parse_settings
+from costmodel.core.overrides import ALL_PRICES, PriceChange, parse_price_change, parse_settings
 from costmodel.data.catalog import PRICING_ENV, SCENARIOS_ENV, Catalog, load_catalog
+from costmodel.data.meters import PRICE_ALIASES, PRICE_FIELDS
 from costmodel.data.records import StackComponent
 from costmodel.errors import InputError, UnknownIdError
 from costmodel.plain_dataclass import dataclass
@@ -217,6 +218,9 @@ def costing(pricing_dir: Path | None, scenarios_dir: Path | None, settings: tupl
     catalog = catalog_for(pricing_dir, scenarios_dir)
     for change in changes:
         if change.sku not in catalog.skus:
+            known, dot, name = change.sku.rpartition(".")
+            if dot and change.price_field == ALL_PRICES and known in catalog.skus:  # SKU.FIELD, FIELD misspelt
+                raise UnknownIdError("price field", name, [*PRICE_ALIASES, *PRICE_FIELDS], field="--price")
             raise UnknownIdError("SKU", change.sku, catalog.skus, field="--price")
     shared = [parse_with(text, catalog) for text in with_]
     roles = [component.role for component in shared]

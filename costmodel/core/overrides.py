@@ -16,13 +16,14 @@ from costmodel.data.records import (
     PricePeriod,
     Range,
     Scenario,
+    VolumeTiers,
     out_of_range,
     range_message,
     record_dict,
     to_record,
 )
 from costmodel.errors import InputError, UnknownIdError
-from costmodel.plain_dataclass import dataclass
+from costmodel.plain_dataclass import dataclass, field
 
 TWIN_FIELDS = {
     "caller_audio_seconds": "caller_audio_seconds_per_turn",
@@ -128,17 +129,26 @@ class PriceChange:
         return current * self.factor
 
 
+ALL_PRICES = "*"
+"""The price field of a change that scales every price of a SKU (`--price SKU=*0.5` or `SKU.*=*0.5`)."""
+
+
 def parse_price_change(text: str) -> PriceChange:
-    """SKU.FIELD=VALUE, SKU.FIELD=*FACTOR or SKU.FIELD=-20% (FIELD may be a short name like audio_input)."""
+    """SKU.FIELD=VALUE, SKU.FIELD=*FACTOR or SKU.FIELD=-20% (FIELD may be a short name like audio_input);
+    SKU=*FACTOR, SKU=-20% or SKU.*=... scales every price of the SKU (a value needs a field).
+
+    SKU ids may hold dots (google/gemini-2.5-flash), so a target is read as SKU.FIELD only when what follows its
+    last dot is a price field or `*`; otherwise, for a factor, the whole target is the SKU (checked against the
+    catalog by the caller, which names a misspelt field when the part before the dot is a known SKU).
+    """
     what = f"--price {text}"
-    if "=" not in text or "." not in text.split("=", 1)[0]:
-        raise InputError(f"{what}: expected SKU.FIELD=VALUE, e.g. openai/gpt-audio-mini.audio_input=*0.5")
-    target, value = text.split("=", 1)
-    sku, name = target.rsplit(".", 1)
-    price_field = PRICE_ALIASES.get(name, name)
-    if price_field not in PRICE_FIELDS:
-        raise UnknownIdError("price field", name, [*PRICE_ALIASES, *PRICE_FIELDS], field="--price")
-    value = value.strip()
+    example = "e.g. openai/gpt-audio-mini.audio_input=*0.5, or openai/gpt-audio-mini=*0.5 for every price"
+    if "=" not in text:
+        raise InputError(f"{what}: expected SKU.FIELD=VALUE or SKU=*FACTOR, {example}")
+    target, value = (part.strip() for part in text.split("=", 1))
+    sku, dot, name = target.rpartition(".")
+    price_field = PRICE_ALIASES.get(name, name) if dot else ""
+    factor: Decimal | None = None
     if value.startswith("*"):
         factor = parse_number(value[1:], what)
     elif value.endswith("%"):
@@ -147,16 +157,29 @@ def parse_price_change(text: str) -> PriceChange:
         factor = 1 + parse_number(value[:-1], what) / 100
         if out_of_range(factor):
             raise InputError(f"{what}: {range_message(repr(value))} once turned into a factor ({factor})")
-    else:
-        quantity = parse_quantity(value, what)
-        return PriceChange(sku, price_field, value=quantity)
+    if price_field != ALL_PRICES and price_field not in PRICE_FIELDS:
+        if factor is None:
+            if not dot:
+                raise InputError(f"{what}: a value needs a price field, SKU.FIELD=VALUE; only a factor (*F or P%) "
+                                 f"scales every price of a SKU, {example}")
+            raise UnknownIdError("price field", name, [*PRICE_ALIASES, *PRICE_FIELDS], field="--price")
+        sku, price_field = target, ALL_PRICES
+    if not sku:
+        raise InputError(f"{what}: expected SKU.FIELD=VALUE or SKU=*FACTOR, {example}")
+    if factor is None:
+        if price_field == ALL_PRICES:
+            raise InputError(f"{what}: every price of a SKU can only be scaled (*F or P%), not set to one value")
+        return PriceChange(sku, price_field, value=parse_quantity(value, what))
     if factor < 0:
         raise InputError(f"{what}: a price cannot go below zero")
     return PriceChange(sku, price_field, factor=factor)
 
 
 def apply_price_changes(sku_id: str, period: PricePeriod, changes: list[PriceChange] | tuple[PriceChange, ...]) -> PricePeriod:
-    """The period with any what-if prices for this SKU applied (re-validated, so limits still hold)."""
+    """The period with any what-if prices for this SKU applied (re-validated, so limits still hold).
+
+    A change of every price (ALL_PRICES) scales each price the period sets and its volume tiers' prices too.
+    """
     mine = [change for change in changes if change.sku == sku_id]
     if not mine:
         return period
@@ -167,13 +190,31 @@ def apply_price_changes(sku_id: str, period: PricePeriod, changes: list[PriceCha
     data = record_dict(period)  # keeps Range prices as Ranges, so a factor can scale them
     try:
         for change in mine:
-            data[change.price_field] = change.apply(data.get(change.price_field))
+            if change.price_field == ALL_PRICES:
+                _scale_all(data, change)
+            else:
+                data[change.price_field] = change.apply(data.get(change.price_field))
         data["note"] = ((period.note or "") + " [what-if price change]").strip()
         # A scaled Range is validated as its model is built (a factor can push an end out of range).
         validated: PricePeriod = to_record(models.PricePeriod.model_validate(_model_data(data, models.Range)))
     except ValidationError as exc:
         raise InputError(f"--price {sku_id}: {_plain(exc.errors()[0]['msg'])}") from None
     return validated
+
+
+def _scale_all(data: dict[str, Any], change: PriceChange) -> None:
+    """Every price the period sets, and its volume tiers' per-unit prices, times the change's factor."""
+    import dataclasses
+
+    assert change.factor is not None  # parse_price_change gives every-price changes a factor only
+    factor = change.factor
+    for name in PRICE_FIELDS:
+        if data.get(name) is not None:
+            data[name] = change.apply(data[name])
+    tiers: VolumeTiers | None = data.get("volume_tiers")
+    if tiers is not None:
+        scaled = [dataclasses.replace(tier, usd_per_unit=tier.usd_per_unit * factor) for tier in tiers.tiers]
+        data["volume_tiers"] = dataclasses.replace(tiers, tiers=scaled)
 
 
 def _model_data(data: dict[str, Any], model_range: Any) -> dict[str, Any]:
@@ -193,3 +234,23 @@ def _plain_data(value: Any) -> Any:
 def _plain(message: str) -> str:
     """pydantic's wording in the loader's words ("must be ...")."""
     return message.removeprefix("Value error, ").replace("Input should be", "must be")
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    """The what-ifs a result was computed with: scenario fields set (--set) and prices changed (--price).
+
+    Results carry it so every view can say so under its title; an empty one (no what-if) is falsy and shows nothing.
+    """
+
+    settings: dict[str, Decimal | Range] = field(default_factory=dict)
+    price_changes: tuple[PriceChange, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.settings or self.price_changes)
+
+
+def what_if(settings: dict[str, Any] | None = None,
+            price_changes: list[PriceChange] | tuple[PriceChange, ...] = ()) -> WhatIf:
+    """The record of the what-ifs an analysis was given (a copy, so later changes to the caller's dict do not show)."""
+    return WhatIf(dict(settings or {}), tuple(price_changes))

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, TypedDict, TypeVar
+from typing import TYPE_CHECKING, Literal, TypedDict, TypeVar
 
 from costmodel.data.input_files import read_text
 from costmodel.data.records import FxPeriod, FxRate, FxSheet, PricePeriod, Scenario, Sku, Stack, to_record
@@ -92,14 +92,43 @@ class Catalog:
         return self.skus[sku_id]
 
     def stack(self, stack_id: str) -> Stack:
-        if stack_id not in self.stacks:
+        """A stack by id, or by the path of a stack file (see add_file)."""
+        if stack_id not in self.stacks and not self.add_file("stack", stack_id):
             raise UnknownIdError("stack", stack_id, self.stacks)
         return self.stacks[stack_id]
 
     def scenario(self, scenario_id: str) -> Scenario:
-        if scenario_id not in self.scenarios:
+        """A scenario by id, or by the path of a scenario file (see add_file)."""
+        if scenario_id not in self.scenarios and not self.add_file("scenario", scenario_id):
             raise UnknownIdError("scenario", scenario_id, self.scenarios)
         return self.scenarios[scenario_id]
+
+    def add_file(self, kind: Literal["stack", "scenario"], text: str) -> bool:
+        """Where an id is wanted, a path to a YAML file (ending .yaml or .yml) loads that file, validated as the
+        folders are (path:line errors, SKU references checked), under the path as given as its id.
+
+        False when `text` does not name a YAML file (it is then an unknown id); a .yaml/.yml name that is no
+        file is an error of its own, so a mistyped path is not reported as an unknown id. The path, not the file
+        stem, is the id: a copy of a bundled file, edited, never collides with (or hides) the bundled one.
+        """
+        if not text.endswith((".yaml", ".yml")):
+            return False
+        from costmodel.data import models
+        from costmodel.data.validation import load_model
+
+        path = Path(text)
+        if not path.is_file():
+            raise InputError(f"no such {kind} file" if not path.exists() else f"is not a {kind} file", path=path)
+        items, paths = (self.stacks, self.stack_paths) if kind == "stack" else (self.scenarios, self.scenario_paths)
+        items[text] = to_record(load_model(path, models.Stack if kind == "stack" else models.Scenario))
+        paths[text] = path
+        try:
+            check_references(self)
+        except BaseException:
+            del items[text], paths[text]
+            raise
+        self.files.append(path)
+        return True
 
     def price(self, sku_id: str, as_of: date) -> PricePeriod:
         """The price period of a SKU in force on a date; NoPriceError, never $0, when there is none."""

@@ -19,12 +19,17 @@ from costmodel.views.formatting import (
     Column,
     Row,
     Rows,
+    csv_bool,
     figure,
     fx_line,
     provenance_marks,
     quantity_text,
+    span_columns,
+    span_keys,
     span_text,
     table,
+    whatif_column,
+    whatif_lines,
 )
 
 TURN_QUANTITIES = {
@@ -166,22 +171,51 @@ def breakdown_document(result: Bill) -> dict[str, Any]:
     }
 
 
+def breakdown_csv(result: Bill) -> str:
+    """`breakdown` as numeric CSV: one row per priced meter, quantities and money as exact plain decimals in
+    `_low`/`_high` columns (money named with the currency), booleans as true/false, every column always present;
+    a line's lifecycle warnings in its own column (a `what-if` column last with what-ifs)."""
+    cur = result.currency.lower()
+    money = (f"unit_price_{cur}", f"per_call_{cur}", f"per_month_{cur}")
+    added = {c.role for c in result.composition.added}
+    replaced = {r.role for r in result.composition.replaced}
+    rows = [
+        {
+            "component": line.role, "sku": line.sku, "meter": line.meter, "price_field": line.price_field,
+            **span_columns("quantity", line.quantity), "per": line.per,
+            **span_columns(money[0], line.unit_price), "price_unit": price_unit(line, result.currency),
+            **span_columns(money[1], line.cost_per_call), **span_columns(money[2], line.cost_per_month),
+            "fixed": csv_bool(line.fixed), "estimate": csv_bool(line.estimate),
+            "secondary_source": csv_bool(line.secondary), "effective_from": line.effective_from.isoformat(),
+            "source": line.source, "checked": line.checked.isoformat(),
+            "shared": "added" if line.role in added else "replaced" if line.role in replaced else "",
+            "missing_roles": missing_text(result.composition),
+            "lifecycle_warnings": "; ".join(w.text for w in result.warnings if w.sku == line.sku),
+        }
+        for line in result.lines
+    ]
+    keys = ("component", "sku", "meter", "price_field", "quantity", "per", money[0], "price_unit", money[1], money[2],
+            "fixed", "estimate", "secondary_source", "effective_from", "source", "checked", "shared", "missing_roles",
+            "lifecycle_warnings")
+    columns = [column for key in keys
+               for column in (span_keys(key) if key in ("quantity", *money) else [Column(key, key)])]
+    return table(*whatif_column(rows, columns, result.whatif), "csv")
+
+
 def breakdown_text(result: Bill, fmt: str) -> str:
     """`breakdown` as text or Markdown (the bill, per-turn table, totals, sources, notes), or the bill as CSV."""
     cur = result.currency
     view = breakdown_rows(result)
     bill = ("component", "sku", "meter", "quantity", "unit_price", "per_call", "per_month")
     if fmt == "csv":
-        extra = (("shared",) if result.shared.components else ()) + (("missing",) if result.composition.missing_roles else ())
-        body = table(view.rows, view.shown(*bill, "from", "source", *extra), "csv")
-        # CSV is one table: lifecycle warnings follow it as comment lines only when there are any.
-        return body + "".join(f"# lifecycle warning: {warning.text}\n" for warning in result.warnings)
+        return breakdown_csv(result)
     # Text and Markdown cite each source by number and list them under the table.
     keys = (*bill, "ref")
     out = [
         f"{for_format(result.scenario, fmt)} on {for_format(result.stack, fmt)}: {for_format(result.stack_title, fmt)}",
         f"{quantity_text(result.calls_per_month)} calls/month · prices in force on {result.as_of} · {cur}"
         f"{fx_line(result.fx, fmt)}",
+        *whatif_lines(result.whatif, fmt),
         *notes(result.shared, {result.stack: result.composition}, fmt),
         "",
         table(view.rows, view.shown(*keys), fmt),

@@ -9,7 +9,19 @@ from typing import TYPE_CHECKING, Any
 from costmodel import __version__
 from costmodel.safe_text import for_format
 from costmodel.views.composition import composition_json, notes, shared_json
-from costmodel.views.formatting import PER_CALL_PLACES, Column, Row, Rows, float_exact, float_text, money, table
+from costmodel.views.formatting import (
+    PER_CALL_PLACES,
+    Column,
+    Row,
+    Rows,
+    float_exact,
+    float_text,
+    money,
+    table,
+    whatif_column,
+    whatif_json,
+    whatif_lines,
+)
 
 if TYPE_CHECKING:  # the annotation only: the solver pulls in numpy
     from costmodel.analyses.breakeven import Answer, BreakEven
@@ -64,6 +76,7 @@ def breakeven_document(result: BreakEven) -> dict[str, Any]:
         "between": {"low": float_exact(result.low), "high": float_exact(result.high)},
         "as_of": result.as_of,
         "currency": result.currency,
+        **whatif_json(result.whatif),
         "ranged_inputs": result.is_range,
         "crossings": [
             {
@@ -129,12 +142,13 @@ def breakeven_text(result: BreakEven, fmt: str, every_crossing: bool = False) ->
     cur, name = result.currency, result.field.name
     view = breakeven_rows(result)
     if fmt == "csv":
-        return table(view.rows, view.columns, "csv")
+        return table(*whatif_column(view.rows, view.columns, result.whatif), "csv")
     between = f"{float_text(result.low)} and {float_text(result.high)}"
     a, b = for_format(result.stack_a, fmt), for_format(result.stack_b, fmt)
     head = f"{for_format(result.scenario, fmt)}: {a} vs {b} as {for_format(name, fmt)} varies between {between}"
     lines = [f"**{head}**" if fmt == "markdown" else head,
-             f"prices in force on {result.as_of} · {cur} per call", *notes(result.shared, result.compositions, fmt), ""]
+             f"prices in force on {result.as_of} · {cur} per call",
+             *whatif_lines(result.whatif, fmt), *notes(result.shared, result.compositions, fmt), ""]
     lines.append(answer_text(result, fmt))
     if not result.crossings:
         return "\n".join(lines) + "\n"

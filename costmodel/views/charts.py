@@ -13,6 +13,7 @@ from costmodel.analyses.sensitivity import SensitivityResult
 from costmodel.analyses.sweep import SweepResult
 from costmodel.errors import InputError, require
 from costmodel.safe_text import chart
+from costmodel.views.formatting import whatif_lines
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -90,9 +91,14 @@ def sweep_figure(result: SweepResult, breakevens: Iterable[BreakEven] = (), log:
         axes.set_yscale("log")
     axes.grid(True, which="major", alpha=0.3)
     axes.set_title(chart(title or f"{result.scenario}: cost per call as {result.field.name} varies "
-                         f"(prices of {result.as_of})"), fontsize=11)
+                         f"(prices of {result.as_of})") + _subtitle(result), fontsize=11)
     axes.legend(fontsize=8, loc="best")
     return figure
+
+
+def _subtitle(result: SweepResult | SensitivityResult) -> str:
+    """The what-ifs as a second title line, so a chart of a what-if is never taken for the plain case."""
+    return "".join(f"\n{chart(line)}" for line in whatif_lines(result.whatif, "table"))
 
 
 def _short(value: float) -> str:
@@ -119,7 +125,8 @@ def tornado_figure(result: SensitivityResult, top: int = 15) -> Figure:
     axes.set_yticks(range(len(rows)), [chart(row.name) for row in reversed(rows)], fontsize=8)
     axes.axvline(base, color="black", linewidth=1)
     axes.set_xlabel(f"cost per call ({result.currency}); base {base:.5f}")
-    axes.set_title(chart(f"{result.scenario} on {result.stack}: what moves cost per call (±{percent})"), fontsize=11)
+    axes.set_title(chart(f"{result.scenario} on {result.stack}: what moves cost per call (±{percent})") + _subtitle(result),
+                   fontsize=11)
     axes.legend(fontsize=8, loc="lower right")
     return figure
 

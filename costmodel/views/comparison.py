@@ -15,12 +15,18 @@ from costmodel.views.formatting import (
     Column,
     Figure,
     Rows,
+    csv_bool,
     figure,
     fx_line,
     multiple_text,
     provenance_marks,
     quantity_text,
+    span_columns,
+    span_keys,
     table,
+    whatif_column,
+    whatif_json,
+    whatif_lines,
 )
 
 TEXT_COLUMNS = ("rank", "stack", "architecture", "per_call", "per_month", "multiple")
@@ -37,6 +43,7 @@ def costing_header(command: str, result: Comparison | Bill) -> dict[str, Any]:
         "currency": result.currency,
         "fx": vars(result.fx) if result.fx else None,
         "calls_per_month": result.calls_per_month,
+        **whatif_json(result.whatif),
     }
 
 
@@ -77,6 +84,40 @@ def comparison_rows(result: Comparison) -> Rows:
         Column("replaced", "replaced"),
     ]
     return Rows(rows, columns)
+
+
+def comparison_csv(result: Comparison) -> str:
+    """`compare` as numeric CSV: one header row, money as exact plain decimals in `_low`/`_high` columns named with
+    the currency, booleans as true/false, every column always present (a `what-if` column last with what-ifs)."""
+    cur = result.currency.lower()
+    money = (f"per_call_{cur}", f"per_month_{cur}", f"fixed_per_month_{cur}")
+    rows: list[dict[str, str]] = []
+    for row in result.rows:
+        added, replaced = changed_text(row.composition)
+        rows.append({
+            "rank": str(row.rank) if row.rank else "",
+            "stack": row.stack,
+            "architecture": row.architecture,
+            **span_columns(money[0], row.per_call),
+            **span_columns(money[1], row.per_month),
+            **span_columns(money[2], row.fixed_per_month),
+            **span_columns("multiple_of_cheapest", row.multiple_of_cheapest),
+            "estimate": csv_bool(row.estimate),
+            "secondary_source": csv_bool(row.secondary),
+            "unpriced": csv_bool(row.unpriced is not None),
+            "unpriced_reason": row.unpriced or "",
+            "missing_roles": missing_text(row.composition),
+            "added": added,
+            "replaced": replaced,
+            "lifecycle_warnings": "; ".join(w.text for stack, w in result.warnings if stack == row.stack),
+        })
+    columns = [
+        Column("rank", "rank"), Column("stack", "stack"), Column("architecture", "architecture"),
+        *span_keys(*money, "multiple_of_cheapest"),
+        *(Column(key, key) for key in ("estimate", "secondary_source", "unpriced", "unpriced_reason", "missing_roles",
+                                       "added", "replaced", "lifecycle_warnings")),
+    ]
+    return table(*whatif_column(rows, columns, result.whatif), "csv")
 
 
 def shared_columns(result: Comparison, fmt: str) -> tuple[str, ...]:
@@ -139,13 +180,13 @@ def comparison_text(result: Comparison, fmt: str) -> str:
     keys = TEXT_COLUMNS + (("note",) if any(row.unpriced for row in result.rows) else ()) + shared_columns(result, fmt)
     if fmt == "csv" and result.warnings:  # text and Markdown list them under the table
         keys += ("warnings",)
-    body = table(view.rows, view.shown(*keys), fmt)
     if fmt == "csv":
-        return body
+        return comparison_csv(result)
+    body = table(view.rows, view.shown(*keys), fmt)
     calls = quantity_text(result.calls_per_month)
     title = f"{for_format(result.scenario, fmt)}: {for_format(result.scenario_title, fmt)}"
     facts = f"{calls} calls/month · prices in force on {result.as_of} · {cur}{fx_line(result.fx, fmt)}"
-    shared = notes(result.shared, {row.stack: row.composition for row in result.rows}, fmt)
+    shared = whatif_lines(result.whatif, fmt) + notes(result.shared, {row.stack: row.composition for row in result.rows}, fmt)
     header = f"{title}\n{facts}\n" + "".join(f"{line}\n" for line in shared) + "\n"
     if fmt == "markdown":
         header = f"**{title}**\n\n{facts}\n\n" + "".join(f"{line}\n\n" for line in shared)

@@ -24,13 +24,14 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from costmodel.core.interval import Span
 from costmodel.core.rounding import round_half_up
-from costmodel.data.records import RECORDS, record_dict
+from costmodel.data.records import RECORDS, Range, record_dict
 from costmodel.plain_dataclass import dataclass
 from costmodel.safe_text import csv_cell, for_format, json_text, markdown, one_line
 from costmodel.views.text_table import Align, layout
 
 if TYPE_CHECKING:  # only for the annotation: listing commands never load the engine
     from costmodel.analyses.estimate import FxUsed
+    from costmodel.core.overrides import WhatIf
 
 FORMATS = ("table", "markdown", "csv", "json")
 Format = Literal["table", "markdown", "csv", "json"]
@@ -212,3 +213,70 @@ def float_text(value: float) -> str:
 def float_exact(value: float) -> str:
     """A float from the vector path as its shortest round-trip decimal, for JSON and CSV (nothing rounded)."""
     return plain(Decimal(repr(float(value))))
+
+
+def whatif_text(whatif: WhatIf) -> str:
+    """The what-ifs in one line, as given: `turns=12; openai/gpt-4o-mini.input ×0.5` (empty without any)."""
+    parts = [f"{name}={_quantity_plain(value)}" for name, value in whatif.settings.items()]
+    for change in whatif.price_changes:
+        target = f"{change.sku}.{change.price_field}"
+        if change.factor is not None:
+            parts.append(f"{target} ×{plain(change.factor)}")
+        elif change.value is not None:
+            parts.append(f"{target}={_quantity_plain(change.value)}")
+    return "; ".join(parts)
+
+
+def _quantity_plain(value: Decimal | Range) -> str:
+    return f"{plain(value.low)}–{plain(value.high)}" if isinstance(value, Range) else plain(value)
+
+
+def whatif_lines(whatif: WhatIf, fmt: str) -> list[str]:
+    """The line under a title naming the what-ifs, or none without any, so plain runs are unchanged."""
+    if not whatif:
+        return []
+    text = f"what-if: {whatif_text(whatif)}"
+    if fmt == "markdown":
+        return [f"*{for_format(text, fmt)}*"]
+    return [for_format(text, fmt)]
+
+
+def whatif_column(rows: Sequence[Mapping[str, object]], columns: Sequence[Column],
+                  whatif: WhatIf) -> tuple[list[Mapping[str, object]], list[Column]]:
+    """A CSV table's rows and columns with a last `what-if` column (the same text on every row) when there are any.
+
+    CSV has no title; a column, unlike a comment line, keeps the file one header row and plain data, so
+    spreadsheets and `pandas.read_csv` read it unchanged, and a row copied elsewhere still says it is a what-if.
+    """
+    if not whatif:
+        return list(rows), list(columns)
+    text = whatif_text(whatif)
+    return [{**row, "whatif": text} for row in rows], [*columns, Column("whatif", "what-if")]
+
+
+def whatif_json(whatif: WhatIf) -> dict[str, Any]:
+    """`{"whatif": {settings, prices}}` for a JSON document, or {} without what-ifs (plain runs unchanged)."""
+    if not whatif:
+        return {}
+    prices = [
+        {"sku": change.sku, "field": change.price_field, "value": change.value, "factor": change.factor}
+        for change in whatif.price_changes
+    ]
+    return {"whatif": {"settings": dict(whatif.settings), "prices": prices}}
+
+
+def csv_bool(value: bool) -> str:
+    """A boolean cell of a numeric CSV: `true`/`false`, which pandas.read_csv reads as bool (spreadsheets as text)."""
+    return "true" if value else "false"
+
+
+def span_columns(key: str, value: Span[Decimal] | None) -> dict[str, str]:
+    """`KEY_low` and `KEY_high` cells of a numeric CSV: exact plain decimals (empty when there is no figure)."""
+    if value is None:
+        return {f"{key}_low": "", f"{key}_high": ""}
+    return {f"{key}_low": plain(value.low), f"{key}_high": plain(value.high)}
+
+
+def span_keys(*keys: str) -> list[Column]:
+    """The `KEY_low`, `KEY_high` columns of each money or quantity key, in order (the header is the key)."""
+    return [Column(f"{key}_{end}", f"{key}_{end}") for key in keys for end in ("low", "high")]

@@ -10,7 +10,22 @@ from costmodel.core.interval import Span
 from costmodel.data.records import Range
 from costmodel.safe_text import for_format
 from costmodel.views.composition import composition_json, notes, shared_json
-from costmodel.views.formatting import PER_CALL_PLACES, Column, Row, Rows, money, quantity_text, span_text, table
+from costmodel.views.formatting import (
+    PER_CALL_PLACES,
+    Column,
+    Row,
+    Rows,
+    money,
+    plain,
+    quantity_text,
+    span_columns,
+    span_keys,
+    span_text,
+    table,
+    whatif_column,
+    whatif_json,
+    whatif_lines,
+)
 
 if TYPE_CHECKING:
     from costmodel.analyses.sensitivity import SensitivityResult
@@ -56,6 +71,7 @@ def sensitivity_document(result: SensitivityResult) -> dict[str, Any]:
         "as_of": result.as_of,
         "currency": result.currency,
         "per_call": result.per_call,
+        **whatif_json(result.whatif),
         "rows": [
             {
                 # One shape for every row, so a reader need not test whether an input was given as a range.
@@ -71,17 +87,38 @@ def sensitivity_document(result: SensitivityResult) -> dict[str, Any]:
     }
 
 
+def sensitivity_csv(result: SensitivityResult) -> str:
+    """`sensitivity` as numeric CSV: each value and cost as exact plain decimals in `_low`/`_high` columns (cost
+    columns named with the currency), the step as a fraction (`by`, 0.2 for ±20%), the swing a plain decimal; a
+    `what-if` column last with what-ifs."""
+    cur = result.currency.lower()
+    rows = [
+        {
+            "input": row.name, "kind": row.kind, "by": plain(result.by),
+            **span_columns("base", Span.of(row.base_value)), **span_columns("down", Span.of(row.down_value)),
+            **span_columns("up", Span.of(row.up_value)), **span_columns(f"per_call_{cur}_down", row.per_call_down),
+            **span_columns(f"per_call_{cur}_up", row.per_call_up), f"swing_{cur}": plain(row.swing),
+        }
+        for row in result.rows
+    ]
+    columns = [Column("input", "input"), Column("kind", "kind"), Column("by", "by"),
+               *span_keys("base", "down", "up", f"per_call_{cur}_down", f"per_call_{cur}_up"),
+               Column(f"swing_{cur}", f"swing_{cur}")]
+    return table(*whatif_column(rows, columns, result.whatif), "csv")
+
+
 def sensitivity_text(result: SensitivityResult, fmt: str) -> str:
     """`sensitivity` as text, Markdown or CSV."""
     view = sensitivity_rows(result)
     if fmt == "csv":
-        return table(view.rows, view.columns, "csv")
+        return sensitivity_csv(result)
     percent = _percent(result)
     head = (f"{for_format(result.scenario, fmt)} on {for_format(result.stack, fmt)}: what moves cost per call, "
             f"each input ±{percent} alone")
     lines = [f"**{head}**" if fmt == "markdown" else head,
              f"base {span_text(result.per_call, PER_CALL_PLACES)} {result.currency} per call · "
-             f"prices in force on {result.as_of}", *notes(result.shared, {result.stack: result.composition}, fmt), "",
+             f"prices in force on {result.as_of}", *whatif_lines(result.whatif, fmt),
+             *notes(result.shared, {result.stack: result.composition}, fmt), "",
              table(view.rows, view.columns, fmt).rstrip("\n")]
     if result.no_effect:
         lines.append(f"No effect: {for_format(', '.join(result.no_effect), fmt)}.")

@@ -9,7 +9,19 @@ from costmodel import __version__
 from costmodel.core.interval import Span
 from costmodel.safe_text import for_format
 from costmodel.views.composition import composition_json, notes, shared_json
-from costmodel.views.formatting import PER_CALL_PLACES, Column, Row, Rows, float_exact, float_text, span_text, table
+from costmodel.views.formatting import (
+    PER_CALL_PLACES,
+    Column,
+    Row,
+    Rows,
+    float_exact,
+    float_text,
+    span_text,
+    table,
+    whatif_column,
+    whatif_json,
+    whatif_lines,
+)
 
 if TYPE_CHECKING:  # the annotation only: the sweep pulls in numpy
     from costmodel.analyses.sweep import SweepResult
@@ -46,6 +58,7 @@ def sweep_document(result: SweepResult) -> dict[str, Any]:
         "field": result.field.name,
         "as_of": result.as_of,
         "currency": result.currency,
+        **whatif_json(result.whatif),
         "number_type": "float64",
         "values": [float_exact(v) for v in result.values],
         "stacks": {
@@ -65,11 +78,12 @@ def sweep_document(result: SweepResult) -> dict[str, Any]:
 def sweep_text(result: SweepResult, fmt: str) -> str:
     """`sweep` as text or Markdown (rounded), or as CSV (exact)."""
     view = sweep_rows(result, exact=fmt == "csv")
-    body = table(view.rows, view.columns, fmt)
     if fmt == "csv":
-        return body
+        return table(*whatif_column(view.rows, view.columns, result.whatif), fmt)
+    body = table(view.rows, view.columns, fmt)
     head = f"{for_format(result.scenario, fmt)}: cost per call as {for_format(result.field.label, fmt)} varies"
     lines = [f"**{head}**" if fmt == "markdown" else head, f"prices in force on {result.as_of} · {result.currency}",
+             *whatif_lines(result.whatif, fmt),
              *notes(result.shared, {stack: curve.composition for stack, curve in result.curves.items()}, fmt),
              "", body.rstrip("\n")]
     lines += [f"Not shown: {for_format(reason, fmt)}" for reason in result.unpriced.values()]

@@ -29,7 +29,7 @@ from costmodel import __version__
 from costmodel.analyses.compare import Comparison, ComparisonRow, compare
 from costmodel.analyses.estimate import FxUsed
 from costmodel.core.interval import Span
-from costmodel.core.overrides import TWIN_FIELDS, PriceChange, apply_settings
+from costmodel.core.overrides import ALL_PRICES, TWIN_FIELDS, PriceChange, apply_settings
 from costmodel.core.shared import resolve, with_argument
 from costmodel.data.catalog import Catalog
 from costmodel.data.field_docs import field_docs
@@ -249,7 +249,7 @@ def prices_used(
                     unit=PRICE_FIELDS[line.price_field].unit, sheet_usd=period.price(line.price_field),
                     used=line.unit_price, effective_from=line.effective_from, checked=line.checked,
                     source=line.source, estimate=line.estimate, note=line.note,
-                    what_if=(line.sku, line.price_field) in changed,
+                    what_if=(line.sku, line.price_field) in changed or (line.sku, ALL_PRICES) in changed,
                 )
             if row.stack not in found[key].stacks:
                 found[key].stacks.append(row.stack)

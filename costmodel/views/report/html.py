@@ -12,7 +12,7 @@ import re
 
 from costmodel.safe_text import html as escape  # html.escape after removing control characters
 from costmodel.safe_text import strip_controls
-from costmodel.views.formatting import plain
+from costmodel.views.formatting import plain, whatif_text
 from costmodel.views.report.build import Report
 from costmodel.views.report.rows import (
     Cell,
@@ -150,7 +150,9 @@ def render_html(report: Report) -> str:
         f"<header><h1>{escape(title)}</h1>",
         f'<p class="meta">Scenario <code>{escape(c.scenario)}</code> · prices in force on {c.as_of} · {escape(cur)}'
         f" · costmodel {escape(report.version)} · price-sheet date {report.price_sheet_date}"
-        f' · fingerprint <code id="fingerprint-short">{report.fingerprint[:16]}</code></p></header>',
+        f' · fingerprint <code id="fingerprint-short">{report.fingerprint[:16]}</code></p>',
+        *([f'<p class="meta" id="whatif">what-if: {escape(whatif_text(c.whatif))}</p>'] if c.whatif else []),
+        "</header>",
         '<section id="summary"><h2>Summary</h2><div class="summary">',
         '<div class="figures">',
         f'<div class="figure">Cheapest stack<b id="cheapest">{escape(first.stack)}</b></div>',

@@ -9,7 +9,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from costmodel.safe_text import markdown, markdown_code, markdown_fence
-from costmodel.views.formatting import Column, table
+from costmodel.views.formatting import Column, table, whatif_lines
 from costmodel.views.report.build import Report
 from costmodel.views.report.rows import (
     Table,
@@ -45,6 +45,7 @@ def render_markdown(report: Report, stem: str) -> dict[str, str]:
         f"Scenario {markdown_code(c.scenario)} · prices in force on {c.as_of} · {c.currency} · costmodel {report.version} · "
         f"price-sheet date {report.price_sheet_date} · fingerprint `{report.fingerprint[:16]}`",
         "",
+        *[line for line in whatif_lines(c.whatif, "markdown") for line in (line, "")],
         "## Summary",
         "",
         *[f"- {markdown(line)}" for line in summary_lines(report)],
