@@ -238,3 +238,21 @@ def test_quadratic_turns_crossing_on_bundled_data(catalog) -> None:
     below_other = estimate(catalog, "support-call-10-turns", other, as_of=ON,
                            settings={"turns": Decimal(int(first.value))}).per_call.low
     assert below <= below_other
+
+
+def test_zero_length_calls_on_a_self_hosted_stack_do_not_break_the_solver(tmp_path: Path, runner) -> None:
+    # minute-call gives its peak of concurrent calls directly, so the peak's call rate is peak ÷ call length; from
+    # 0 s of caller audio that was 0 ÷ 0 (NaN GPUs) and `report` and this break-even ended in an internal error.
+    # At 0 s the hosted stack still pays its floor, 1 GPU × 500 h × $2 = $1,000 a month = $1.00 a call at 1,000
+    # calls, and the API (billed per second) costs nothing.
+    pricing, scenarios = write_round_data(tmp_path)
+    data = ["--pricing", str(pricing), "--scenarios", str(scenarios), "--as-of", "2026-11-01"]
+    result = runner.invoke(cli, ["breakeven", "minute-call", "api", "hosted", "--over", "caller_audio_seconds",
+                                 "--between", "0:200", *data])
+    assert result.exit_code == 0, result.output
+    document = json.loads(runner.invoke(cli, ["compare", "minute-call", "--set", "caller_audio_seconds=0",
+                                              "--format", "json", *data]).output)
+    per_call = {row["stack"]: row["per_call"] for row in document["rows"]}
+    assert per_call == {"api": {"low": "0", "high": "0"}, "hosted": {"low": "1", "high": "1"}}
+    report = runner.invoke(cli, ["report", "minute-call", "-o", str(tmp_path / "r.md"), *data])
+    assert report.exit_code == 0, report.output

@@ -498,7 +498,10 @@ def _traffic_levels(component: StackComponent, p: Profile[M], ops: Ops[M]) -> li
         # One level: every open hour sized for the busiest, average × peak ratio (or the peak given directly).
         average = nonneg_quotient(p.calls_per_month, nonneg_product(p.operating_hours_per_month, ops.const(3600)))
         if p.peak_given:
-            peak = p.peak_concurrent_calls / p.call_duration_seconds
+            # Calls in progress ÷ call length is the rate of calls at the peak. A call shorter than a second (a
+            # sweep or break-even from 0 s of audio) is counted as one second: its work is ~0 either way, and
+            # 0 ÷ 0 would make the GPU count undefined.
+            peak = p.peak_concurrent_calls / ops.maximum(p.call_duration_seconds, ops.const(1))
         else:
             peak = nonneg_product(average, p.peak_to_average_ratio)
         floor: Span[M] | None = None
