@@ -535,6 +535,15 @@ def _per_call_or_turn(total: object, per_turn: object, name: str) -> None:
         raise ValueError(f"give {name} or {name}_per_turn, not both")
 
 
+def one_component_per_role(components: list[StackComponent], rule: str) -> list[StackComponent]:
+    """The components, refused with `rule` when a role appears twice (a stack's own, or a scenario's shared ones)."""
+    roles = [component.role for component in components]
+    for role in roles:
+        if roles.count(role) > 1:
+            raise ValueError(f"role {role} appears twice; {rule}")
+    return components
+
+
 class Scenario(Model):
     """A call profile: what one call sounds like and how many there are."""
 
@@ -598,11 +607,7 @@ class Scenario(Model):
     @field_validator("with_")
     @classmethod
     def _one_shared_per_role(cls, components: list[StackComponent]) -> list[StackComponent]:
-        roles = [component.role for component in components]
-        for role in roles:
-            if roles.count(role) > 1:
-                raise ValueError(f"role {role} appears twice; every stack gets one component per role")
-        return components
+        return one_component_per_role(components, "every stack gets one component per role")
 
     @field_validator("needs")
     @classmethod
@@ -755,11 +760,7 @@ class Stack(Model):
     @field_validator("components")
     @classmethod
     def _one_per_role(cls, components: list[StackComponent]) -> list[StackComponent]:
-        roles = [component.role for component in components]
-        for role in roles:
-            if roles.count(role) > 1:
-                raise ValueError(f"role {role} appears twice; a stack has one component per role")
-        return components
+        return one_component_per_role(components, "a stack has one component per role")
 
 
 SCHEMAS: dict[str, type[Model]] = {
