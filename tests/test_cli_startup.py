@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import click
 
 from costmodel.cli import COMMANDS, cli
@@ -33,3 +37,22 @@ def test_every_listed_command_resolves_and_has_a_help_line_that_fits() -> None:
 
 def test_unknown_command_is_not_listed() -> None:
     assert cli.get_command(click.Context(cli), "no-such-command") is None
+
+
+def _complete(words: str, env_extra: dict[str, str] | None = None) -> list[str]:
+    """What the shell completion of `costmodel WORDS` offers (bash protocol: type,value lines)."""
+    env = {**os.environ, "_COSTMODEL_COMPLETE": "bash_complete", "COMP_WORDS": f"costmodel {words}",
+           "COMP_CWORD": str(len(words.split(" "))), **(env_extra or {})}
+    done = subprocess.run([sys.executable, "-m", "costmodel"], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return [line.split(",", 1)[1] for line in done.stdout.splitlines() if line]
+
+
+def test_shell_completion_offers_scenario_and_stack_ids() -> None:
+    # The bundled scenarios starting "support" are the 5-minute and the 10-turn calls.
+    assert _complete("compare support") == ["support-call-10-turns", "support-call-5min"]
+    stacks = _complete("breakdown support-call-5min gpt-realtime")
+    assert "gpt-realtime" in stacks and "gpt-realtime-mini" in stacks
+    assert all(name.startswith("gpt-realtime") for name in stacks)
+    # A library that does not load completes nothing, quietly.
+    assert _complete("compare --pricing /no/such/folder supp") == []

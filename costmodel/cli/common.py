@@ -191,6 +191,27 @@ def costing_options(fn: F) -> F:
     return fn
 
 
+def complete_ids(kind: str) -> Callable[[click.Context, click.Parameter, str], list[Any]]:
+    """Shell completion of scenario, stack or SKU ids from the library the command line names (or the bundled one).
+
+    Completion must never fail loudly: a library that does not load completes nothing.
+    """
+
+    def complete(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+        from click.shell_completion import CompletionItem
+
+        from costmodel.errors import CostmodelError
+
+        try:
+            catalog = load_catalog(ctx.params.get("pricing_dir"), ctx.params.get("scenarios_dir"))
+        except (CostmodelError, OSError):
+            return []
+        ids = sorted(catalog.scenarios if kind == "scenario" else catalog.stacks if kind == "stack" else catalog.skus)
+        return [CompletionItem(name) for name in ids if name.startswith(incomplete)]
+
+    return complete
+
+
 def catalog_for(pricing_dir: Path | None, scenarios_dir: Path | None) -> Catalog:
     return load_catalog(pricing_dir, scenarios_dir)
 

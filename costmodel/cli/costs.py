@@ -10,14 +10,14 @@ import click
 from costmodel.analyses.compare import DEFAULT_SCENARIO
 from costmodel.analyses.compare import compare as compare_stacks
 from costmodel.analyses.estimate import estimate
-from costmodel.cli.common import costing, costing_options, emit, split_ids
+from costmodel.cli.common import complete_ids, costing, costing_options, emit, split_ids
 from costmodel.views.breakdown import breakdown_document, breakdown_text
 from costmodel.views.comparison import comparison_document, comparison_text
 from costmodel.views.formatting import dump_json
 
 
 @click.command()
-@click.argument("scenario", required=False, default=DEFAULT_SCENARIO)
+@click.argument("scenario", required=False, default=DEFAULT_SCENARIO, shell_complete=complete_ids("scenario"))
 @click.option("--stacks", metavar="A,B,...", help="Only these stacks, comma-separated (default: every bundled stack).")
 @costing_options
 def compare(scenario: str, stacks: str | None, as_of: date | None, currency: str, settings: tuple[str, ...],
@@ -37,8 +37,8 @@ def compare(scenario: str, stacks: str | None, as_of: date | None, currency: str
 
 
 @click.command()
-@click.argument("scenario")
-@click.argument("stack")
+@click.argument("scenario", shell_complete=complete_ids("scenario"))
+@click.argument("stack", shell_complete=complete_ids("stack"))
 @costing_options
 def breakdown(scenario: str, stack: str, as_of: date | None, currency: str, settings: tuple[str, ...],
               prices: tuple[str, ...], with_: tuple[str, ...], fmt: str, output: Path | None,
@@ -55,8 +55,8 @@ def breakdown(scenario: str, stack: str, as_of: date | None, currency: str, sett
 
 
 @click.command()
-@click.argument("scenario")
-@click.argument("stack")
+@click.argument("scenario", shell_complete=complete_ids("scenario"))
+@click.argument("stack", shell_complete=complete_ids("stack"))
 @costing_options
 def capacity(scenario: str, stack: str, as_of: date | None, currency: str, settings: tuple[str, ...],
              prices: tuple[str, ...], with_: tuple[str, ...], fmt: str, output: Path | None, pricing_dir: Path | None,

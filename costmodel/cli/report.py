@@ -11,6 +11,7 @@ from costmodel.cli.common import (
     OutputPath,
     as_of_option,
     check_outputs,
+    complete_ids,
     costing,
     currency_option,
     data_options,
@@ -23,7 +24,7 @@ from costmodel.views.report.build import build_report, document_kind
 
 
 @click.command()
-@click.argument("scenario")
+@click.argument("scenario", shell_complete=complete_ids("scenario"))
 @click.option("--stacks", metavar="A,B,...", help="Only these stacks, comma-separated (default: every bundled stack).")
 @as_of_option
 @currency_option

@@ -12,6 +12,7 @@ from costmodel.analyses.sweep import MAX_SWEEP_POINTS
 from costmodel.cli.common import (
     OutputPath,
     check_outputs,
+    complete_ids,
     costing,
     costing_options,
     emit,
@@ -56,9 +57,9 @@ def _parse_between(text: str | None) -> tuple[float, float] | None:
 
 
 @click.command()
-@click.argument("scenario")
-@click.argument("stack_a")
-@click.argument("stack_b")
+@click.argument("scenario", shell_complete=complete_ids("scenario"))
+@click.argument("stack_a", shell_complete=complete_ids("stack"))
+@click.argument("stack_b", shell_complete=complete_ids("stack"))
 @click.option("--over", "over", required=True, metavar="FIELD",
               help="Input to solve for: a scenario field (calls_per_month, caller_audio_seconds, turns, ...) "
               "or a price as SKU.FIELD (openai/gpt-audio-mini.audio_input), in USD.")
@@ -105,7 +106,7 @@ def _parse_vary(text: str) -> tuple[str, float, float, float | None]:
 
 
 @click.command()
-@click.argument("scenario")
+@click.argument("scenario", shell_complete=complete_ids("scenario"))
 @click.option("--vary", required=True, metavar="FIELD=START:STOP[:STEP]",
               help="Input to sweep: a scenario field or SKU.FIELD price (USD). Without STEP: "
               f"{TABLE_POINTS} points in the table, {PLOT_POINTS} in the chart; with STEP (or over turns) "
@@ -156,8 +157,8 @@ def sweep(scenario: str, vary: str, stacks: str | None, log: bool, plot: Path | 
 
 
 @click.command()
-@click.argument("scenario")
-@click.argument("stack")
+@click.argument("scenario", shell_complete=complete_ids("scenario"))
+@click.argument("stack", shell_complete=complete_ids("stack"))
 @click.option("--by", "by", default="20%", show_default=True, metavar="PERCENT",
               help="Move each input down and up by this much.")
 @click.option("--plot", type=OutputPath(allow_stdout=False), metavar="FILE.png|FILE.svg",
