@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import pickle
 import subprocess
@@ -138,3 +139,10 @@ def test_a_warm_compare_imports_no_pydantic_model_machinery(tmp_path: Path) -> N
         "costmodel.compare(library, 'support-call-5min')\n"
     )
     assert not {"pydantic.main", "costmodel.data.models"} & modules_imported_by(script, cwd=ROOT, env=env)
+
+
+def test_stack_component_record_defaults_are_the_formats() -> None:
+    # Shared components show only fields that differ from these defaults (core/shared.py), so they must not drift.
+    record = {f.name: f.default for f in fields(records.StackComponent) if f.default is not dataclasses.MISSING}
+    model = {name: info.default for name, info in models.StackComponent.model_fields.items() if not info.is_required()}
+    assert record == model

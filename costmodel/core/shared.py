@@ -222,16 +222,12 @@ def check_component(data: dict[str, object], catalog: Catalog, what: str) -> Sta
     return component
 
 
-_DEFAULTS: dict[str, object] = {"billed_per": "call", "legs": 1, "workload": None, "min_gpus": 1, "utilisation": 0.5,
-                                "gpu_hours_per_month": 730, "region": None, "scaling": "always-on",
-                                "scale_step_gpus": 1, "serving": "streaming", "latency_target_ms": None,
-                                "purchase": "on-demand", "purchase_discount": 0, "term_months": None,
-                                "interruption_overhead": 0, "operations_usd_per_month": 0}
-"""The stack format's defaults (data/models.py StackComponent): fields equal to these are not worth showing."""
+_DEFAULTS: dict[str, object] = {f.name: f.default for f in dataclasses.fields(StackComponent)
+                                if f.default is not dataclasses.MISSING}
+"""The stack format's defaults (the record's, equal to data/models.py's): fields equal to these are not worth showing."""
 
 
 def _extras(component: StackComponent) -> list[str]:
-    # A field the format gains later (not in _DEFAULTS) is shown whenever set: a reproduce command must not lose it.
     return [f"{name}={value}" for name, value in record_dict(component).items()
             if name not in {"role", "sku"} and value is not None and (name not in _DEFAULTS or value != _DEFAULTS[name])]
 

@@ -246,13 +246,15 @@ class StackComponent:
         "platform",
     ]
     sku: str
-    billed_per: Literal["call", "turn"]
-    legs: Decimal
-    workload: str | None
-    min_gpus: int
-    utilisation: Decimal
-    gpu_hours_per_month: Decimal
-    region: str | None
+    # Defaults as in the stack format (data/models.py; tests/test_records.py holds them equal): shared components
+    # show only the fields that differ from them.
+    billed_per: Literal["call", "turn"] = "call"
+    legs: Decimal = Decimal(1)
+    workload: str | None = None
+    min_gpus: int = 1
+    utilisation: Decimal = Decimal("0.5")
+    gpu_hours_per_month: Decimal = Decimal(730)
+    region: str | None = None
     scaling: Literal["always-on", "scheduled", "autoscaled"] = "always-on"
     scale_step_gpus: int = 1
     serving: Literal["streaming", "batch"] = "streaming"
