@@ -58,11 +58,13 @@ def test_reference_article_statuses(catalog: Catalog) -> None:
     }
     # Lifecycle: the latency-first bullet recommends Gemini 1.5 Flash, withdrawn 2025-09-24, before the article's
     # 2026-05-05: wrong. Its stack (latency-first, named in the same sentence) is the same finding, not a second.
-    # The pricing paragraph (line 13) names GPT-4o, whose shutdown on 2027-01-14 is announced (retires_on), still
-    # ahead of 2026-11-24: retiring.
+    # The pricing paragraph (line 13) names GPT-4o and GPT-4o-mini, both with a shutdown announced for 2027-01-14
+    # (retires_on), still ahead of 2026-11-24: retiring, once each. The budget-first bullet (line 15) names that
+    # stack, whose LLM is GPT-4o-mini: retiring too, a finding of its own line.
     assert [(c.id, c.status, c.article_line) for c in report.lifecycle] == [
-        ("openai/gpt-4o", "retiring", 13), ("google/gemini-1.5-flash", "wrong", 16)]
-    assert report.counts() == {"ok": 7, "wrong": 10, "stale": 0, "retiring": 1}
+        ("openai/gpt-4o", "retiring", 13), ("openai/gpt-4o-mini", "retiring", 13), ("budget-first", "retiring", 15),
+        ("google/gemini-1.5-flash", "wrong", 16)]
+    assert report.counts() == {"ok": 7, "wrong": 10, "stale": 0, "retiring": 3}
     by_id = {r.id: r for r in report.results}
     assert by_id["pipeline-whisper-cost"].computed.value == Span.of(Decimal("0.030"))  # type: ignore[union-attr]
     assert by_id["pipeline-text-cost"].computed.value == Span.of(Decimal("0.00026625"))  # type: ignore[union-attr]
@@ -86,7 +88,7 @@ def test_cli_exits_1_and_shows_tolerance(runner) -> None:  # type: ignore[no-unt
                                                      "2026-05-05", "±0.005", "(as", "printed)", "wrong"]
     assert rows["integrated-audio-cost"].split()[-1] == "ok"
     assert rows["gpt-4o-input-price"].split()[-2:] == ["±10%", "wrong"]
-    assert "7 ok, 10 wrong, 0 stale, 1 retiring." in result.output
+    assert "7 ok, 10 wrong, 0 stale, 3 retiring." in result.output
     # Every claim explains itself under the table: why, the expression, the prices with dates and sources, the note.
     why = result.output[result.output.index("pipeline-whisper-cost (line 13): wrong"):]
     why = why[:why.index("\n\n")]
@@ -98,8 +100,8 @@ def test_cli_exits_1_and_shows_tolerance(runner) -> None:  # type: ignore[no-unt
     assert "google/gemini-1.5-flash was already withdrawn as of 2025-09-24 when the article was dated 2026-05-05" \
         in result.output
     document = json.loads(runner.invoke(cli, ["audit", str(ARTICLE), "--as-of", "2026-11-24", "--format", "json"]).output)
-    assert document["counts"] == {"ok": 7, "wrong": 10, "stale": 0, "retiring": 1}
-    assert document["lifecycle"][1]["today"] == {"state": "withdrawn", "date": "2025-09-24",
+    assert document["counts"] == {"ok": 7, "wrong": 10, "stale": 0, "retiring": 3}
+    assert document["lifecycle"][3]["today"] == {"state": "withdrawn", "date": "2025-09-24",
                                                  "sku": "google/gemini-1.5-flash"}
     text_cost = next(c for c in document["claims"] if c["id"] == "integrated-text-cost")
     assert text_cost["computed"]["value"] == {"low": "0.00002", "high": "0.00006"}
@@ -180,7 +182,9 @@ def test_no_price_in_force_is_handled_explicitly(catalog: Catalog, article) -> N
 
 def test_all_ok_exits_0(runner, article) -> None:  # type: ignore[no-untyped-def]
     text, claims = article(
-        "Budget-first costs under $0.20 per call; GPT-4o-mini output is $0.60.\n",
+        # Neither the stack nor its LLM is named: GPT-4o-mini's announced shutdown (2027-01-14) would make a text
+        # naming it, or budget-first, "retiring", which is not all ok.
+        "The cheapest stack costs under $0.20 per call; its language model's output is $0.60.\n",
         claims_yaml("2026-05-05", """
             - id: under
               quote: under $0.20 per call

@@ -152,9 +152,11 @@ def test_a_needed_role_missing_is_flagged_in_every_format(runner: CliRunner, bun
     csv = runner.invoke(cli, [*args, "--format", "csv"]).output.splitlines()
     missing = csv[0].split(",").index("missing_roles")
     secondary = csv[0].split(",").index("secondary_source")
-    # Numeric CSV: plain ids, the secondary-source mark (†) as its own boolean column.
+    # Numeric CSV: plain ids, the secondary-source mark (†) as its own boolean column. budget-first's three prices
+    # (whisper-1, gpt-4o-mini from 2024-10-01, tts-1) are read on OpenAI's own pages: false; the UK stack adds the
+    # Twilio UK line, read from a secondary list: true.
     assert {line.split(",")[1]: (line.split(",")[missing], line.split(",")[secondary]) for line in csv[1:]} == {
-        "budget-first": ("telephony", "true"), "budget-first-uk-phone": ("", "true")}
+        "budget-first": ("telephony", "false"), "budget-first-uk-phone": ("", "true")}
     document = json.loads(runner.invoke(cli, [*args, "--format", "json"]).output)
     assert document["like_for_like"] is False
     assert {row["stack"]: row["missing_roles"] for row in document["rows"]} == {

@@ -91,10 +91,12 @@ def test_unseen_paragraph_drafted_edited_and_audited(catalog: Catalog, tmp_path:
     assert gpt4o.computed is not None and gpt4o.computed.value == Span.of(Decimal("2.50"))
     assert gpt4o.reason == "right on 2024-06-01 ($5.00 is within $5.00 ±0.005 (as printed)) but not on 2026-11-24: $2.50."
     # Gemini 2.0 Flash: sold on the article's date 2025-11-01 (withdrawal announced for 2026-06-01), withdrawn
-    # by today → the recommendation is stale. GPT-4o's shutdown is announced for 2027-01-14, after today → retiring.
-    assert [(c.id, c.status) for c in report.lifecycle] == [("openai/gpt-4o", "retiring"),
+    # by today → the recommendation is stale. GPT-4o mini's and GPT-4o's shutdowns are announced for 2027-01-14,
+    # after today → retiring (in the order the paragraph names them).
+    assert [(c.id, c.status) for c in report.lifecycle] == [("openai/gpt-4o-mini", "retiring"),
+                                                            ("openai/gpt-4o", "retiring"),
                                                             ("google/gemini-2.0-flash", "stale")]
-    assert report.counts() == {"ok": 3, "wrong": 1, "stale": 2, "retiring": 1}
+    assert report.counts() == {"ok": 3, "wrong": 1, "stale": 2, "retiring": 2}
 
     # Without the writer's date the same $5.00 is wrong: on 2025-11-01 GPT-4o input was already 2.50.
     claims.write_text(draft, encoding="utf-8")
@@ -102,6 +104,7 @@ def test_unseen_paragraph_drafted_edited_and_audited(catalog: Catalog, tmp_path:
     # Audited before the withdrawal, the recommendation is of a product retiring on 2026-06-01.
     early = audit(article, claims, catalog, date(2026, 1, 1))
     assert [(c.id, c.status, c.reason) for c in early.lifecycle] == [
+        ("openai/gpt-4o-mini", "retiring", "openai/gpt-4o-mini is retiring on 2027-01-14 (announced)"),
         ("openai/gpt-4o", "retiring", "openai/gpt-4o is retiring on 2027-01-14 (announced)"),
         ("google/gemini-2.0-flash", "retiring", "google/gemini-2.0-flash is retiring on 2026-06-01 (announced)")]
 
@@ -252,13 +255,17 @@ def test_markdown_audit_reads_as_a_review_note(catalog: Catalog) -> None:
 def test_lifecycle_of_skus_and_stacks(catalog: Catalog) -> None:
     assert lifecycle(catalog, "google/gemini-1.5-flash", TODAY).text() == "withdrawn as of 2025-09-24"
     assert lifecycle(catalog, "google/gemini-2.0-flash", date(2026, 1, 1)).text() == "retiring on 2026-06-01"
-    assert lifecycle(catalog, "openai/gpt-4o-mini", TODAY).text() == "available"
+    assert lifecycle(catalog, "deepgram/aura-2", TODAY).text() == "available"
+    # GPT-4o-mini's shutdown is announced for 2027-01-14, after TODAY.
+    assert lifecycle(catalog, "openai/gpt-4o-mini", TODAY).text() == "retiring on 2027-01-14"
     # A stack is as available as its parts: latency-first uses Gemini 1.5 Flash.
     assert lifecycle(catalog, "latency-first", TODAY).sku == "google/gemini-1.5-flash"
     assert render(catalog, 'lifecycle("latency-first")') == "withdrawn as of 2025-09-24"
     # latency-first-2.5 uses Gemini 2.5 Flash, whose shutdown is announced for 2026-12-01 (after TODAY).
     assert render(catalog, 'lifecycle("latency-first-2.5")') == "retiring on 2026-12-01"
-    assert render(catalog, 'lifecycle("deepgram-cascade")') == "available"
+    # deepgram-cascade's LLM is GPT-4o-mini; hosted-llama-cascade has no SKU with an announced shutdown.
+    assert render(catalog, 'lifecycle("deepgram-cascade")') == "retiring on 2027-01-14"
+    assert render(catalog, 'lifecycle("hosted-llama-cascade")') == "available"
 
 
 def test_lifecycle_check_can_be_turned_off(catalog: Catalog, write_yaml) -> None:  # type: ignore[no-untyped-def]
@@ -271,7 +278,9 @@ def test_lifecycle_check_can_be_turned_off(catalog: Catalog, write_yaml) -> None
           - {{id: a, quote: "output is $0.60", printed: 0.60, compute: 'price("openai/gpt-4o-mini", "output")'}}
     """
     claims = write_yaml("t.claims.yaml", body.format(extra=""))
-    assert [c.id for c in audit(article, claims, catalog, TODAY).lifecycle] == ["google/gemini-1.5-flash"]
+    # Gemini 1.5 Flash was withdrawn before the article's date; GPT-4o mini's shutdown (2027-01-14) is announced.
+    assert [c.id for c in audit(article, claims, catalog, TODAY).lifecycle] == ["google/gemini-1.5-flash",
+                                                                               "openai/gpt-4o-mini"]
     claims = write_yaml("t.claims.yaml", body.format(extra="check_lifecycle: false\n        "))
     assert audit(article, claims, catalog, TODAY).lifecycle == []
 
