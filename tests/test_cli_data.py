@@ -332,13 +332,14 @@ def test_committed_schemas_never_drift_from_the_models() -> None:
 def test_schema_without_name(runner: CliRunner) -> None:
     result = invoke(runner, "schema")
     assert result.exit_code == 2
-    assert result.output == "Error: costmodel schema: name a format: calls, claims, fx, pricesheet, scenario, stack\n"
+    assert result.output == ("Error: costmodel schema: name a format: calls, claims, fx, pricesheet, scenario, stack, "
+                             "or output COMMAND\n")
 
 
 def test_schema_write_dir(runner: CliRunner, tmp_path: Path) -> None:
     result = invoke(runner, "schema", "--write-dir", str(tmp_path))
     assert result.exit_code == 0
-    assert result.stderr == f"wrote 6 schemas to {tmp_path}\n"
+    assert result.stderr == f"wrote 6 format schemas and 14 output schemas to {tmp_path}\n"
     for name in FORMATS:
         assert (tmp_path / f"{name}.schema.json").read_text() == (SCHEMAS_DIR / f"{name}.schema.json").read_text()
 

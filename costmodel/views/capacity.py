@@ -5,11 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from costmodel import __version__
 from costmodel.analyses.capacity import Capacity, CapacityComponent
 from costmodel.core.interval import Span
 from costmodel.safe_text import for_format
-from costmodel.views.formatting import MONTHLY_PLACES, Column, Row, quantity_text, span_text, table
+from costmodel.views.envelope import document
+from costmodel.views.formatting import MONTHLY_PLACES, Column, Row, money_text, quantity_text, span_text, table
 
 
 def _share(value: Span[Decimal]) -> str:
@@ -66,17 +66,13 @@ def component_summary(c: CapacityComponent) -> str:
 
 def capacity_document(result: Capacity) -> dict[str, Any]:
     """The JSON shape of `capacity`."""
-    return {
-        "command": "capacity",
-        "costmodel_version": __version__,
+    return document("capacity", {
         "scenario": result.scenario,
         "stack": result.stack,
-        "as_of": result.as_of,
-        "currency": result.currency,
         "calls_per_month": result.calls_per_month,
         "cost_per_month": result.cost_per_month,
         "components": result.components,
-    }
+    }, as_of=result.as_of, currency=result.currency)
 
 
 def capacity_text(result: Capacity, fmt: str) -> str:
@@ -91,6 +87,6 @@ def capacity_text(result: Capacity, fmt: str) -> str:
              ""]
     lines += [f"- {for_format(component_summary(c), fmt)}" for c in result.components]
     lines += ["", body.rstrip("\n"), "",
-              f"GPUs per month: {span_text(result.cost_per_month, MONTHLY_PLACES, grouping=True)} {result.currency}. "
+              f"GPUs per month: {money_text(result.cost_per_month, MONTHLY_PLACES, result.currency, grouping=True)}. "
               "load = GPUs the work keeps busy at full throughput; utilisation = load ÷ GPUs running."]
     return "\n".join(lines) + "\n"

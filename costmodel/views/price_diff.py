@@ -5,11 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from costmodel import __version__
 from costmodel.core.interval import Span
 from costmodel.data.meters import PRICE_ALIASES
 from costmodel.data.records import Range
 from costmodel.safe_text import for_format
+from costmodel.views.envelope import document
 from costmodel.views.formatting import PER_CALL_PLACES, Column, Row, Rows, money, span_text, table
 from costmodel.views.prices import sheet_price
 
@@ -117,12 +117,9 @@ def price_diff_document(result: PriceDiff) -> dict[str, Any]:
         return None if c is None else {"low": c.low, "high": c.high, "low_percent": c.low_percent,
                                        "high_percent": c.high_percent}
 
-    return {
-        "command": "prices diff",
-        "costmodel_version": __version__,
+    return document("prices diff", {
         "from": {"label": result.old_label, "date": result.old_date},
         "to": {"label": result.new_label, "date": result.new_date},
-        "currency": "USD",
         "prices": [
             {
                 "sku": r.sku, "price_field": r.price_field, "unit": r.unit, "status": r.status,
@@ -140,7 +137,7 @@ def price_diff_document(result: PriceDiff) -> dict[str, Any]:
             }
             for r in result.costs
         ],
-    }
+    }, as_of=result.new_date, currency="USD")
 
 
 def price_diff_text(result: PriceDiff, fmt: str, show_all: bool = False) -> str:

@@ -6,10 +6,10 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from costmodel import __version__
 from costmodel.core.interval import Span
 from costmodel.data.meters import PRICE_FIELDS
 from costmodel.data.records import AudioTokenRates, PricePeriod, Range, Sku, record_dict
+from costmodel.views.envelope import document
 from costmodel.views.formatting import Column, Row, Rows, table
 
 if TYPE_CHECKING:
@@ -62,11 +62,7 @@ def price_list_rows(priced: list[PricedSku]) -> Rows:
 
 def price_list_document(priced: list[PricedSku], on: date, missing: int) -> dict[str, Any]:
     """The JSON shape of `prices`: one entry per SKU, its prices exactly as written."""
-    return {
-        "command": "prices",
-        "costmodel_version": __version__,
-        "as_of": on,
-        "currency": "USD",
+    return document("prices", {
         "skus": [
             {
                 "id": sku.id,
@@ -87,7 +83,7 @@ def price_list_document(priced: list[PricedSku], on: date, missing: int) -> dict
             for sku, period in priced
         ],
         "without_price_in_force": missing,
-    }
+    }, as_of=on, currency="USD")
 
 
 def price_list_text(priced: list[PricedSku], on: date, missing: int, fmt: str) -> str:
@@ -106,9 +102,7 @@ def price_list_text(priced: list[PricedSku], on: date, missing: int, fmt: str) -
 
 def provenance_document(summary: Provenance) -> dict[str, Any]:
     """The JSON shape of `prices --provenance`."""
-    return {
-        "command": "prices --provenance",
-        "costmodel_version": __version__,
+    return document("prices --provenance", {
         "periods_by_source_kind": summary.by_kind,
         "stack_periods_by_source_kind": summary.stack_by_kind,
         "lower_bound_starts": summary.lower_bound_starts,
@@ -118,7 +112,7 @@ def provenance_document(summary: Provenance) -> dict[str, Any]:
              "source": ref.period.source}
             for ref in summary.oldest_checked
         ],
-    }
+    }, as_of=None, currency=None)
 
 
 def provenance_text(summary: Provenance, fmt: str) -> str:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from costmodel import __version__
 from costmodel.safe_text import for_format
-from costmodel.views.formatting import MONTHLY_PLACES, PER_CALL_PLACES, Column, Row, float_exact, money, table
+from costmodel.views.envelope import document
+from costmodel.views.formatting import MONTHLY_PLACES, PER_CALL_PLACES, Column, Row, float_exact, money, table, with_symbol
 
 if TYPE_CHECKING:
     from costmodel.analyses.calibrate import Calibration
@@ -21,11 +21,13 @@ def _one(value: float, places: int, exact: bool) -> str:
     return money(Decimal(repr(float(value))), places, grouping=True)
 
 
-def _money(value: float | tuple[float, float], places: int, exact: bool) -> str:
-    """One figure, or low..high where a price or assumption is a range (equal when rounded: one figure)."""
-    if not isinstance(value, tuple):
-        return _one(value, places, exact)
-    low, high = (_one(v, places, exact) for v in value)
+def _money(value: float | tuple[float, float], places: int, exact: bool, currency: str | None = None) -> str:
+    """One figure, or low..high where a price or assumption is a range (equal when rounded: one figure); each end
+    with the currency's symbol when a currency is given (sentences; tables name it in the header)."""
+    ends = value if isinstance(value, tuple) else (value, value)
+    low, high = (_one(v, places, exact) for v in ends)
+    if currency is not None:
+        low, high = with_symbol(low, currency), with_symbol(high, currency)
     return low if low == high else f"{low}..{high}"
 
 
@@ -80,7 +82,7 @@ def replay_text(result: Replay, fmt: str) -> str:
         hours = s.gpu.gpu_hours
         shown = f"{hours[0]:,.0f}" if round(hours[0]) == round(hours[1]) else f"{hours[0]:,.0f}..{hours[1]:,.0f}"
         out += ["", f"{s.stack}: {shown} GPU-hours over {s.gpu.hours:,} clock hours sized on the hourly "
-                f"load (peak {s.gpu.peak_gpus:,.0f} GPUs), always-on floor {_money(s.gpu.floor_cost, 2, False)} {cur}."]
+                f"load (peak {s.gpu.peak_gpus:,.0f} GPUs), always-on floor {_money(s.gpu.floor_cost, 2, False, cur)}."]
     out += ["", f"{heading}Costliest calls" if fmt == "markdown" else "Costliest calls:"]
     for s in result.stacks:
         top = ", ".join(f"{for_format(call_id, fmt)} {_money(cost, PER_CALL_PLACES, False)}" for call_id, cost in s.costliest[:3])
@@ -104,9 +106,7 @@ def replay_text(result: Replay, fmt: str) -> str:
 
 def replay_document(result: Replay) -> dict[str, Any]:
     """The JSON shape of `replay`: floats as their shortest round-trip decimals."""
-    return {
-        "command": "replay",
-        "costmodel_version": __version__,
+    return document("replay", {
         "source": result.source,
         "calls": result.calls,
         "bad_rows": result.bad_rows,
@@ -114,8 +114,6 @@ def replay_document(result: Replay) -> dict[str, Any]:
         "first_start": result.first_start.isoformat() if result.first_start else None,
         "last_start": result.last_start.isoformat() if result.last_start else None,
         "calls_per_month": result.months,
-        "as_of": result.as_of,
-        "currency": result.currency,
         "number_type": "float64",
         "stacks": [{
             "stack": s.stack,
@@ -133,7 +131,7 @@ def replay_document(result: Replay) -> dict[str, Any]:
             "customers": {name: {"calls": calls, "total": _json_money(cost)} for name, (cost, calls) in s.customers.items()},
         } for s in result.stacks],
         "unpriced": result.unpriced,
-    }
+    }, as_of=result.as_of, currency=result.currency)
 
 
 def reconcile_text(result: Reconciliation, fmt: str) -> str:
@@ -155,9 +153,9 @@ def reconcile_text(result: Reconciliation, fmt: str) -> str:
     share = f"{result.difference_percent:+.2f}%" if result.difference_percent is not None else "n/a"
     out = [f"{heading}Reconciliation of {result.compared:,} calls on {result.stack}",
            "",
-           f"Recorded {_money(result.actual_total, 2, False)} {cur}; costmodel prices the same usage at "
-           f"{_money(result.priced_total, 2, False)} {cur} (prices of {result.as_of}); difference "
-           f"{_money(result.difference, 2, False)} {cur} ({share}).",
+           f"Recorded {_money(result.actual_total, 2, False, cur)}; costmodel prices the same usage at "
+           f"{_money(result.priced_total, 2, False, cur)} (prices of {result.as_of}); difference "
+           f"{_money(result.difference, 2, False, cur)} ({share}).",
            f"{result.over:,} calls recorded more than {result.tolerance_percent:g}% above the price, {result.under:,} more "
            f"than {result.tolerance_percent:g}% below; {result.without_cost:,} calls had no recorded cost.", "",
            "Calls furthest apart:", body.rstrip("\n")]
@@ -167,13 +165,9 @@ def reconcile_text(result: Reconciliation, fmt: str) -> str:
 
 
 def reconcile_document(result: Reconciliation) -> dict[str, Any]:
-    return {
-        "command": "reconcile",
-        "costmodel_version": __version__,
+    return document("reconcile", {
         "source": result.source,
         "stack": result.stack,
-        "as_of": result.as_of,
-        "currency": result.currency,
         "number_type": "float64",
         "calls_compared": result.compared,
         "calls_without_recorded_cost": result.without_cost,
@@ -187,7 +181,7 @@ def reconcile_document(result: Reconciliation) -> dict[str, Any]:
         "calls_under": result.under,
         "largest_differences": [{"call_id": d.call_id, "recorded": float_exact(d.actual), "priced": _json_money(d.priced),
                                  "difference": float_exact(d.difference)} for d in result.largest],
-    }
+    }, as_of=result.as_of, currency=result.currency)
 
 
 def calibration_yaml(result: Calibration) -> str:

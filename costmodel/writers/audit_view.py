@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from costmodel import __version__
 from costmodel.safe_text import for_format
+from costmodel.views.envelope import document
 from costmodel.views.formatting import Column, Row, Rows, table
 from costmodel.writers.audit import AuditReport, ClaimResult, LifecycleResult, printed_text
 from costmodel.writers.template import Figure, PriceUsed
@@ -63,13 +63,10 @@ def audit_document(report: AuditReport) -> dict[str, Any]:
     def figure(f: Figure | None) -> dict[str, Any] | None:
         return None if f is None else {"value": f.value, "shown": f.render(), "kind": f.kind}
 
-    return {
-        "command": "audit",
-        "costmodel_version": __version__,
+    return document("audit", {
         "article": report.article,
         "title": report.title,
         "article_date": report.article_date,
-        "as_of": report.as_of,
         "counts": report.counts(),
         "claims": [
             {
@@ -92,7 +89,7 @@ def audit_document(report: AuditReport) -> dict[str, Any]:
             }
             for c in report.lifecycle
         ],
-    }
+    }, as_of=report.as_of, currency=None)
 
 
 def _claim_block(r: ClaimResult, report: AuditReport, fmt: str) -> list[str]:
