@@ -227,9 +227,13 @@ def test_prices_csv(runner: CliRunner) -> None:
     result = invoke(runner, "prices", "--as-of", "2024-06-01", "--provider", "openai", "--format", "csv")
     assert result.exit_code == 0
     rows = list(csv.DictReader(io.StringIO(result.output)))
-    assert list(rows[0]) == ["SKU", "kind", "price", "unit", "in force from", "basis", "checked", "source"]
-    gpt_4o = [(row["price"], row["unit"], row["in force from"]) for row in rows if row["SKU"] == "openai/gpt-4o"]
-    assert gpt_4o == [("5.00", "USD per 1M input tokens", "2024-05-13"), ("15.00", "USD per 1M output tokens", "2024-05-13")]
+    assert list(rows[0]) == ["sku", "kind", "price_field", "price_low", "price_high", "currency", "unit", "effective_from",
+                             "effective_from_basis", "estimate", "source_kind", "checked", "source"]
+    gpt_4o = [(row["price_field"], row["price_low"], row["price_high"], row["currency"], row["unit"], row["effective_from"])
+              for row in rows if row["sku"] == "openai/gpt-4o"]
+    # Numeric CSV: the sheet's 5.00 and 15.00 as plain decimals, the currency and unit in their own columns.
+    assert gpt_4o == [("usd_per_million_input_tokens", "5", "5", "USD", "1M input tokens", "2024-05-13"),
+                      ("usd_per_million_output_tokens", "15", "15", "USD", "1M output tokens", "2024-05-13")]
 
 
 def test_prices_markdown(runner: CliRunner) -> None:

@@ -212,6 +212,72 @@ def test_every_table_commands_money_columns_are_numeric(tmp_path: Path, args: li
         assert pandas.api.types.is_bool_dtype(frame[column]), (args, column)
 
 
+def test_capacity_and_prices_csv_read_as_numbers(tmp_path: Path) -> None:
+    capacity = _csv(tmp_path, "capacity", "minute-call", "hosted")
+    for column in ("hours_per_month_low", "gpus_high", "utilisation_low", "gpu_hours_high", "cost_per_month_usd_low"):
+        assert pandas.api.types.is_numeric_dtype(capacity[column]), column
+    # One row, the scenario's open hours (730 a month by default): 1 GPU × 730 h × $2 = $1,460, 10% used
+    # (60 calls an hour × 6 GPU-s = 360 GPU-s an hour = 0.1 of a GPU).
+    (row,) = capacity.to_dict("records")
+    assert (row["gpus_low"], row["gpu_hours_high"], row["cost_per_month_usd_high"]) == (1, 730, 1460)
+    assert row["utilisation_low"] == pytest.approx(0.1)
+    prices = _csv(tmp_path / "prices", "prices").set_index("price_field")
+    assert pandas.api.types.is_numeric_dtype(prices["price_low"]) and pandas.api.types.is_bool_dtype(prices["estimate"])
+    # acme/asr at $0.60 an audio minute, acme/gpu at $2 a GPU-hour, as the sheet writes them.
+    assert prices.loc["usd_per_audio_minute", "price_high"] == 0.6 and prices.loc["usd_per_gpu_hour", "price_low"] == 2
+    assert set(prices["currency"]) == {"USD"}
+
+
+def test_prices_diff_csv_reads_as_numbers() -> None:
+    result = CliRunner().invoke(cli, ["prices", "diff", "--from", "2026-06-01", "--to", "2026-11-24", "--all",
+                                      "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    frame = pandas.read_csv(io.StringIO(result.output))
+    for column in ("old_per_call_usd_low", "new_per_call_usd_high", "change_usd_low", "change_fraction_high"):
+        assert pandas.api.types.is_numeric_dtype(frame[column]), column
+    assert pandas.api.types.is_bool_dtype(frame["changed"])
+    both = frame.dropna(subset=["old_per_call_usd_low", "new_per_call_usd_low"])
+    assert len(both) > 0
+    # change = new − old, end by end.
+    assert list(both["change_usd_low"]) == pytest.approx(list(both["new_per_call_usd_low"] - both["old_per_call_usd_low"]))
+
+
+def test_replay_and_reconcile_csv_read_as_numbers(tmp_path: Path) -> None:
+    pricing, _ = write_round_data(tmp_path)
+    rows = [{"call_id": f"c{i}", "start_time": "2026-10-01T10:00:00Z", "turns": 1, "caller_audio_seconds": 60,
+             "agent_audio_seconds": 0, "agent_text_tokens": 0, "actual_cost": "0.5", "actual_cost_currency": "USD"}
+            for i in range(2)]
+    calls = tmp_path / "calls.jsonl"
+    calls.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    common = ["--as-of", "2026-11-01", "--pricing", str(pricing), "--format", "csv"]
+    replayed = CliRunner().invoke(cli, ["replay", str(calls), "--stacks", "api", *common])
+    assert replayed.exit_code == 0, replayed.output
+    frame = pandas.read_csv(io.StringIO(replayed.output)).set_index("stack")
+    # Two calls of 60 s at $0.01 a second: $0.60 each, $1.20 in total, no GPU bill.
+    assert frame.loc["api", "total_usd_low"] == pytest.approx(1.2)
+    # Percentiles come from a histogram with bins 0.01 % wide.
+    assert frame.loc["api", "per_call_p50_usd_high"] == pytest.approx(0.6, rel=1e-4) and frame.loc["api", "gpu_bill_usd_low"] == 0
+    reconciled = CliRunner().invoke(cli, ["reconcile", str(calls), "--stack", "api", *common])
+    assert reconciled.exit_code == 0, reconciled.output
+    frame = pandas.read_csv(io.StringIO(reconciled.output))
+    # Recorded $0.50 against $0.60: −$0.10, −0.10 / 0.60 = −1/6 of the price.
+    assert list(frame["recorded_usd"]) == [0.5, 0.5] and list(frame["priced_usd_high"]) == pytest.approx([0.6, 0.6])
+    assert list(frame["difference_usd"]) == pytest.approx([-0.1, -0.1])
+    assert list(frame["difference_fraction"]) == pytest.approx([-1 / 6, -1 / 6])
+
+
+def test_audit_csv_reads_as_numbers() -> None:
+    result = CliRunner().invoke(cli, ["audit", str(ROOT / "articles" / "gpt-audio-mini-review.md"), *ON,
+                                      "--format", "csv"])
+    assert result.exit_code in (0, 1), result.output  # 1: the bundled article has wrong claims (a finding)
+    frame = pandas.read_csv(io.StringIO(result.output)).set_index("claim")
+    for column in ("printed_low", "printed_high", "computed_low", "at_claim_date_high", "tolerance_low"):
+        assert pandas.api.types.is_numeric_dtype(frame[column]), column
+    # The review prints GPT-4o's input price as $15.00; it is $2.50 per 1M tokens (openai sheet), 10% slack of it 0.25.
+    gpt4o = frame.loc["gpt-4o-input-price"]
+    assert (gpt4o["printed_low"], gpt4o["computed_high"], gpt4o["tolerance_high"]) == (15, 2.5, 0.25)
+
+
 # ---------------------------------------------------------------- currency symbols and swept values
 
 

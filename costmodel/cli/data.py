@@ -270,9 +270,17 @@ def schema(name: str | None, command: str | None, write_dir: Path | None) -> Non
         # All or none: every path checked, every file staged, then all renamed.
         files = [(write_dir / f"{each}.schema.json", schema_json(each)) for each in FORMATS]
         files += [(write_dir / OUTPUT / f"{each}.schema.json", output_schema_json(each)) for each in OUTPUTS]
-        if write_dir.is_dir():  # a missing DIR is reported by write_all, its output/ folder is made here
-            (write_dir / OUTPUT).mkdir(exist_ok=True)
-        write_all(files)
+        # A missing DIR is reported by write_all; its output/ folder is made here, and taken away again when
+        # nothing could be written, so a failed run leaves DIR as it was.
+        made = write_dir.is_dir() and not (write_dir / OUTPUT).exists()
+        if made:
+            (write_dir / OUTPUT).mkdir()
+        try:
+            write_all(files)
+        except BaseException:
+            if made:
+                (write_dir / OUTPUT).rmdir()
+            raise
         click.echo(f"wrote {len(FORMATS)} format schemas and {len(OUTPUTS)} output schemas to {write_dir}", err=True)
         return
     if name is None:

@@ -77,14 +77,15 @@ def with_symbol(amount: str, currency: str) -> str:
     return f"{sign}{symbol}{digits}" if symbol else f"{sign}{currency} {digits}"
 
 
+def figure_with_symbol(text: str, currency: str) -> str:
+    """A figure already rounded for people (`0.00164–0.01495`) with its currency's symbol on each end."""
+    return "–".join(with_symbol(part, currency) for part in text.split("–"))
+
+
 def money_text(value: Span[Decimal] | None, places: int, currency: str, grouping: bool = False,
                unpriced: str = "unpriced") -> str:
     """A span of money for people, each end with its currency's symbol: `£0.04449` or `£1,468.76–£2,203.14`."""
-    if value is None:
-        return unpriced
-    low = with_symbol(money(value.low, places, grouping), currency)
-    high = with_symbol(money(value.high, places, grouping), currency)
-    return low if low == high else f"{low}–{high}"
+    return unpriced if value is None else figure_with_symbol(span_text(value, places, grouping), currency)
 
 
 def multiple_text(value: Span[Decimal] | None) -> str:
