@@ -171,6 +171,43 @@ class CompareOutput(Costing, Sharing):
     """SKUs the priced stacks rely on that are withdrawn or retiring soon."""
 
 
+class BillLine(Model):
+    """One priced meter of a bill."""
+
+    role: str
+    """The component's role."""
+    sku: str
+    """The SKU priced."""
+    meter: str
+    """What is metered, in words."""
+    price_field: str
+    """The price field (`regional_uplift` for a regional uplift line)."""
+    quantity: Span
+    """How much of the meter, in the price field's unit."""
+    per: Literal["call", "month"]
+    """Whether the quantity is a call's or a month's."""
+    unit_price: Span
+    """The price per unit, in the document's currency."""
+    price_unit: str
+    """The unit of the price (`USD per 1M input tokens`)."""
+    cost_per_call: Span
+    """The line's cost a call."""
+    cost_per_month: Span
+    """The line's cost a month."""
+    fixed: bool
+    """Paid whatever the volume (a GPU floor, a monthly fee)."""
+    effective_from: Date
+    """The date the price took effect."""
+    source: str
+    """Where the price was read."""
+    checked: Date
+    """When that source was last read."""
+    estimate: bool
+    """An estimated or hypothetical price."""
+    secondary_source: bool
+    """A price read only from a secondary source."""
+
+
 class BreakdownOutput(Costing, Sharing, Composition):
     """`breakdown`: the itemised bill of one scenario on one stack."""
 
@@ -192,10 +229,8 @@ class BreakdownOutput(Costing, Sharing, Composition):
     """Uses an estimated or hypothetical figure."""
     secondary_source: bool
     """Uses a price read only from a secondary source."""
-    lines: list[dict[str, Any]]
-    """Each priced meter: `role`, `sku`, `meter`, `price_field`, `quantity`, `per`, `unit_price`, `price_unit`,
-    `cost_per_call`, `cost_per_month`, `fixed`, `effective_from`, `source`, `checked`, `estimate`,
-    `secondary_source`."""
+    lines: list[BillLine]
+    """Each priced meter, in the stack's component order."""
     turns: list[dict[str, Any]]
     """Each turn of a multi-turn audio model: `turn`, `role`, `sku`, `quantities` by price field, `cost`."""
     notes: list[str]
