@@ -199,12 +199,15 @@ def test_all_ok_exits_0(runner, article) -> None:  # type: ignore[no-untyped-def
     )
     result = runner.invoke(cli, ["audit", str(text), "--claims", str(claims), "--as-of", "2026-11-24", "--format", "csv"])
     assert result.exit_code == 0, result.output
-    # 0.03026625 → 5 places 0.03027; the bound allows no slack unless given (tolerance 0).
+    # Numeric CSV: the exact cost 0.03026625 (not the 5-place 0.03027 the text shows); the bound allows no slack
+    # unless given (tolerance 0); a price printed as 0.60 is allowed half its last place, 0.005, either way.
     assert result.output == (
-        "claim,line,printed,computed 2026-11-24,on its date,its date,tolerance,status,why\n"
-        "under,1,≤ $0.20,$0.03027,$0.03027,2026-05-05,0,ok,$0.03027 on 2026-11-24 is within ≤ $0.20.\n"
-        "mini-output,1,$0.60,$0.60,$0.60,2026-05-05,±0.005 (as printed),ok,"
-        "$0.60 on 2026-11-24 is within $0.60 ±0.005 (as printed).\n"
+        "claim,line,kind,relation,printed_low,printed_high,computed_low,computed_high,at_claim_date_low,"
+        "at_claim_date_high,claim_date,tolerance_low,tolerance_high,status,why,note\n"
+        "under,1,money,at_most,0.2,0.2,0.03026625,0.03026625,0.03026625,0.03026625,2026-05-05,0,0,ok,"
+        "$0.03027 on 2026-11-24 is within ≤ $0.20.,\n"
+        "mini-output,1,price,about,0.6,0.6,0.6,0.6,0.6,0.6,2026-05-05,0.005,0.005,ok,"
+        "$0.60 on 2026-11-24 is within $0.60 ±0.005 (as printed).,\n"
     )
 
 

@@ -131,10 +131,19 @@ def test_cli_breakeven_table(tmp_path: Path, runner) -> None:
                                  "--as-of", "2026-11-01", "--pricing", str(pricing), "--scenarios", str(scenarios),
                                  "--format", "csv"])
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines() == [
-        "calls_per_month,crossing,api (USD/call),hosted (USD/call),cheaper below,cheaper above",
-        "\"1,666.67 (hosted cheaper from 1,667 calls)\",equal cost,0.60000,0.60000,api,hosted",
-    ]
+    header, row = result.output.splitlines()
+    assert header == ("field,value,kind,end,stack_a,stack_b,per_call_usd_a,per_call_usd_b,cheaper_below,cheaper_above,"
+                      "method,missing_roles_a,missing_roles_b")
+    cells = dict(zip(header.split(","), row.split(","), strict=True))
+    # api 60 s × $0.01 = $0.60 a call; hosted $1,000 ÷ calls: equal at 1,000 / 0.6 = 5,000/3 calls (float64 solver).
+    assert float(cells["value"]) == pytest.approx(5000 / 3)
+    assert float(cells["per_call_usd_a"]) == pytest.approx(0.6) and float(cells["per_call_usd_b"]) == pytest.approx(0.6)
+    assert (cells["field"], cells["kind"], cells["end"], cells["cheaper_below"], cells["cheaper_above"]) == (
+        "calls_per_month", "equal", "point", "api", "hosted")
+    # The table for people keeps the rounded value and the whole number of calls from which hosted is cheaper.
+    table = runner.invoke(cli, ["breakeven", "minute-call", "api", "hosted", "--over", "calls_per_month",
+                                "--as-of", "2026-11-01", "--pricing", str(pricing), "--scenarios", str(scenarios)])
+    assert "1,666.67 (hosted cheaper from 1,667 calls)" in table.output
 
 
 @pytest.mark.parametrize(("args", "message"), [

@@ -169,7 +169,7 @@ def test_breakdown_itemises_every_meter_with_its_source(data: list[str]) -> None
     ]
     assert all(line["source"] == "test sheet" and line["checked"] == "2026-11-01" for line in lines)
     table = CliRunner().invoke(cli, ["breakdown", "call", "cascade", *data]).output
-    assert "Total per call: 0.03027 USD · per month: 30.27 USD" in table
+    assert "Total per call: $0.03027 · per month: $30.27" in table
 
 
 def test_unknown_stack_and_scenario_suggest_close_matches(data: list[str]) -> None:

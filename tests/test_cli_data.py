@@ -227,9 +227,13 @@ def test_prices_csv(runner: CliRunner) -> None:
     result = invoke(runner, "prices", "--as-of", "2024-06-01", "--provider", "openai", "--format", "csv")
     assert result.exit_code == 0
     rows = list(csv.DictReader(io.StringIO(result.output)))
-    assert list(rows[0]) == ["SKU", "kind", "price", "unit", "in force from", "basis", "checked", "source"]
-    gpt_4o = [(row["price"], row["unit"], row["in force from"]) for row in rows if row["SKU"] == "openai/gpt-4o"]
-    assert gpt_4o == [("5.00", "USD per 1M input tokens", "2024-05-13"), ("15.00", "USD per 1M output tokens", "2024-05-13")]
+    assert list(rows[0]) == ["sku", "kind", "price_field", "price_low", "price_high", "currency", "unit", "effective_from",
+                             "effective_from_basis", "estimate", "source_kind", "checked", "source"]
+    gpt_4o = [(row["price_field"], row["price_low"], row["price_high"], row["currency"], row["unit"], row["effective_from"])
+              for row in rows if row["sku"] == "openai/gpt-4o"]
+    # Numeric CSV: the sheet's 5.00 and 15.00 as plain decimals, the currency and unit in their own columns.
+    assert gpt_4o == [("usd_per_million_input_tokens", "5", "5", "USD", "1M input tokens", "2024-05-13"),
+                      ("usd_per_million_output_tokens", "15", "15", "USD", "1M output tokens", "2024-05-13")]
 
 
 def test_prices_markdown(runner: CliRunner) -> None:
@@ -332,13 +336,14 @@ def test_committed_schemas_never_drift_from_the_models() -> None:
 def test_schema_without_name(runner: CliRunner) -> None:
     result = invoke(runner, "schema")
     assert result.exit_code == 2
-    assert result.output == "Error: costmodel schema: name a format: calls, claims, fx, pricesheet, scenario, stack\n"
+    assert result.output == ("Error: costmodel schema: name a format: calls, claims, fx, pricesheet, scenario, stack, "
+                             "or output COMMAND\n")
 
 
 def test_schema_write_dir(runner: CliRunner, tmp_path: Path) -> None:
     result = invoke(runner, "schema", "--write-dir", str(tmp_path))
     assert result.exit_code == 0
-    assert result.stderr == f"wrote 6 schemas to {tmp_path}\n"
+    assert result.stderr == f"wrote 6 format schemas and 14 output schemas to {tmp_path}\n"
     for name in FORMATS:
         assert (tmp_path / f"{name}.schema.json").read_text() == (SCHEMAS_DIR / f"{name}.schema.json").read_text()
 

@@ -288,11 +288,12 @@ def test_sweep_limit_is_stated_and_enforced(runner: CliRunner) -> None:
 
 
 def test_sweep_at_the_limit_runs() -> None:
-    # Exactly the limit: 1..20,000 calls a month, one CSV row per point plus the header.
+    # Exactly the limit: 1..20,000 calls a month, one CSV row per point (one stack) plus the header.
     done = subprocess.run([sys.executable, "-m", "costmodel", "sweep", "support-call-5min", "--as-of", ON,
                            "--vary", f"calls_per_month=1:{MAX_SWEEP_POINTS}:1", "--stacks", "budget-first",
                            "--format", "csv"], capture_output=True, text=True, timeout=HANG)
     assert done.returncode == 0, done.stderr
     rows = list(csv.reader(io.StringIO(done.stdout)))
     assert len(rows) == MAX_SWEEP_POINTS + 1
-    assert rows[1][0] == "1" and rows[-1][0] == str(MAX_SWEEP_POINTS)
+    assert rows[0][:2] == ["field", "value"]
+    assert rows[1][1] == "1" and rows[-1][1] == str(MAX_SWEEP_POINTS)

@@ -88,12 +88,17 @@ def test_cli_prices_diff_costs_as_csv(runner) -> None:  # type: ignore[no-untype
     result = runner.invoke(cli, ["prices", "diff", "--from", "2024-06-01", "--to", "2025-06-01",
                                  "--scenario", "support-call-5min", "--stacks", "gpt-4o-cascade", "--format", "csv"])
     assert result.exit_code == 0, result.output
-    # 0.037875 → 0.03788 and 0.0344375 → 0.03444 (5 places, half-up); -0.0034375 → -0.00344; -0.0034375/0.037875 = -9.08%
-    # The change cell is not a bare number, so CSV neutralises its leading '-' with an apostrophe (OWASP).
-    assert result.output == (
-        "scenario,stack,old per call,new per call,change\n"
-        "support-call-5min,gpt-4o-cascade,0.03788,0.03444,'-0.00344 (-9.1%)\n"
-    )
+    # Numeric CSV, exact: 0.037875 before, 0.0344375 after; change 0.0344375 − 0.037875 = −0.0034375, and
+    # −0.0034375 / 0.037875 = −0.0907590759… of the old cost. A bare negative number is not neutralised (OWASP).
+    header, row = result.output.splitlines()
+    assert header == ("scenario,stack,changed,old_per_call_usd_low,old_per_call_usd_high,new_per_call_usd_low,"
+                      "new_per_call_usd_high,change_usd_low,change_usd_high,change_fraction_low,change_fraction_high,"
+                      "old_unpriced,new_unpriced")
+    cells = row.split(",")
+    assert cells[:9] == ["support-call-5min", "gpt-4o-cascade", "true", "0.037875", "0.037875", "0.0344375", "0.0344375",
+                         "-0.0034375", "-0.0034375"]
+    assert Decimal(cells[9]) == Decimal(cells[10]) == Decimal("-0.0034375") / Decimal("0.037875")
+    assert cells[11:] == ["", ""]
 
 
 def test_cli_prices_diff_table_and_json(runner) -> None:  # type: ignore[no-untyped-def]

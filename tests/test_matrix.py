@@ -37,7 +37,7 @@ REQUIRED_OPTIONS = {"over": ["--over", "calls_per_month"], "vary": ["--vary", "c
 """A value for each required option a command may have."""
 EXTRA = {("prices", "diff"): ["--from", "2024-06-01", "--to", ON.isoformat()]}
 """Options a command needs although click does not mark them required (a usage error without them)."""
-KNOWN_ARGUMENTS = {"scenario", "stack", "stack_a", "stack_b", "paths", "name", "template", "article", "calls"}
+KNOWN_ARGUMENTS = {"scenario", "stack", "stack_a", "stack_b", "paths", "name", "command", "template", "article", "calls"}
 
 
 def command_tree() -> list[tuple[tuple[str, ...], click.Command]]:
@@ -190,6 +190,12 @@ def cases_for(path: tuple[str, ...], command: click.Command, out: Path) -> Itera
             (argument,) = [p for p in command.params if p.name == "name"]
             assert isinstance(argument.type, click.Choice)
             for choice in argument.type.choices:
+                if choice == "output" and "command" in names:  # `schema output COMMAND`: every command's schema
+                    from costmodel.views.output_schema import OUTPUTS
+
+                    for output in OUTPUTS:
+                        yield Case((*path, "output", output, *tail), fmt)
+                    continue
                 yield Case((*path, str(choice), *tail), fmt)
         elif "template" in names:
             for template in sorted(ARTICLES.glob("*.tmpl")):

@@ -417,4 +417,4 @@ def test_breakdown_shows_each_tier_and_the_fixed_fee(cat: Catalog) -> None:
     assert "billed minutes, tier 2 (1,000+ telephony minutes a month, graduated)" in text
     text = breakdown_text(estimate(cat, "two-minute", "number", as_of=ON), "text")
     # $12 of minutes + $1.15 rental; the rental is the fixed part, and it is not called a GPU floor.
-    assert "per month: 13.15 USD (of which 1.15 is paid whatever the volume)" in text
+    assert "per month: $13.15 (of which $1.15 is paid whatever the volume)" in text

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from costmodel.cli import cli
 from costmodel.core.interval import Span
 from costmodel.data.catalog import bundled_dir
-from costmodel.views.formatting import MONTHLY_PLACES, PER_CALL_PLACES, multiple_text, span_text
+from costmodel.views.formatting import MONTHLY_PLACES, PER_CALL_PLACES, money_text, multiple_text, span_text
 
 AS_OF = "2026-11-01"
 
@@ -162,8 +162,10 @@ def test_summary_names_the_cheapest_stack_with_compare_figures(council: dict[str
     # The hosted-Llama cascades now undercut budget-first; whichever is cheapest, the summary names compare's first.
     assert page.by_id["cheapest"] == first["stack"]
     summary = " ".join(page.by_id["summary"].split())
-    assert f"{span_text(span_of(first['per_call']), PER_CALL_PLACES)} USD per call" in summary
-    assert f"{span_text(span_of(first['per_month']), MONTHLY_PLACES, grouping=True)} USD per month" in summary
+    # Amounts in sentences and the summary figures carry the currency's symbol ($0.00164–$0.01495), not "... USD".
+    assert f"{money_text(span_of(first['per_call']), PER_CALL_PLACES, 'USD')} per call" in summary
+    assert f"{money_text(span_of(first['per_month']), MONTHLY_PLACES, 'USD', grouping=True)} per month" in summary
+    assert " USD" not in summary
     assert f"{multiple_text(span_of(second['multiple_of_cheapest']))} the cheapest" in summary
 
 

@@ -88,7 +88,13 @@ def test_cli_sweep_csv_and_json(tmp_path: Path, runner) -> None:
                                  *common])
     assert result.exit_code == 0, result.output
     # hosted: 1000/1000 = 1, 1000/2000 = 0.5, 1000/3000 = 0.333…; api 60 s × $0.01 = 0.6.
-    assert result.output.splitlines()[:3] == ["calls_per_month,api (USD/call),hosted (USD/call)", "1000,0.6,1", "2000,0.6,0.5"]
+    assert result.output.splitlines()[:5] == [
+        "field,value,stack,architecture,per_call_usd_low,per_call_usd_high,unpriced,unpriced_reason,missing_roles",
+        "calls_per_month,1000,api,cascade,0.6,0.6,false,,",
+        "calls_per_month,1000,hosted,self-hosted,1,1,false,,",
+        "calls_per_month,2000,api,cascade,0.6,0.6,false,,",
+        "calls_per_month,2000,hosted,self-hosted,0.5,0.5,false,,",
+    ]
     result = runner.invoke(cli, ["sweep", "minute-call", "--vary", "turns=1:2", "--stacks", "api", "--format", "json",
                                  *common])
     document = json.loads(result.output)

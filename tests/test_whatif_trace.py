@@ -50,10 +50,11 @@ def test_whatif_text_names_settings_then_price_changes() -> None:
                                    "acme/asr.usd_per_audio_minute=0.25")
 
 
-def test_no_whatif_means_no_line_and_no_json_key() -> None:
+def test_no_whatif_means_no_line_and_an_empty_json_object() -> None:
     assert not WhatIf()
     assert whatif_lines(WhatIf(), "table") == [] and whatif_lines(WhatIf(), "csv") == []
-    assert whatif_json(WhatIf()) == {}
+    # The envelope always has `whatif`, so a reader never tests for the key: empty without what-ifs.
+    assert whatif_json(WhatIf()) == whatif_json(None) == {"settings": {}, "prices": []}
 
 
 def test_percent_change_is_shown_as_its_factor() -> None:
@@ -94,7 +95,7 @@ def test_json_has_a_whatif_object(runner: CliRunner, tmp_path: Path, command: st
         "prices": [{"sku": "acme/asr", "field": "usd_per_audio_minute", "value": None, "factor": "0.5"}],
     }
     plain = json.loads(_run(runner, tmp_path / "plain", [*COMMANDS[command], "--format", "json"]))
-    assert "whatif" not in plain
+    assert plain["whatif"] == {"settings": {}, "prices": []}
 
 
 def test_json_range_setting_and_absolute_price(runner: CliRunner, tmp_path: Path) -> None:

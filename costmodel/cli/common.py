@@ -300,3 +300,28 @@ def emit(text: str, output: Path | None, catalog: Catalog | None = None, inputs:
     files = [str(target.given) for target in [written[-1], *written[:-1]] if not target.is_stdout]
     if files:
         click.echo(f"wrote {', '.join(files)}", err=True)
+
+
+NOT_INPUTS = frozenset({"fmt", "output", "wide"})
+"""Options that choose how a result is shown or where it goes, not what is computed: left out of `inputs`."""
+
+
+def json_out(document: dict[str, Any]) -> str:
+    """A command's JSON document as text, its envelope's `inputs` set to the arguments and options the running
+    command was given (ids or file paths, dates, what-ifs, folders; null where left to the default), each named as
+    the command line spells it (`set`, `price`, `with`, `pricing`, `as_of`)."""
+    from costmodel.views.envelope import with_inputs
+    from costmodel.views.formatting import dump_json
+
+    ctx = click.get_current_context()
+    inputs: dict[str, Any] = {}
+    fx_rate = ctx.meta.get("costmodel.fx_rate")  # --fx-rate is kept on the context, not passed as a parameter
+    for param in ctx.command.params:
+        if param.name is None or param.name in NOT_INPUTS:
+            continue
+        longest = max(param.opts, key=len) if isinstance(param, click.Option) else param.name
+        if param.name in ctx.params:
+            inputs[longest.lstrip("-").replace("-", "_")] = ctx.params[param.name]
+        elif param.name == "fx_rate":
+            inputs["fx_rate"] = None if fx_rate is None else f"{fx_rate[0]}={fx_rate[1]}"
+    return dump_json(with_inputs(document, inputs))

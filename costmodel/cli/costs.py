@@ -10,10 +10,9 @@ import click
 from costmodel.analyses.compare import DEFAULT_SCENARIO
 from costmodel.analyses.compare import compare as compare_stacks
 from costmodel.analyses.estimate import estimate
-from costmodel.cli.common import complete_ids, costing, costing_options, emit, split_ids
+from costmodel.cli.common import complete_ids, costing, costing_options, emit, json_out, split_ids
 from costmodel.views.breakdown import breakdown_document, breakdown_text
 from costmodel.views.comparison import comparison_document, comparison_text
-from costmodel.views.formatting import dump_json
 
 
 @click.command()
@@ -32,7 +31,7 @@ def compare(scenario: str, stacks: str | None, as_of: date | None, currency: str
         run.catalog, scenario, split_ids(stacks), as_of=run.as_of, currency=currency,
         settings=run.settings, price_changes=run.price_changes, with_components=run.with_components,
     )
-    text = dump_json(comparison_document(result)) if fmt == "json" else comparison_text(result, fmt)
+    text = json_out(comparison_document(result)) if fmt == "json" else comparison_text(result, fmt)
     emit(text, output, run.catalog)
 
 
@@ -50,7 +49,7 @@ def breakdown(scenario: str, stack: str, as_of: date | None, currency: str, sett
     run = costing(pricing_dir, scenarios_dir, settings, prices, as_of, currency, with_)
     result = estimate(run.catalog, scenario, stack, as_of=run.as_of, currency=currency, settings=run.settings,
                       price_changes=run.price_changes, with_components=run.with_components)
-    text = dump_json(breakdown_document(result)) if fmt == "json" else breakdown_text(result, fmt)
+    text = json_out(breakdown_document(result)) if fmt == "json" else breakdown_text(result, fmt)
     emit(text, output, run.catalog)
 
 
@@ -69,5 +68,5 @@ def capacity(scenario: str, stack: str, as_of: date | None, currency: str, setti
     run = costing(pricing_dir, scenarios_dir, settings, prices, as_of, currency, with_)
     result = plan(run.catalog, scenario, stack, as_of=run.as_of, currency=currency, settings=run.settings,
                   price_changes=run.price_changes, with_components=run.with_components)
-    text = dump_json(capacity_document(result)) if fmt == "json" else capacity_text(result, fmt)
+    text = json_out(capacity_document(result)) if fmt == "json" else capacity_text(result, fmt)
     emit(text, output, run.catalog)

@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 
 import click
 
-from costmodel.cli.common import as_of_option, catalog_for, data_options, emit, format_option, output_option
+from costmodel.cli.common import as_of_option, catalog_for, data_options, emit, format_option, json_out, output_option
 from costmodel.cli.lazy import LazyGroup
 from costmodel.data.catalog import (
     Catalog,
@@ -31,8 +31,8 @@ from costmodel.data.reader import parse_yaml
 from costmodel.data.validation import validate as validate_model
 from costmodel.errors import InputError, NoPriceError
 from costmodel.safe_text import error_line, terminal
-from costmodel.views.formatting import Rows, dump_json, table
-from costmodel.views.listings import listing_document, scenario_rows, stack_rows
+from costmodel.views.formatting import Rows, table
+from costmodel.views.listings import scenario_document, scenario_rows, stack_document, stack_rows
 from costmodel.views.prices import PricedSku, price_list_document, price_list_text
 
 FILE_KINDS = {"skus": PriceSheet, "components": Stack, "rates": FxSheet}
@@ -232,7 +232,7 @@ def prices(ctx: click.Context, provider: str | None, provenance: bool, kind: str
         from costmodel.views.prices import provenance_document, provenance_text
 
         summary = summarise(catalog)
-        emit(dump_json(provenance_document(summary)) if fmt == "json" else provenance_text(summary, fmt), output,
+        emit(json_out(provenance_document(summary)) if fmt == "json" else provenance_text(summary, fmt), output,
              catalog)
         return
     on = as_of or date.today()
@@ -242,30 +242,59 @@ def prices(ctx: click.Context, provider: str | None, provenance: bool, kind: str
         raise UnknownIdError("provider", provider, {s.split("/")[0] for s in catalog.skus}, field="--provider")
     priced, missing = _priced_skus(catalog, on, provider, kind)
     if fmt == "json":
-        text = dump_json(price_list_document(priced, on, missing))
+        text = json_out(price_list_document(priced, on, missing))
     else:
         text = price_list_text(priced, on, missing, fmt)
     emit(text, output, catalog)
 
 
+OUTPUT = "output"
+"""`costmodel schema output COMMAND`: the schema of a command's JSON output rather than of a file format."""
+
+
 @click.command()
-@click.argument("name", type=click.Choice(FORMATS), required=False)
+@click.argument("name", type=click.Choice([*FORMATS, OUTPUT]), required=False)
+@click.argument("command", required=False, metavar="[COMMAND]")
 @click.option("--write-dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
-              help="Write every schema to DIR/<name>.schema.json instead of printing one.")
-def schema(name: str | None, write_dir: Path | None) -> None:
-    """Print the JSON Schema of a file format (pricesheet, scenario, stack, fx, claims), generated from the models."""
+              help="Write every schema to DIR/<name>.schema.json and DIR/output/<command>.schema.json instead of "
+              "printing one.")
+def schema(name: str | None, command: str | None, write_dir: Path | None) -> None:
+    """Print the JSON Schema of a file format (pricesheet, scenario, stack, fx, claims, calls), generated from the
+    models, or with `output COMMAND` of a command's --format json document (compare, prices-diff, ...)."""
     from costmodel.data.json_schema import schema_json
+    from costmodel.views.output_schema import OUTPUTS, output_schema_json
 
     if write_dir is not None:
         from costmodel.views.files import write_all
 
-        # All five or none: every path checked, every file staged, then all renamed.
-        write_all([(write_dir / f"{each}.schema.json", schema_json(each)) for each in FORMATS])
-        click.echo(f"wrote {len(FORMATS)} schemas to {write_dir}", err=True)
+        # All or none: every path checked, every file staged, then all renamed.
+        files = [(write_dir / f"{each}.schema.json", schema_json(each)) for each in FORMATS]
+        files += [(write_dir / OUTPUT / f"{each}.schema.json", output_schema_json(each)) for each in OUTPUTS]
+        # A missing DIR is reported by write_all; its output/ folder is made here, and taken away again when
+        # nothing could be written, so a failed run leaves DIR as it was.
+        made = write_dir.is_dir() and not (write_dir / OUTPUT).exists()
+        if made:
+            (write_dir / OUTPUT).mkdir()
+        try:
+            write_all(files)
+        except BaseException:
+            if made:
+                (write_dir / OUTPUT).rmdir()
+            raise
+        click.echo(f"wrote {len(FORMATS)} format schemas and {len(OUTPUTS)} output schemas to {write_dir}", err=True)
         return
     if name is None:
-        raise click.UsageError("name a format: " + ", ".join(FORMATS))
-    click.echo(schema_json(name), nl=False)
+        raise click.UsageError("name a format: " + ", ".join(FORMATS) + f", or {OUTPUT} COMMAND")
+    if name != OUTPUT:
+        if command is not None:
+            raise click.UsageError(f"a format takes no command (got '{command}'); did you mean {OUTPUT} {command}?")
+        click.echo(schema_json(name), nl=False)
+        return
+    key = (command or "").replace(" ", "-")
+    if key not in OUTPUTS:
+        given = f"'{command}' is not a command with JSON output; " if command else ""
+        raise click.UsageError(f"{given}name one: " + ", ".join(OUTPUTS))
+    click.echo(output_schema_json(key), nl=False)
 
 
 @click.command()
@@ -278,7 +307,10 @@ def scenarios(fmt: str, pricing_dir: Path | None, scenarios_dir: Path | None) ->
 
     catalog = Catalog()
     load_scenarios(folder(scenarios_dir), catalog)
-    _list(scenario_rows(catalog.scenarios), "scenarios", fmt)
+    if fmt == "json":
+        click.echo(json_out(scenario_document(catalog.scenarios)), nl=False)
+        return
+    _list(scenario_rows(catalog.scenarios), fmt)
 
 
 @click.command()
@@ -289,12 +321,12 @@ def stacks(fmt: str, pricing_dir: Path | None, scenarios_dir: Path | None) -> No
     catalog = Catalog()
     load_pricing(_pricing_folder(pricing_dir), catalog)
     check_references(catalog)
-    _list(stack_rows(catalog.stacks), "stacks", fmt)
-
-
-def _list(view: Rows, key: str, fmt: str) -> None:
-    """A listing to standard output; listings take no -o (they describe the data rather than cost it)."""
     if fmt == "json":
-        click.echo(dump_json(listing_document(key, view)), nl=False)
+        click.echo(json_out(stack_document(catalog.stacks)), nl=False)
         return
+    _list(stack_rows(catalog.stacks), fmt)
+
+
+def _list(view: Rows, fmt: str) -> None:
+    """A listing to standard output; listings take no -o (they describe the data rather than cost it)."""
     click.echo(terminal(table(view.rows, view.columns, fmt)), nl=False)

@@ -21,6 +21,7 @@ from costmodel.cli.common import (
     data_options,
     emit,
     format_option,
+    json_out,
     output_option,
     split_ids,
 )
@@ -101,7 +102,6 @@ def replay(calls: Path, stacks: str | None, by: str | None, per_call: Path | Non
     """
     from costmodel.analyses.replay import replay as run_replay
     from costmodel.cli.common import costing
-    from costmodel.views.formatting import dump_json
     from costmodel.views.replay import replay_document, replay_text
 
     if output is not None and output.suffix.lower() == ".parquet":
@@ -119,7 +119,7 @@ def replay(calls: Path, stacks: str | None, by: str | None, per_call: Path | Non
         click.echo("", err=True)
     if result.bad_rows:
         click.echo(f"{result.bad_rows:,} bad rows left out (--on-bad-row skip)", err=True)
-    text = dump_json(replay_document(result)) if fmt == "json" else replay_text(result, fmt)
+    text = json_out(replay_document(result)) if fmt == "json" else replay_text(result, fmt)
     emit(text, output, run.catalog, inputs=[calls])
     if per_call is not None:
         click.echo(f"wrote {per_call}", err=True)
@@ -146,7 +146,6 @@ def reconcile(calls: Path, stack: str, tolerance: str, source: str, on_bad_row: 
     from costmodel.analyses.reconcile import reconcile as run_reconcile
     from costmodel.cli.common import costing
     from costmodel.errors import InputError
-    from costmodel.views.formatting import dump_json
     from costmodel.views.replay import reconcile_document, reconcile_text
 
     try:
@@ -159,7 +158,7 @@ def reconcile(calls: Path, stack: str, tolerance: str, source: str, on_bad_row: 
     with records_file(calls, source) as path:
         result = run_reconcile(run.catalog, path, stack, as_of=run.as_of, scenario=scenario,
                                price_changes=run.price_changes, tolerance=share, on_bad_row=on_bad_row)  # type: ignore[arg-type]
-    text = dump_json(reconcile_document(result)) if fmt == "json" else reconcile_text(result, fmt)
+    text = json_out(reconcile_document(result)) if fmt == "json" else reconcile_text(result, fmt)
     emit(text, output, run.catalog, inputs=[calls])
 
 

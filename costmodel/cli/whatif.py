@@ -16,12 +16,12 @@ from costmodel.cli.common import (
     costing,
     costing_options,
     emit,
+    json_out,
     split_ids,
 )
 from costmodel.core.overrides import parse_number
 from costmodel.errors import InputError
 from costmodel.views.breakeven import breakeven_document, breakeven_text
-from costmodel.views.formatting import dump_json
 from costmodel.views.sensitivity import sensitivity_document, sensitivity_text
 from costmodel.views.sweep import sweep_document, sweep_text
 
@@ -87,7 +87,7 @@ def breakeven(scenario: str, stack_a: str, stack_b: str, over: str, between: str
     target = parse_field(over, catalog)
     result = solve(catalog, scenario, stack_a, stack_b, target, window, as_of=on, currency=currency,
                    settings=overrides, price_changes=changes, with_components=context.with_components)
-    text = dump_json(breakeven_document(result)) if fmt == "json" else breakeven_text(result, fmt, every_crossing)
+    text = json_out(breakeven_document(result)) if fmt == "json" else breakeven_text(result, fmt, every_crossing)
     emit(text, output, catalog)
 
 
@@ -149,7 +149,7 @@ def sweep(scenario: str, vary: str, stacks: str | None, log: bool, plot: Path | 
         marks = sweep_breakevens(catalog, dense, scenario, settings=overrides, price_changes=changes)
         charts.append(_plot_bytes(sweep_figure(dense, marks, log=log or None), plot, plot_format))
     # The chart and the text are written together, all or none, after both are computed.
-    text = dump_json(sweep_document(result)) if fmt == "json" else sweep_text(result, fmt)
+    text = json_out(sweep_document(result)) if fmt == "json" else sweep_text(result, fmt)
     emit(text, output, catalog, also=charts)
 
 
@@ -183,5 +183,5 @@ def sensitivity(scenario: str, stack: str, by: str, plot: Path | None, as_of: da
         from costmodel.views.charts import tornado_figure
 
         charts.append(_plot_bytes(tornado_figure(result), plot, plot_format))
-    text = dump_json(sensitivity_document(result)) if fmt == "json" else sensitivity_text(result, fmt)
+    text = json_out(sensitivity_document(result)) if fmt == "json" else sensitivity_text(result, fmt)
     emit(text, output, catalog, also=charts)

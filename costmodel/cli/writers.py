@@ -14,12 +14,12 @@ from costmodel.cli.common import (
     data_options,
     emit,
     format_option,
+    json_out,
     output_option,
     parse_date,
     split_ids,
 )
 from costmodel.data.catalog import Catalog
-from costmodel.views.formatting import dump_json
 from costmodel.views.price_diff import price_diff_document, price_diff_text
 
 # ---------------------------------------------------------------- prices diff
@@ -62,7 +62,7 @@ def prices_diff(from_date: date | None, to_date: date | None, from_pricing: Path
         old_label=str(from_pricing) if from_pricing else "prices",
         new_label=str(to_pricing) if to_pricing else "prices",
     )
-    text = dump_json(price_diff_document(result)) if fmt == "json" else price_diff_text(result, fmt, show_all)
+    text = json_out(price_diff_document(result)) if fmt == "json" else price_diff_text(result, fmt, show_all)
     emit(text, output, old if old is new else _joined(old, new))
 
 
@@ -136,6 +136,6 @@ def audit(article: Path, claims_path: Path | None, draft: bool, as_of: date | No
     claims_path = claims_path or article.with_name(article.stem + ".claims.yaml")
     check_outputs(output, catalog=catalog, inputs=[article, claims_path])
     report = run_audit(article, claims_path, catalog, as_of)
-    text = dump_json(audit_document(report)) if fmt == "json" else audit_text(report, fmt)
+    text = json_out(audit_document(report)) if fmt == "json" else audit_text(report, fmt)
     emit(text, output, catalog, inputs=[article, claims_path])
     return 1 if report.flagged else 0

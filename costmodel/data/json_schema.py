@@ -58,10 +58,15 @@ def _model_types(annotation: object) -> list[type[Model]]:
 
 def schema_json(name: str) -> str:
     """The JSON Schema document of one format, as committed under schemas/<name>.schema.json."""
-    document = _documented(format_model(name)).model_json_schema(mode="validation")
+    return model_schema_json(format_model(name), f"{name}.schema.json")
+
+
+def model_schema_json(model: type[Model], path: str) -> str:
+    """A model's JSON Schema (field docstrings as descriptions) as committed under schemas/<path>."""
+    document = _documented(model).model_json_schema(mode="validation")
     document = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": f"https://costmodel.invalid/schemas/{name}.schema.json",
+        "$id": f"https://costmodel.invalid/schemas/{path}",
         **document,
     }
     return json.dumps(document, indent=2, sort_keys=False) + "\n"

@@ -22,6 +22,7 @@ from costmodel.views.formatting import (
     csv_bool,
     figure,
     fx_line,
+    money_text,
     provenance_marks,
     quantity_text,
     span_columns,
@@ -225,14 +226,14 @@ def breakdown_text(result: Bill, fmt: str) -> str:
         out += ["Per turn (tokens; each turn re-sends the conversation so far):", "",
                 table(turns.rows, turns.columns, fmt)]
     total = (
-        f"Total per call: {span_text(result.per_call, PER_CALL_PLACES)} {cur} · "
-        f"per month: {span_text(result.per_month, MONTHLY_PLACES, grouping=True)} {cur}"
+        f"Total per call: {money_text(result.per_call, PER_CALL_PLACES, cur)} · "
+        f"per month: {money_text(result.per_month, MONTHLY_PLACES, cur, grouping=True)}"
     )
     if result.fixed_per_month.high > 0:
         # Self-hosted minimum GPUs are "the GPU floor"; a monthly fee (plan, number rental) is fixed too, but not GPUs.
         gpus_only = all(line.price_field == "usd_per_gpu_hour" for line in result.lines if line.fixed)
         what = "the fixed GPU floor" if gpus_only else "paid whatever the volume"
-        total += f" (of which {span_text(result.fixed_per_month, MONTHLY_PLACES, grouping=True)} is {what})"
+        total += f" (of which {money_text(result.fixed_per_month, MONTHLY_PLACES, cur, grouping=True)} is {what})"
     out.append(total)
     for plan in result.capacity:
         out.append(f"GPU plan: {for_format(component_summary(plan), fmt)} (see costmodel capacity).")

@@ -6,9 +6,9 @@ import math
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from costmodel import __version__
 from costmodel.safe_text import for_format
-from costmodel.views.composition import composition_json, notes, shared_json
+from costmodel.views.composition import composition_json, missing_warnings, notes, shared_json
+from costmodel.views.envelope import document
 from costmodel.views.formatting import (
     PER_CALL_PLACES,
     Column,
@@ -19,7 +19,6 @@ from costmodel.views.formatting import (
     money,
     table,
     whatif_column,
-    whatif_json,
     whatif_lines,
 )
 
@@ -58,6 +57,26 @@ def breakeven_rows(result: BreakEven) -> Rows:
     return Rows(rows, columns)
 
 
+def breakeven_csv(result: BreakEven) -> str:
+    """`breakeven` as numeric CSV: one row per crossing, lowest value first; the value and both stacks' per-call
+    costs as shortest round-trip decimals (cost columns named with the currency), the kind and end as words."""
+    cur = result.currency.lower()
+    missing = {stack: ", ".join(c.missing_roles) for stack, c in result.compositions.items()}
+    rows = [
+        {
+            "field": result.field.name, "value": float_exact(c.value), "kind": c.kind, "end": c.end,
+            "stack_a": result.stack_a, "stack_b": result.stack_b,
+            f"per_call_{cur}_a": float_exact(c.cost_a), f"per_call_{cur}_b": float_exact(c.cost_b),
+            "cheaper_below": c.cheaper_below, "cheaper_above": c.cheaper_above, "method": c.method,
+            "missing_roles_a": missing.get(result.stack_a, ""), "missing_roles_b": missing.get(result.stack_b, ""),
+        }
+        for c in result.crossings
+    ]
+    keys = ("field", "value", "kind", "end", "stack_a", "stack_b", f"per_call_{cur}_a", f"per_call_{cur}_b",
+            "cheaper_below", "cheaper_above", "method", "missing_roles_a", "missing_roles_b")
+    return table(*whatif_column(rows, [Column(key, key) for key in keys], result.whatif), "csv")
+
+
 def _missing(result: BreakEven, stack: str) -> str:
     """`, missing tts` in a stack's column header when it lacks a needed role (the one note CSV carries)."""
     composition = result.compositions.get(stack)
@@ -66,17 +85,12 @@ def _missing(result: BreakEven, stack: str) -> str:
 
 def breakeven_document(result: BreakEven) -> dict[str, Any]:
     """The JSON shape of `breakeven`: floats from the vector path written as shortest round-trip decimals."""
-    return {
-        "command": "breakeven",
-        "costmodel_version": __version__,
+    return document("breakeven", {
         "scenario": result.scenario,
         "stack_a": result.stack_a,
         "stack_b": result.stack_b,
         "over": result.field.name,
         "between": {"low": float_exact(result.low), "high": float_exact(result.high)},
-        "as_of": result.as_of,
-        "currency": result.currency,
-        **whatif_json(result.whatif),
         "ranged_inputs": result.is_range,
         "crossings": [
             {
@@ -108,7 +122,8 @@ def breakeven_document(result: BreakEven) -> dict[str, Any]:
         "notes": result.notes,
         **shared_json(result.shared),
         "stacks": {stack: composition_json(composition) for stack, composition in result.compositions.items()},
-    }
+    }, as_of=result.as_of, currency=result.currency, whatif=result.whatif,
+                    warnings=missing_warnings(result.shared, result.compositions))
 
 
 def _sentence(result: BreakEven, answer: Answer, fmt: str) -> str:
@@ -140,9 +155,9 @@ def breakeven_text(result: BreakEven, fmt: str, every_crossing: bool = False) ->
     """`breakeven` as text or Markdown: the answer first, then the crossing (all of them with `every_crossing`);
     CSV lists every crossing."""
     cur, name = result.currency, result.field.name
-    view = breakeven_rows(result)
     if fmt == "csv":
-        return table(*whatif_column(view.rows, view.columns, result.whatif), "csv")
+        return breakeven_csv(result)
+    view = breakeven_rows(result)
     between = f"{float_text(result.low)} and {float_text(result.high)}"
     a, b = for_format(result.stack_a, fmt), for_format(result.stack_b, fmt)
     head = f"{for_format(result.scenario, fmt)}: {a} vs {b} as {for_format(name, fmt)} varies between {between}"

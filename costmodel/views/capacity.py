@@ -5,11 +5,21 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from costmodel import __version__
 from costmodel.analyses.capacity import Capacity, CapacityComponent
 from costmodel.core.interval import Span
 from costmodel.safe_text import for_format
-from costmodel.views.formatting import MONTHLY_PLACES, Column, Row, quantity_text, span_text, table
+from costmodel.views.envelope import document
+from costmodel.views.formatting import (
+    MONTHLY_PLACES,
+    Column,
+    Row,
+    money_text,
+    quantity_text,
+    span_columns,
+    span_keys,
+    span_text,
+    table,
+)
 
 
 def _share(value: Span[Decimal]) -> str:
@@ -51,6 +61,22 @@ def capacity_columns(currency: str) -> list[Column]:
     ]
 
 
+def capacity_csv(result: Capacity) -> str:
+    """`capacity` as numeric CSV: one row per component and level of load, every quantity as exact `_low`/`_high`
+    plain decimals (utilisation a fraction, 0.25 for 25%), the cost columns named with the currency."""
+    cost = f"cost_per_month_{result.currency.lower()}"
+    quantities = ("hours_per_month", "calls_per_hour", "load_gpus", "streams", "gpus", "utilisation", "gpu_hours")
+    rows = [
+        {"component": c.role, "sku": c.sku, "hours": r.hours,
+         **{k: v for name in quantities for k, v in span_columns(name, getattr(r, name)).items()},
+         **span_columns(cost, r.cost_per_month), "binding": r.binding}
+        for c in result.components for r in c.rows
+    ]
+    columns = [Column("component", "component"), Column("sku", "sku"), Column("hours", "hours"),
+               *span_keys(*quantities, cost), Column("binding", "binding")]
+    return table(rows, columns, "csv")
+
+
 def component_summary(c: CapacityComponent) -> str:
     """One line: the operating point a component runs at and what sizes it."""
     point = f"{quantity_text(c.throughput)} {c.throughput_unit} per GPU"
@@ -66,31 +92,26 @@ def component_summary(c: CapacityComponent) -> str:
 
 def capacity_document(result: Capacity) -> dict[str, Any]:
     """The JSON shape of `capacity`."""
-    return {
-        "command": "capacity",
-        "costmodel_version": __version__,
+    return document("capacity", {
         "scenario": result.scenario,
         "stack": result.stack,
-        "as_of": result.as_of,
-        "currency": result.currency,
         "calls_per_month": result.calls_per_month,
         "cost_per_month": result.cost_per_month,
         "components": result.components,
-    }
+    }, as_of=result.as_of, currency=result.currency)
 
 
 def capacity_text(result: Capacity, fmt: str) -> str:
     """`capacity` as text or Markdown (a summary per component and the hourly table), or the table as CSV."""
-    columns = capacity_columns(result.currency)
-    body = table(capacity_rows(result), columns, fmt)
     if fmt == "csv":
-        return body
+        return capacity_csv(result)
+    body = table(capacity_rows(result), capacity_columns(result.currency), fmt)
     head = f"{for_format(result.scenario, fmt)} on {for_format(result.stack, fmt)}: self-hosted capacity"
     lines = [f"**{head}**" if fmt == "markdown" else head,
              f"{quantity_text(result.calls_per_month)} calls/month · prices in force on {result.as_of} · {result.currency}",
              ""]
     lines += [f"- {for_format(component_summary(c), fmt)}" for c in result.components]
     lines += ["", body.rstrip("\n"), "",
-              f"GPUs per month: {span_text(result.cost_per_month, MONTHLY_PLACES, grouping=True)} {result.currency}. "
+              f"GPUs per month: {money_text(result.cost_per_month, MONTHLY_PLACES, result.currency, grouping=True)}. "
               "load = GPUs the work keeps busy at full throughput; utilisation = load ÷ GPUs running."]
     return "\n".join(lines) + "\n"

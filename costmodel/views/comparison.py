@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from costmodel import __version__
 from costmodel.analyses.compare import Comparison
 from costmodel.analyses.estimate import LIFECYCLE_WARNING_DAYS, Bill, LifecycleWarning
 from costmodel.safe_text import for_format
-from costmodel.views.composition import changed_text, composition_json, missing_text, notes, shared_json
+from costmodel.views.composition import (
+    changed_text,
+    composition_json,
+    missing_text,
+    missing_warnings,
+    notes,
+    shared_json,
+)
+from costmodel.views.envelope import document
 from costmodel.views.formatting import (
     MONTHLY_PLACES,
     PER_CALL_PLACES,
@@ -25,7 +32,6 @@ from costmodel.views.formatting import (
     span_keys,
     table,
     whatif_column,
-    whatif_json,
     whatif_lines,
 )
 
@@ -34,17 +40,17 @@ TEXT_COLUMNS = ("rank", "stack", "architecture", "per_call", "per_month", "multi
 
 
 def costing_header(command: str, result: Comparison | Bill) -> dict[str, Any]:
-    """The fields every costing JSON document starts with."""
-    return {
-        "command": command,
-        "costmodel_version": __version__,
-        "scenario": result.scenario,
-        "as_of": result.as_of,
-        "currency": result.currency,
-        "fx": vars(result.fx) if result.fx else None,
-        "calls_per_month": result.calls_per_month,
-        **whatif_json(result.whatif),
-    }
+    """The envelope and the fields every costing JSON document starts with."""
+    if isinstance(result, Comparison):
+        lifecycle = [warning for _, warning in result.warnings]
+        compositions = {row.stack: row.composition for row in result.rows}
+    else:
+        lifecycle, compositions = result.warnings, {result.stack: result.composition}
+    warnings = ([result.fx.warning] if result.fx and result.fx.warning else []) + [w.text for w in lifecycle]
+    payload = {"scenario": result.scenario, "fx": vars(result.fx) if result.fx else None,
+               "calls_per_month": result.calls_per_month}
+    return document(command, payload, as_of=result.as_of, currency=result.currency, whatif=result.whatif,
+                    warnings=warnings + missing_warnings(result.shared, compositions))
 
 
 def comparison_rows(result: Comparison) -> Rows:

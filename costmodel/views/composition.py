@@ -56,6 +56,12 @@ def missing_line(shared: Shared, compositions: Mapping[str, Composition]) -> str
             "comparable with the others (add it with --with ROLE=SKU).")
 
 
+def missing_warnings(shared: Shared, compositions: Mapping[str, Composition]) -> list[str]:
+    """The missing-role line as a JSON document's warning (none when every stack has every needed role)."""
+    line = missing_line(shared, compositions)
+    return [line] if line else []
+
+
 def notes(shared: Shared, compositions: Mapping[str, Composition], fmt: str) -> list[str]:
     """The with and missing-role lines, safe for the format (empty when nothing is shared and nothing lacks)."""
     return [for_format(line, fmt) for line in (with_line(shared, compositions), missing_line(shared, compositions)) if line]

@@ -64,6 +64,30 @@ def span_text(value: Span[Decimal] | None, places: int, grouping: bool = False, 
     return low if low == high else f"{low}–{high}"
 
 
+CURRENCY_SYMBOLS = {"USD": "$", "GBP": "£", "EUR": "€", "JPY": "¥", "INR": "₹"}
+"""The symbol people read before an amount in these currencies; any other currency is written as its code and a
+space (`CHF 0.04`), since `$` alone would not say which dollar. A table rather than babel: five symbols do not
+earn a locale database, and a report should not read differently on machines with different locales."""
+
+
+def with_symbol(amount: str, currency: str) -> str:
+    """`£0.04449` from `0.04449`: an amount already formatted, with its currency's symbol (the sign stays first)."""
+    sign, digits = ("-", amount[1:]) if amount.startswith("-") else ("", amount)
+    symbol = CURRENCY_SYMBOLS.get(currency)
+    return f"{sign}{symbol}{digits}" if symbol else f"{sign}{currency} {digits}"
+
+
+def figure_with_symbol(text: str, currency: str) -> str:
+    """A figure already rounded for people (`0.00164–0.01495`) with its currency's symbol on each end."""
+    return "–".join(with_symbol(part, currency) for part in text.split("–"))
+
+
+def money_text(value: Span[Decimal] | None, places: int, currency: str, grouping: bool = False,
+               unpriced: str = "unpriced") -> str:
+    """A span of money for people, each end with its currency's symbol: `£0.04449` or `£1,468.76–£2,203.14`."""
+    return unpriced if value is None else figure_with_symbol(span_text(value, places, grouping), currency)
+
+
 def multiple_text(value: Span[Decimal] | None) -> str:
     if value is None:
         return "–"
@@ -210,9 +234,30 @@ def float_text(value: float) -> str:
     return f"{value:.6g}"
 
 
+COUNTED = ("calls_per_month", "turns", "peak_concurrent_calls", "_tokens", "_tokens_per_turn", "_characters")
+"""Scenario fields (or name endings) that count things: a swept value of one reads best as a whole number."""
+
+
+def swept_value_text(value: float, field: str) -> str:
+    """A swept input's value for people, by what it measures: a count whole from 10 up (a log sweep's 251.189
+    calls a month reads `251`), anything else (seconds, fractions, prices) to 4 significant digits; both grouped
+    from 1,000. Machine formats write the exact value."""
+    counted = field in COUNTED or field.endswith(COUNTED[3:])
+    if counted and abs(value) >= 10:
+        return f"{round(value):,}"
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:.{3 if counted else 4}g}"
+
+
 def float_exact(value: float) -> str:
     """A float from the vector path as its shortest round-trip decimal, for JSON and CSV (nothing rounded)."""
     return plain(Decimal(repr(float(value))))
+
+
+def float_span(low: float, high: float) -> Span[Decimal]:
+    """A float pair of the vector path as an exact span of their shortest round-trip decimals."""
+    return Span(Decimal(repr(float(low))), Decimal(repr(float(high))))
 
 
 def whatif_text(whatif: WhatIf) -> str:
@@ -254,15 +299,16 @@ def whatif_column(rows: Sequence[Mapping[str, object]], columns: Sequence[Column
     return [{**row, "whatif": text} for row in rows], [*columns, Column("whatif", "what-if")]
 
 
-def whatif_json(whatif: WhatIf) -> dict[str, Any]:
-    """`{"whatif": {settings, prices}}` for a JSON document, or {} without what-ifs (plain runs unchanged)."""
+def whatif_json(whatif: WhatIf | None) -> dict[str, Any]:
+    """The `whatif` object of a JSON document: `{settings, prices}`, both empty without what-ifs (the envelope
+    always has it, so a reader never tests whether the key exists)."""
     if not whatif:
-        return {}
+        return {"settings": {}, "prices": []}
     prices = [
         {"sku": change.sku, "field": change.price_field, "value": change.value, "factor": change.factor}
         for change in whatif.price_changes
     ]
-    return {"whatif": {"settings": dict(whatif.settings), "prices": prices}}
+    return {"settings": dict(whatif.settings), "prices": prices}
 
 
 def csv_bool(value: bool) -> str:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from costmodel.core.interval import Span
-from costmodel.data.records import Scenario, Stack
-from costmodel.views.formatting import Column, Row, Rows, quantity_text
+from costmodel.data.records import Range, Scenario, Stack
+from costmodel.views.envelope import document
+from costmodel.views.formatting import Column, Row, Rows, quantity_text, span_json, to_json
 
 
 def scenario_rows(scenarios: Mapping[str, Scenario]) -> Rows:
@@ -46,6 +48,35 @@ def stack_rows(stacks: Mapping[str, Stack]) -> Rows:
     return Rows(rows, columns)
 
 
-def listing_document(key: str, view: Rows) -> dict[str, Any]:
-    """The JSON shape of `scenarios` and `stacks`: {key: rows}, each row as the table shows it."""
-    return {key: [{name: str(value) for name, value in row.items()} for row in view.rows]}
+SCENARIO_QUANTITIES = ("calls_per_month", "turns", "caller_audio_seconds", "caller_audio_seconds_per_turn",
+                       "agent_audio_seconds", "agent_audio_seconds_per_turn")
+"""The scenario fields `scenarios --format json` lists, each `{low, high}` (or null where the file leaves it out)."""
+
+
+def scenario_document(scenarios: Mapping[str, Scenario]) -> dict[str, Any]:
+    """The JSON document of `scenarios`: one entry per scenario, by id, quantities as exact `{low, high}`."""
+    entries = [
+        {
+            "id": scenario_id,
+            "title": s.title,
+            **{name: _span(getattr(s, name)) for name in SCENARIO_QUANTITIES},
+            "description": s.description,
+            "source": s.source,
+        }
+        for scenario_id, s in sorted(scenarios.items())
+    ]
+    return document("scenarios", {"scenarios": entries}, as_of=None, currency=None)
+
+
+def stack_document(stacks: Mapping[str, Stack]) -> dict[str, Any]:
+    """The JSON document of `stacks`: one entry per stack, by id, its components in the stack format's fields."""
+    entries = [
+        {"id": stack_id, "title": stack.title, "architecture": stack.architecture,
+         "components": to_json(list(stack.components))}
+        for stack_id, stack in sorted(stacks.items())
+    ]
+    return document("stacks", {"stacks": entries}, as_of=None, currency=None)
+
+
+def _span(value: Decimal | Range | None) -> dict[str, str] | None:
+    return None if value is None else span_json(Span.of(value))

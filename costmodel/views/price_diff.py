@@ -5,12 +5,24 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from costmodel import __version__
 from costmodel.core.interval import Span
 from costmodel.data.meters import PRICE_ALIASES
 from costmodel.data.records import Range
 from costmodel.safe_text import for_format
-from costmodel.views.formatting import PER_CALL_PLACES, Column, Row, Rows, money, span_text, table
+from costmodel.views.envelope import document
+from costmodel.views.formatting import (
+    PER_CALL_PLACES,
+    Column,
+    Row,
+    Rows,
+    csv_bool,
+    money,
+    plain,
+    span_columns,
+    span_keys,
+    span_text,
+    table,
+)
 from costmodel.views.prices import sheet_price
 
 if TYPE_CHECKING:
@@ -117,12 +129,9 @@ def price_diff_document(result: PriceDiff) -> dict[str, Any]:
         return None if c is None else {"low": c.low, "high": c.high, "low_percent": c.low_percent,
                                        "high_percent": c.high_percent}
 
-    return {
-        "command": "prices diff",
-        "costmodel_version": __version__,
+    return document("prices diff", {
         "from": {"label": result.old_label, "date": result.old_date},
         "to": {"label": result.new_label, "date": result.new_date},
-        "currency": "USD",
         "prices": [
             {
                 "sku": r.sku, "price_field": r.price_field, "unit": r.unit, "status": r.status,
@@ -140,15 +149,38 @@ def price_diff_document(result: PriceDiff) -> dict[str, Any]:
             }
             for r in result.costs
         ],
-    }
+    }, as_of=result.new_date, currency="USD")
+
+
+def price_diff_csv(result: PriceDiff, show_all: bool) -> str:
+    """The cost effect of `prices diff` as numeric CSV (several tables in one CSV would not load; JSON has all): one
+    row per scenario × stack that changed (every pair with `show_all`), per-call costs as exact `_low`/`_high` plain
+    decimals, the change new − old and as a fraction of old (0.1 for +10%), empty on a side that is unpriced."""
+    rows: list[dict[str, str]] = []
+    for r in result.costs:
+        if not (r.changed or show_all):
+            continue
+        c = r.change
+        rows.append({
+            "scenario": r.scenario, "stack": r.stack, "changed": csv_bool(r.changed),
+            **span_columns("old_per_call_usd", r.old_per_call), **span_columns("new_per_call_usd", r.new_per_call),
+            **span_columns("change_usd", None if c is None else Span(c.low, c.high)),
+            "change_fraction_low": "" if c is None or c.low_percent is None else plain(c.low_percent / 100),
+            "change_fraction_high": "" if c is None or c.high_percent is None else plain(c.high_percent / 100),
+            "old_unpriced": " ".join((r.old_unpriced or "").split()),
+            "new_unpriced": " ".join((r.new_unpriced or "").split()),
+        })
+    columns = [Column("scenario", "scenario"), Column("stack", "stack"), Column("changed", "changed"),
+               *span_keys("old_per_call_usd", "new_per_call_usd", "change_usd", "change_fraction"),
+               Column("old_unpriced", "old_unpriced"), Column("new_unpriced", "new_unpriced")]
+    return table(rows, columns, "csv")
 
 
 def price_diff_text(result: PriceDiff, fmt: str, show_all: bool = False) -> str:
     """`prices diff` as text or Markdown (three tables), or its cost effect as CSV."""
-    costs = cost_effect_rows(result, show_all)
     if fmt == "csv":
-        # Several tables in one CSV would not load; CSV carries the cost effect (json has everything).
-        return table(costs.rows, costs.columns, "csv")
+        return price_diff_csv(result, show_all)
+    costs = cost_effect_rows(result, show_all)
     moved, one_side = moved_price_rows(result), one_side_rows(result)
     old = f"{for_format(result.old_label, fmt)} on {result.old_date}"
     new = f"{for_format(result.new_label, fmt)} on {result.new_date}"

@@ -6,11 +6,11 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from costmodel import __version__
 from costmodel.core.interval import Span
 from costmodel.data.meters import PRICE_FIELDS
 from costmodel.data.records import AudioTokenRates, PricePeriod, Range, Sku, record_dict
-from costmodel.views.formatting import Column, Row, Rows, table
+from costmodel.views.envelope import document
+from costmodel.views.formatting import Column, Row, Rows, csv_bool, span_columns, span_keys, table
 
 if TYPE_CHECKING:
     from costmodel.data.provenance import Provenance
@@ -60,13 +60,28 @@ def price_list_rows(priced: list[PricedSku]) -> Rows:
     return Rows(rows, columns)
 
 
+def price_list_csv(priced: list[PricedSku]) -> str:
+    """`prices` as numeric CSV: one row per price field of each SKU, the price as exact `price_low`/`price_high` plain
+    decimals in `currency` per `unit`, the flags true/false, dates ISO."""
+    rows = [
+        {
+            "sku": sku.id, "kind": sku.kind, "price_field": name, **span_columns("price", Span.of(value)),
+            "currency": "USD", "unit": PRICE_FIELDS[name].unit, "effective_from": period.effective_from.isoformat(),
+            "effective_from_basis": period.effective_from_basis, "estimate": csv_bool(period.estimate),
+            "source_kind": period.source_kind, "checked": period.checked.isoformat(), "source": period.source,
+        }
+        for sku, period in priced
+        for name, value in period.prices().items()
+    ]
+    keys = ("effective_from", "effective_from_basis", "estimate", "source_kind", "checked", "source")
+    columns = [Column("sku", "sku"), Column("kind", "kind"), Column("price_field", "price_field"), *span_keys("price"),
+               Column("currency", "currency"), Column("unit", "unit"), *(Column(key, key) for key in keys)]
+    return table(columns=columns, rows=rows, fmt="csv")
+
+
 def price_list_document(priced: list[PricedSku], on: date, missing: int) -> dict[str, Any]:
     """The JSON shape of `prices`: one entry per SKU, its prices exactly as written."""
-    return {
-        "command": "prices",
-        "costmodel_version": __version__,
-        "as_of": on,
-        "currency": "USD",
+    return document("prices", {
         "skus": [
             {
                 "id": sku.id,
@@ -87,11 +102,13 @@ def price_list_document(priced: list[PricedSku], on: date, missing: int) -> dict
             for sku, period in priced
         ],
         "without_price_in_force": missing,
-    }
+    }, as_of=on, currency="USD")
 
 
 def price_list_text(priced: list[PricedSku], on: date, missing: int, fmt: str) -> str:
-    """`prices` as a titled table, or bare Markdown or CSV."""
+    """`prices` as a titled table, bare Markdown, or numeric CSV."""
+    if fmt == "csv":
+        return price_list_csv(priced)
     view = price_list_rows(priced)
     text = table(view.rows, view.columns, fmt)
     if fmt == "table":
@@ -106,9 +123,7 @@ def price_list_text(priced: list[PricedSku], on: date, missing: int, fmt: str) -
 
 def provenance_document(summary: Provenance) -> dict[str, Any]:
     """The JSON shape of `prices --provenance`."""
-    return {
-        "command": "prices --provenance",
-        "costmodel_version": __version__,
+    return document("prices --provenance", {
         "periods_by_source_kind": summary.by_kind,
         "stack_periods_by_source_kind": summary.stack_by_kind,
         "lower_bound_starts": summary.lower_bound_starts,
@@ -118,7 +133,7 @@ def provenance_document(summary: Provenance) -> dict[str, Any]:
              "source": ref.period.source}
             for ref in summary.oldest_checked
         ],
-    }
+    }, as_of=None, currency=None)
 
 
 def provenance_text(summary: Provenance, fmt: str) -> str:

@@ -1,13 +1,25 @@
-"""`replay`, `reconcile` and `calibrate` results shown: text, Markdown, CSV (exact floats) and JSON."""
+"""`replay`, `reconcile` and `calibrate` results shown: text, Markdown, numeric CSV (exact floats) and JSON."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from costmodel import __version__
 from costmodel.safe_text import for_format
-from costmodel.views.formatting import MONTHLY_PLACES, PER_CALL_PLACES, Column, Row, float_exact, money, table
+from costmodel.views.envelope import document
+from costmodel.views.formatting import (
+    MONTHLY_PLACES,
+    PER_CALL_PLACES,
+    Column,
+    Row,
+    float_exact,
+    float_span,
+    money,
+    span_columns,
+    span_keys,
+    table,
+    with_symbol,
+)
 
 if TYPE_CHECKING:
     from costmodel.analyses.calibrate import Calibration
@@ -15,17 +27,17 @@ if TYPE_CHECKING:
     from costmodel.analyses.replay import Replay
 
 
-def _one(value: float, places: int, exact: bool) -> str:
-    if exact:
-        return float_exact(value)
+def _one(value: float, places: int) -> str:
     return money(Decimal(repr(float(value))), places, grouping=True)
 
 
-def _money(value: float | tuple[float, float], places: int, exact: bool) -> str:
-    """One figure, or low..high where a price or assumption is a range (equal when rounded: one figure)."""
-    if not isinstance(value, tuple):
-        return _one(value, places, exact)
-    low, high = (_one(v, places, exact) for v in value)
+def _money(value: float | tuple[float, float], places: int, currency: str | None = None) -> str:
+    """One figure, or low..high where a price or assumption is a range (equal when rounded: one figure); each end
+    with the currency's symbol when a currency is given (sentences; tables name it in the header)."""
+    ends = value if isinstance(value, tuple) else (value, value)
+    low, high = (_one(v, places) for v in ends)
+    if currency is not None:
+        low, high = with_symbol(low, currency), with_symbol(high, currency)
     return low if low == high else f"{low}..{high}"
 
 
@@ -39,33 +51,48 @@ def _period(result: Replay) -> str:
     return f"{result.first_start:%Y-%m-%d %H:%M} to {result.last_start:%Y-%m-%d %H:%M} UTC"
 
 
+def _float_columns(key: str, value: tuple[float, float]) -> dict[str, str]:
+    return span_columns(key, float_span(*value))
+
+
+def replay_csv(result: Replay) -> str:
+    """`replay` as numeric CSV: one row per stack (per stack and customer with --by customer), money as shortest
+    round-trip decimals in `_low`/`_high` columns named with the currency; no GPU bill is 0."""
+    cur = result.currency.lower()
+    if result.by_customer:
+        rows = [{"stack": s.stack, "customer": name, "calls": str(calls), **_float_columns(f"total_{cur}", cost)}
+                for s in result.stacks for name, (cost, calls) in s.customers.items()]
+        columns = [Column("stack", "stack"), Column("customer", "customer"), Column("calls", "calls"),
+                   *span_keys(f"total_{cur}")]
+        return table(rows, columns, "csv")
+    keys = (f"total_{cur}", f"per_call_mean_{cur}", f"per_call_p50_{cur}", f"per_call_p90_{cur}",
+            f"per_call_p99_{cur}", f"gpu_bill_{cur}")
+    rows = []
+    for s in result.stacks:
+        values = (s.total, s.per_call_mean, s.p50, s.p90, s.p99, s.gpu.cost if s.gpu else (0.0, 0.0))
+        rows.append({"stack": s.stack, **{k: v for key, value in zip(keys, values, strict=True)
+                                          for k, v in _float_columns(key, value).items()}})
+    return table(rows, [Column("stack", "stack"), *span_keys(*keys)], "csv")
+
+
 def replay_text(result: Replay, fmt: str) -> str:
     """Per stack: the period's total, per-call mean and percentiles, the GPU bill; costliest calls; per customer."""
-    exact = fmt == "csv"
+    if fmt == "csv":
+        return replay_csv(result)
     cur = result.currency
-    if fmt == "csv" and result.by_customer:
-        rows: list[Row] = []
-        for s in result.stacks:
-            for name, (cost, calls) in s.customers.items():
-                rows.append({"stack": s.stack, "customer": name, "calls": str(calls), "total": _money(cost, 2, True)})
-        columns = [Column("stack", "stack"), Column("customer", "customer"), Column("calls", "calls", "right"),
-                   Column("total", f"total ({cur})", "right")]
-        return table(rows, columns, fmt)
-    rows = [{
+    rows: list[Row] = [{
         "stack": s.stack,
-        "total": _money(s.total, MONTHLY_PLACES, exact),
-        "mean": _money(s.per_call_mean, PER_CALL_PLACES, exact),
-        "p50": _money(s.p50, PER_CALL_PLACES, exact),
-        "p90": _money(s.p90, PER_CALL_PLACES, exact),
-        "p99": _money(s.p99, PER_CALL_PLACES, exact),
-        "gpu": _money(s.gpu.cost, MONTHLY_PLACES, exact) if s.gpu else ("0" if exact else "-"),
+        "total": _money(s.total, MONTHLY_PLACES),
+        "mean": _money(s.per_call_mean, PER_CALL_PLACES),
+        "p50": _money(s.p50, PER_CALL_PLACES),
+        "p90": _money(s.p90, PER_CALL_PLACES),
+        "p99": _money(s.p99, PER_CALL_PLACES),
+        "gpu": _money(s.gpu.cost, MONTHLY_PLACES) if s.gpu else "-",
     } for s in result.stacks]
     columns = [Column("stack", "stack"), Column("total", f"total ({cur})", "right"),
                Column("mean", f"mean ({cur}/call)", "right"), Column("p50", "p50", "right"),
                Column("p90", "p90", "right"), Column("p99", "p99", "right"), Column("gpu", f"GPU bill ({cur})", "right")]
     body = table(rows, columns, fmt)
-    if fmt == "csv":
-        return body
     heading = "## " if fmt == "markdown" else ""
     out = [f"{heading}Replay of {result.calls:,} calls from {for_format(result.source, fmt)}",
            "", f"Period {_period(result)}; prices in force on {result.as_of}; per-call costs in float64 "
@@ -80,10 +107,10 @@ def replay_text(result: Replay, fmt: str) -> str:
         hours = s.gpu.gpu_hours
         shown = f"{hours[0]:,.0f}" if round(hours[0]) == round(hours[1]) else f"{hours[0]:,.0f}..{hours[1]:,.0f}"
         out += ["", f"{s.stack}: {shown} GPU-hours over {s.gpu.hours:,} clock hours sized on the hourly "
-                f"load (peak {s.gpu.peak_gpus:,.0f} GPUs), always-on floor {_money(s.gpu.floor_cost, 2, False)} {cur}."]
+                f"load (peak {s.gpu.peak_gpus:,.0f} GPUs), always-on floor {_money(s.gpu.floor_cost, 2, cur)}."]
     out += ["", f"{heading}Costliest calls" if fmt == "markdown" else "Costliest calls:"]
     for s in result.stacks:
-        top = ", ".join(f"{for_format(call_id, fmt)} {_money(cost, PER_CALL_PLACES, False)}" for call_id, cost in s.costliest[:3])
+        top = ", ".join(f"{for_format(call_id, fmt)} {_money(cost, PER_CALL_PLACES)}" for call_id, cost in s.costliest[:3])
         out.append(f"- {s.stack}: {top}")
     if result.by_customer:
         out += ["", f"{heading}Cost per customer" if fmt == "markdown" else "Cost per customer:"]
@@ -93,7 +120,7 @@ def replay_text(result: Replay, fmt: str) -> str:
             row: Row = {"customer": name}
             for s in result.stacks:
                 cost, _ = s.customers.get(name, ((0.0, 0.0), 0))
-                row[s.stack] = _money(cost, MONTHLY_PLACES, False)
+                row[s.stack] = _money(cost, MONTHLY_PLACES)
             crow.append(row)
         ccols = [Column("customer", "customer")] + [Column(s.stack, s.stack, "right") for s in result.stacks]
         out.append(table(crow, ccols, fmt).rstrip("\n"))
@@ -104,9 +131,7 @@ def replay_text(result: Replay, fmt: str) -> str:
 
 def replay_document(result: Replay) -> dict[str, Any]:
     """The JSON shape of `replay`: floats as their shortest round-trip decimals."""
-    return {
-        "command": "replay",
-        "costmodel_version": __version__,
+    return document("replay", {
         "source": result.source,
         "calls": result.calls,
         "bad_rows": result.bad_rows,
@@ -114,8 +139,6 @@ def replay_document(result: Replay) -> dict[str, Any]:
         "first_start": result.first_start.isoformat() if result.first_start else None,
         "last_start": result.last_start.isoformat() if result.last_start else None,
         "calls_per_month": result.months,
-        "as_of": result.as_of,
-        "currency": result.currency,
         "number_type": "float64",
         "stacks": [{
             "stack": s.stack,
@@ -133,31 +156,44 @@ def replay_document(result: Replay) -> dict[str, Any]:
             "customers": {name: {"calls": calls, "total": _json_money(cost)} for name, (cost, calls) in s.customers.items()},
         } for s in result.stacks],
         "unpriced": result.unpriced,
-    }
+    }, as_of=result.as_of, currency=result.currency)
+
+
+def reconcile_csv(result: Reconciliation) -> str:
+    """The calls furthest apart as numeric CSV: recorded, priced (`_low`/`_high`) and the difference as shortest
+    round-trip decimals in the currency, and the difference as a fraction of the price (empty when the price is 0)."""
+    cur = result.currency.lower()
+    rows = [{
+        "call_id": d.call_id, f"recorded_{cur}": float_exact(d.actual), **_float_columns(f"priced_{cur}", d.priced),
+        f"difference_{cur}": float_exact(d.difference),
+        "difference_fraction": "" if d.percent is None else float_exact(d.percent / 100),
+    } for d in result.largest]
+    columns = [Column("call_id", "call_id"), Column(f"recorded_{cur}", f"recorded_{cur}"), *span_keys(f"priced_{cur}"),
+               Column(f"difference_{cur}", f"difference_{cur}"), Column("difference_fraction", "difference_fraction")]
+    return table(rows, columns, "csv")
 
 
 def reconcile_text(result: Reconciliation, fmt: str) -> str:
     """Recorded against priced, in total and for the calls furthest apart."""
-    exact = fmt == "csv"
+    if fmt == "csv":
+        return reconcile_csv(result)
     cur = result.currency
     rows: list[Row] = [{
-        "call_id": d.call_id, "actual": _money(d.actual, PER_CALL_PLACES, exact),
-        "priced": _money(d.priced, PER_CALL_PLACES, exact), "difference": _money(d.difference, PER_CALL_PLACES, exact),
+        "call_id": d.call_id, "actual": _money(d.actual, PER_CALL_PLACES),
+        "priced": _money(d.priced, PER_CALL_PLACES), "difference": _money(d.difference, PER_CALL_PLACES),
         "percent": f"{d.percent:+.1f}%" if d.percent is not None else "n/a",
     } for d in result.largest]
     columns = [Column("call_id", "call"), Column("actual", f"recorded ({cur})", "right"),
                Column("priced", f"costmodel ({cur})", "right"), Column("difference", "difference", "right"),
                Column("percent", "difference %", "right")]
     body = table(rows, columns, fmt)
-    if fmt == "csv":
-        return body
     heading = "## " if fmt == "markdown" else ""
     share = f"{result.difference_percent:+.2f}%" if result.difference_percent is not None else "n/a"
     out = [f"{heading}Reconciliation of {result.compared:,} calls on {result.stack}",
            "",
-           f"Recorded {_money(result.actual_total, 2, False)} {cur}; costmodel prices the same usage at "
-           f"{_money(result.priced_total, 2, False)} {cur} (prices of {result.as_of}); difference "
-           f"{_money(result.difference, 2, False)} {cur} ({share}).",
+           f"Recorded {_money(result.actual_total, 2, cur)}; costmodel prices the same usage at "
+           f"{_money(result.priced_total, 2, cur)} (prices of {result.as_of}); difference "
+           f"{_money(result.difference, 2, cur)} ({share}).",
            f"{result.over:,} calls recorded more than {result.tolerance_percent:g}% above the price, {result.under:,} more "
            f"than {result.tolerance_percent:g}% below; {result.without_cost:,} calls had no recorded cost.", "",
            "Calls furthest apart:", body.rstrip("\n")]
@@ -167,13 +203,9 @@ def reconcile_text(result: Reconciliation, fmt: str) -> str:
 
 
 def reconcile_document(result: Reconciliation) -> dict[str, Any]:
-    return {
-        "command": "reconcile",
-        "costmodel_version": __version__,
+    return document("reconcile", {
         "source": result.source,
         "stack": result.stack,
-        "as_of": result.as_of,
-        "currency": result.currency,
         "number_type": "float64",
         "calls_compared": result.compared,
         "calls_without_recorded_cost": result.without_cost,
@@ -187,7 +219,7 @@ def reconcile_document(result: Reconciliation) -> dict[str, Any]:
         "calls_under": result.under,
         "largest_differences": [{"call_id": d.call_id, "recorded": float_exact(d.actual), "priced": _json_money(d.priced),
                                  "difference": float_exact(d.difference)} for d in result.largest],
-    }
+    }, as_of=result.as_of, currency=result.currency)
 
 
 def calibration_yaml(result: Calibration) -> str:

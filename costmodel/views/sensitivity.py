@@ -5,17 +5,18 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from costmodel import __version__
 from costmodel.core.interval import Span
 from costmodel.data.records import Range
 from costmodel.safe_text import for_format
-from costmodel.views.composition import composition_json, notes, shared_json
+from costmodel.views.composition import composition_json, missing_warnings, notes, shared_json
+from costmodel.views.envelope import document
 from costmodel.views.formatting import (
     PER_CALL_PLACES,
     Column,
     Row,
     Rows,
     money,
+    money_text,
     plain,
     quantity_text,
     span_columns,
@@ -23,7 +24,6 @@ from costmodel.views.formatting import (
     span_text,
     table,
     whatif_column,
-    whatif_json,
     whatif_lines,
 )
 
@@ -62,16 +62,11 @@ def sensitivity_rows(result: SensitivityResult) -> Rows:
 
 def sensitivity_document(result: SensitivityResult) -> dict[str, Any]:
     """The JSON shape of `sensitivity`: every value an exact {low, high} pair, a point or a range alike."""
-    return {
-        "command": "sensitivity",
-        "costmodel_version": __version__,
+    return document("sensitivity", {
         "scenario": result.scenario,
         "stack": result.stack,
         "by": result.by,
-        "as_of": result.as_of,
-        "currency": result.currency,
         "per_call": result.per_call,
-        **whatif_json(result.whatif),
         "rows": [
             {
                 # One shape for every row, so a reader need not test whether an input was given as a range.
@@ -84,7 +79,8 @@ def sensitivity_document(result: SensitivityResult) -> dict[str, Any]:
         "no_effect": result.no_effect,
         **shared_json(result.shared),
         **composition_json(result.composition),
-    }
+    }, as_of=result.as_of, currency=result.currency, whatif=result.whatif,
+                    warnings=missing_warnings(result.shared, {result.stack: result.composition}))
 
 
 def sensitivity_csv(result: SensitivityResult) -> str:
@@ -116,7 +112,7 @@ def sensitivity_text(result: SensitivityResult, fmt: str) -> str:
     head = (f"{for_format(result.scenario, fmt)} on {for_format(result.stack, fmt)}: what moves cost per call, "
             f"each input ±{percent} alone")
     lines = [f"**{head}**" if fmt == "markdown" else head,
-             f"base {span_text(result.per_call, PER_CALL_PLACES)} {result.currency} per call · "
+             f"base {money_text(result.per_call, PER_CALL_PLACES, result.currency)} per call · "
              f"prices in force on {result.as_of}", *whatif_lines(result.whatif, fmt),
              *notes(result.shared, {result.stack: result.composition}, fmt), "",
              table(view.rows, view.columns, fmt).rstrip("\n")]

@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from costmodel import __version__
-from costmodel.core.interval import Span
 from costmodel.safe_text import for_format
-from costmodel.views.composition import composition_json, notes, shared_json
+from costmodel.views.composition import composition_json, missing_text, missing_warnings, notes, shared_json
+from costmodel.views.envelope import document
 from costmodel.views.formatting import (
     PER_CALL_PLACES,
     Column,
     Row,
     Rows,
+    csv_bool,
     float_exact,
-    float_text,
+    float_span,
+    span_columns,
+    span_keys,
     span_text,
+    swept_value_text,
     table,
     whatif_column,
-    whatif_json,
     whatif_lines,
 )
 
@@ -27,17 +28,13 @@ if TYPE_CHECKING:  # the annotation only: the sweep pulls in numpy
     from costmodel.analyses.sweep import SweepResult
 
 
-def sweep_rows(result: SweepResult, exact: bool = False) -> Rows:
-    """One row per swept value; `exact` writes every number unrounded (low..high for a range), as CSV does."""
+def sweep_rows(result: SweepResult) -> Rows:
+    """One row per swept value (rounded for people; `sweep_csv` is the exact form)."""
     rows: list[Row] = []
     for index, value in enumerate(result.values):
-        row: Row = {"value": float_exact(float(value)) if exact else float_text(float(value))}
+        row: Row = {"value": swept_value_text(float(value), result.field.name)}
         for stack, curve in result.curves.items():
-            low, high = curve.per_call_low[index], curve.per_call_high[index]
-            if exact:
-                row[stack] = float_exact(low) if low == high else f"{float_exact(low)}..{float_exact(high)}"
-            else:
-                row[stack] = span_text(Span(Decimal(repr(float(low))), Decimal(repr(float(high)))), PER_CALL_PLACES)
+            row[stack] = span_text(float_span(curve.per_call_low[index], curve.per_call_high[index]), PER_CALL_PLACES)
         rows.append(row)
     # A stack lacking a needed role says so in its own column's header, in every format (CSV has no other note).
     columns = [Column("value", result.field.name, "right")] + [
@@ -51,14 +48,9 @@ def sweep_rows(result: SweepResult, exact: bool = False) -> Rows:
 
 def sweep_document(result: SweepResult) -> dict[str, Any]:
     """The JSON shape of `sweep`: every float as its shortest round-trip decimal."""
-    return {
-        "command": "sweep",
-        "costmodel_version": __version__,
+    return document("sweep", {
         "scenario": result.scenario,
         "field": result.field.name,
-        "as_of": result.as_of,
-        "currency": result.currency,
-        **whatif_json(result.whatif),
         "number_type": "float64",
         "values": [float_exact(v) for v in result.values],
         "stacks": {
@@ -72,14 +64,38 @@ def sweep_document(result: SweepResult) -> dict[str, Any]:
         },
         "unpriced": result.unpriced,
         **shared_json(result.shared),
-    }
+    }, as_of=result.as_of, currency=result.currency, whatif=result.whatif,
+                    warnings=missing_warnings(result.shared, {s: c.composition for s, c in result.curves.items()}))
+
+
+def sweep_csv(result: SweepResult) -> str:
+    """`sweep` as numeric CSV, one row per swept value and stack (long form, so the shape does not depend on the
+    stacks): the value and the per-call cost as shortest round-trip decimals in `_low`/`_high` columns named with
+    the currency; an unpriced stack has a row per value with empty costs, `unpriced` true and the reason."""
+    cur = result.currency.lower()
+    money = f"per_call_{cur}"
+    rows: list[dict[str, str]] = []
+    for index, value in enumerate(result.values):
+        common = {"field": result.field.name, "value": float_exact(float(value))}
+        for stack, curve in result.curves.items():
+            rows.append({**common, "stack": stack, "architecture": curve.architecture,
+                         **span_columns(money, float_span(curve.per_call_low[index], curve.per_call_high[index])),
+                         "unpriced": csv_bool(False), "unpriced_reason": "",
+                         "missing_roles": missing_text(curve.composition)})
+        for stack, reason in result.unpriced.items():
+            rows.append({**common, "stack": stack, "architecture": "", **span_columns(money, None),
+                         "unpriced": csv_bool(True), "unpriced_reason": reason, "missing_roles": ""})
+    columns = [Column("field", "field"), Column("value", "value"), Column("stack", "stack"),
+               Column("architecture", "architecture"), *span_keys(money),
+               *(Column(key, key) for key in ("unpriced", "unpriced_reason", "missing_roles"))]
+    return table(*whatif_column(rows, columns, result.whatif), "csv")
 
 
 def sweep_text(result: SweepResult, fmt: str) -> str:
     """`sweep` as text or Markdown (rounded), or as CSV (exact)."""
-    view = sweep_rows(result, exact=fmt == "csv")
     if fmt == "csv":
-        return table(*whatif_column(view.rows, view.columns, result.whatif), fmt)
+        return sweep_csv(result)
+    view = sweep_rows(result)
     body = table(view.rows, view.columns, fmt)
     head = f"{for_format(result.scenario, fmt)}: cost per call as {for_format(result.field.label, fmt)} varies"
     lines = [f"**{head}**" if fmt == "markdown" else head, f"prices in force on {result.as_of} · {result.currency}",

@@ -7,11 +7,13 @@ claims file's note. `--format markdown` reads as an editor's review note: what n
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
-from costmodel import __version__
+from costmodel.core.interval import Span
 from costmodel.safe_text import for_format
-from costmodel.views.formatting import Column, Row, Rows, table
+from costmodel.views.envelope import document
+from costmodel.views.formatting import Column, Row, Rows, span_columns, span_keys, table
 from costmodel.writers.audit import AuditReport, ClaimResult, LifecycleResult, printed_text
 from costmodel.writers.template import Figure, PriceUsed
 
@@ -28,7 +30,7 @@ def _shown(value: Figure | None) -> str:
 
 
 def audit_rows(report: AuditReport) -> Rows:
-    """One row per claim, in the claims file's order; the why column is for CSV (text lists reasons below)."""
+    """One row per claim, in the claims file's order (text and Markdown list the why and note below the table)."""
     rows: list[Row] = [
         {
             "claim": r.id, "line": str(r.article_line), "printed": printed_text(r),
@@ -52,6 +54,37 @@ def audit_rows(report: AuditReport) -> Rows:
     return Rows(rows, columns)
 
 
+def audit_csv(report: AuditReport) -> str:
+    """`audit` as numeric CSV: one row per claim (then per lifecycle claim, `kind` lifecycle and no figures), the
+    printed and computed values as exact `_low`/`_high` plain decimals (the unit is the claim's `kind`: money and
+    prices in USD, multiples, counts), the tolerance as the slack below and above, dates ISO."""
+    def value(figure: Figure | None) -> Span[Decimal] | None:
+        return None if figure is None else figure.value
+
+    rows = [
+        {
+            "claim": r.id, "line": str(r.article_line), "kind": r.kind, "relation": r.relation,
+            **span_columns("printed", r.printed), **span_columns("computed", value(r.computed)),
+            **span_columns("at_claim_date", value(r.at_article_date)),
+            "claim_date": str(r.claim_date or report.article_date),
+            **span_columns("tolerance", Span(r.tolerance_low, r.tolerance_high)),
+            "status": r.status, "why": r.reason, "note": r.note or "",
+        }
+        for r in report.results
+    ]
+    rows += [
+        {"claim": c.id, "line": str(c.article_line), "kind": "lifecycle", "relation": "",
+         **span_columns("printed", None), **span_columns("computed", None), **span_columns("at_claim_date", None),
+         "claim_date": str(report.article_date), **span_columns("tolerance", None), "status": c.status,
+         "why": c.reason, "note": ""}
+        for c in report.lifecycle
+    ]
+    columns = [Column("claim", "claim"), Column("line", "line"), Column("kind", "kind"), Column("relation", "relation"),
+               *span_keys("printed", "computed", "at_claim_date"), Column("claim_date", "claim_date"),
+               *span_keys("tolerance"), Column("status", "status"), Column("why", "why"), Column("note", "note")]
+    return table(rows, columns, "csv")
+
+
 def _price_json(p: PriceUsed) -> dict[str, Any]:
     return {"sku": p.sku, "field": p.field, "value": p.value, "unit": p.unit, "effective_from": p.effective_from,
             "source": p.source, "checked": p.checked, "estimate": p.estimate}
@@ -63,13 +96,10 @@ def audit_document(report: AuditReport) -> dict[str, Any]:
     def figure(f: Figure | None) -> dict[str, Any] | None:
         return None if f is None else {"value": f.value, "shown": f.render(), "kind": f.kind}
 
-    return {
-        "command": "audit",
-        "costmodel_version": __version__,
+    return document("audit", {
         "article": report.article,
         "title": report.title,
         "article_date": report.article_date,
-        "as_of": report.as_of,
         "counts": report.counts(),
         "claims": [
             {
@@ -92,7 +122,7 @@ def audit_document(report: AuditReport) -> dict[str, Any]:
             }
             for c in report.lifecycle
         ],
-    }
+    }, as_of=report.as_of, currency=None)
 
 
 def _claim_block(r: ClaimResult, report: AuditReport, fmt: str) -> list[str]:
@@ -130,10 +160,9 @@ def _lifecycle_block(c: LifecycleResult, fmt: str) -> list[str]:
 
 def audit_text(report: AuditReport, fmt: str) -> str:
     """`audit` as text or Markdown (a table, then why each verdict), or as CSV (why and notes in columns)."""
-    view = audit_rows(report)
     if fmt == "csv":
-        columns = view.columns if any(row["note"] for row in view.rows) else view.columns[:-1]
-        return table(view.rows, columns, fmt)
+        return audit_csv(report)
+    view = audit_rows(report)
     columns = view.columns[:-2]  # why and notes are prose: below the table, not columns stretching every row
     counts = report.counts()
     summary = ", ".join(f"{counts[s]} {s}" for s in ("ok", "wrong", "stale", "retiring") if counts[s] or s != "retiring")

@@ -8,11 +8,12 @@ the paper size to the print dialog, and the layout fits the narrower printable w
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from costmodel.safe_text import html as escape  # html.escape after removing control characters
 from costmodel.safe_text import strip_controls
-from costmodel.views.formatting import plain, whatif_text
+from costmodel.views.formatting import figure_with_symbol, plain, whatif_text
 from costmodel.views.report.build import Report
 from costmodel.views.report.rows import (
     Cell,
@@ -112,6 +113,11 @@ def _cell(cell: Cell, tag: str = "td") -> str:
     return f"<{tag}{attrs}>{text}</{tag}>"
 
 
+def _money_cell(cell: Cell, currency: str) -> str:
+    """A summary figure: the cell's rounded money with the currency's symbol (`$0.00164–$0.01495`), exact in data-*."""
+    return _cell(dataclasses.replace(cell, text=figure_with_symbol(cell.text, currency)), "span")
+
+
 def _table(table: Table, total_last: bool = False) -> str:
     num = ' class="num"'
     heads = "".join(
@@ -156,8 +162,8 @@ def render_html(report: Report) -> str:
         '<section id="summary"><h2>Summary</h2><div class="summary">',
         '<div class="figures">',
         f'<div class="figure">Cheapest stack<b id="cheapest">{escape(first.stack)}</b></div>',
-        f'<div class="figure">Per call<b>{_cell(comparison.rows[0][3], "span")} {escape(cur)}</b></div>',
-        f'<div class="figure">Per month<b>{_cell(comparison.rows[0][4], "span")} {escape(cur)}</b></div>',
+        f'<div class="figure">Per call<b>{_money_cell(comparison.rows[0][3], cur)}</b></div>',
+        f'<div class="figure">Per month<b>{_money_cell(comparison.rows[0][4], cur)}</b></div>',
     ]
     if report.next_best is not None:
         parts.append(

@@ -23,6 +23,7 @@ from costmodel.views.formatting import (
     PER_CALL_PLACES,
     Figure,
     Rows,
+    money_text,
     multiple_text,
     plain,
     quantity_text,
@@ -73,16 +74,16 @@ def summary_lines(report: Report) -> list[str]:
     cur = c.currency
     first = report.priced[0]
     lines = [
-        f"Cheapest stack: {first.stack} — {first.title} — at {span_text(first.per_call, PER_CALL_PLACES)} {cur} per call, "
-        f"{span_text(first.per_month, MONTHLY_PLACES, grouping=True)} {cur} per month "
+        f"Cheapest stack: {first.stack} — {first.title} — at {money_text(first.per_call, PER_CALL_PLACES, cur)} per call, "
+        f"{money_text(first.per_month, MONTHLY_PLACES, cur, grouping=True)} per month "
         f"at {quantity_text(c.calls_per_month)} calls a month.",
     ]
     nxt = report.next_best
     if nxt is not None:
         lines.append(
-            f"Next best: {nxt.stack} at {span_text(nxt.per_call, PER_CALL_PLACES)} {cur} per call, "
+            f"Next best: {nxt.stack} at {money_text(nxt.per_call, PER_CALL_PLACES, cur)} per call, "
             f"{multiple_text(nxt.multiple_of_cheapest)} the cheapest "
-            f"({span_text(nxt.per_month, MONTHLY_PLACES, grouping=True)} {cur} per month)."
+            f"({money_text(nxt.per_month, MONTHLY_PLACES, cur, grouping=True)} per month)."
         )
     if report.ranges_overlap:
         lines.append(
