@@ -216,10 +216,12 @@ def test_capacity_and_prices_csv_read_as_numbers(tmp_path: Path) -> None:
     capacity = _csv(tmp_path, "capacity", "minute-call", "hosted")
     for column in ("hours_per_month_low", "gpus_high", "utilisation_low", "gpu_hours_high", "cost_per_month_usd_low"):
         assert pandas.api.types.is_numeric_dtype(capacity[column]), column
-    # One row, the scenario's open hours (730 a month by default): 1 GPU × 730 h × $2 = $1,460, 10% used
+    # One row, the scenario's open hours (730 a month by default), with the stack renting its GPU 500 h of
+    # them: 1 GPU × 730 h × 500/730 = 500 GPU-h × $2 = $1,000, the bill's figure; 10% used
     # (60 calls an hour × 6 GPU-s = 360 GPU-s an hour = 0.1 of a GPU).
     (row,) = capacity.to_dict("records")
-    assert (row["gpus_low"], row["gpu_hours_high"], row["cost_per_month_usd_high"]) == (1, 730, 1460)
+    assert (row["gpus_low"], row["hours_per_month_high"], row["gpu_hours_high"], row["cost_per_month_usd_high"]) == (
+        1, 730, 500, 1000)
     assert row["utilisation_low"] == pytest.approx(0.1)
     prices = _csv(tmp_path / "prices", "prices").set_index("price_field")
     assert pandas.api.types.is_numeric_dtype(prices["price_low"]) and pandas.api.types.is_bool_dtype(prices["estimate"])

@@ -6,6 +6,7 @@ Every expected figure is worked out by hand in the comments, on a GPU at a round
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 from datetime import date
 from decimal import Decimal as D
 from typing import Any
@@ -320,3 +321,35 @@ def test_an_operations_cost_is_its_own_fixed_line_and_off_by_default(cat: Catalo
     assert sum(float(numpy.asarray(line.cost.low)) for line in lines) == pytest.approx(3460)
     with pytest.raises(ValueError, match="self-hosted roles only"):
         StackComponent.model_validate({"role": "asr", "sku": "acme/asr", "operations_usd_per_month": 100})
+
+
+@pytest.mark.parametrize(("scaling", "extra", "expected_rows", "expected_total"), [
+    # Always-on renting each GPU 500 of the month's 730 h: the minute scenario needs 2 GPUs (see the scheduled
+    # test), so the bill is 2 × 500 h × $2 = $2,000. Its 174 open hours carry 2 × 174 × 500/730 GPU-h, the
+    # 556 closed hours 2 × 556 × 500/730; together 2 × 730 × 500/730 = 1,000 GPU-h = $2,000.
+    ("always-on", "gpu_hours_per_month: 500", {"open hours": D(2 * 174 * 500) / 730,
+                                                "closed hours": D(2 * 556 * 500) / 730}, D(2000)),
+    # Autoscaled, min_gpus 1: the open hours run the 2 GPUs they need (348 GPU-h), the closed 556 h keep the
+    # one warm GPU (556 GPU-h): 904 GPU-h × $2 = $1,808.
+    ("autoscaled", "min_gpus: 1", {"open hours": D(348), "closed hours": D(556)}, D(1808)),
+])
+def test_capacity_rows_add_up_to_the_bill(tmp_path: Path, scaling: str, extra: str,
+                                          expected_rows: dict[str, D], expected_total: D) -> None:
+    (tmp_path / "pricing" / "stacks").mkdir(parents=True)
+    (tmp_path / "scenarios").mkdir()
+    (tmp_path / "pricing" / "acme.yaml").write_text(textwrap.dedent(SHEET), encoding="utf-8")
+    (tmp_path / "pricing" / "stacks" / "hosted.yaml").write_text(
+        "schema_version: 1\ntitle: hosted\narchitecture: self-hosted\ncomponents:\n"
+        f"  - {{role: self-hosted-asr, sku: acme/gpu, workload: whisper, scaling: {scaling}, {extra}}}\n",
+        encoding="utf-8")
+    (tmp_path / "scenarios" / "minute.yaml").write_text(
+        "schema_version: 1\ntitle: a minute\ncalls_per_month: 17400\ncaller_audio_seconds: 60\n"
+        "agent_audio_seconds: 0\nagent_text_tokens: 0\noperating_hours_per_month: 174\n", encoding="utf-8")
+    result = capacity(load_catalog(tmp_path / "pricing", tmp_path / "scenarios"), "minute", "hosted", as_of=TODAY)
+    (plan,) = result.components
+    # 500/730 has no exact decimal: rows agree with the hand-worked shares to 20 places.
+    exact = D("1e-20")
+    assert {row.hours: row.gpu_hours.high.quantize(exact) for row in plan.rows} == {
+        hours: value.quantize(exact) for hours, value in expected_rows.items()}
+    assert sum((row.cost_per_month.high for row in plan.rows), D(0)).quantize(exact) == expected_total.quantize(exact)
+    assert result.cost_per_month == Span(expected_total, expected_total)

@@ -15,7 +15,7 @@ from costmodel.core.backends import EXACT
 from costmodel.core.interval import Span
 from costmodel.core.overrides import PriceChange, apply_price_changes, apply_settings
 from costmodel.core.shared import shared_for
-from costmodel.core.usage import GpuSizing, Profile, SlotSizing, gpu_sizing, price_factor, profile
+from costmodel.core.usage import HOURS_PER_MONTH, GpuSizing, Profile, SlotSizing, gpu_sizing, price_factor, profile
 from costmodel.data.catalog import Catalog
 from costmodel.data.records import Scenario, Sku, Stack, StackComponent, to_record
 from costmodel.errors import InputError, NoPriceError
@@ -91,11 +91,22 @@ def _binding(slot: SlotSizing[Decimal], running: Span[Decimal], floor: Decimal, 
     return "latency" if limited_by_latency else "throughput"
 
 
-def _rows(component: StackComponent, sizing: GpuSizing[Decimal], unit_price: Span[Decimal]) -> list[CapacityRow]:
+def _rows(component: StackComponent, sizing: GpuSizing[Decimal], unit_price: Span[Decimal],
+          p: Profile[Decimal]) -> list[CapacityRow]:
     overhead = 1 + component.interruption_overhead if component.purchase == "spot" else Decimal(1)
     zero = Span(Decimal(0), Decimal(0))
+    slots = list(sizing.slots)
+    covered = sum((slot.hours_per_month.high for slot in slots), Decimal(0))
+    if p.traffic_profile is None and component.scaling != "scheduled" and covered < HOURS_PER_MONTH:
+        # Without a traffic profile the closed hours are no slot, yet always-on and autoscaled GPUs run in them
+        # (the bill counts them): a row of their own lets the table add up to the bill.
+        closed_hours = Span.of(HOURS_PER_MONTH - covered)
+        slots.append(SlotSizing("closed hours", closed_hours, False, zero, zero, None, zero, zero, sizing.min_gpus))
+    # Always-on GPUs are rented gpu_hours_per_month of the month's 730 hours, spread evenly over its hours, so
+    # each row carries its share and the rows sum to the bill's GPU-hours.
+    rented_share = component.gpu_hours_per_month / HOURS_PER_MONTH if component.scaling == "always-on" else Decimal(1)
     rows = []
-    for slot in sizing.slots:
+    for slot in slots:
         if component.scaling == "autoscaled":
             running = slot.gpus
         elif component.scaling == "scheduled":
@@ -105,7 +116,7 @@ def _rows(component: StackComponent, sizing: GpuSizing[Decimal], unit_price: Spa
         # End by end (low load with low GPUs, high with high): an interval quotient would pair the wrong ends.
         utilisation = Span(slot.busy_gpus.low / running.low if running.low > 0 else Decimal(0),
                            slot.busy_gpus.high / running.high if running.high > 0 else Decimal(0))
-        gpu_hours = running * slot.hours_per_month * overhead
+        gpu_hours = running * slot.hours_per_month * rented_share * overhead
         binding = _binding(slot, running, Decimal(component.min_gpus), sizing.point.limited_by_latency)
         if not slot.open:
             binding = "closed" if running.high == 0 else "minimum"
@@ -120,7 +131,7 @@ def plan_component(
     """One self-hosted component's plan, at an on-demand GPU-hour `price` in the output currency."""
     unit_price = price * price_factor(component)
     sizing = gpu_sizing(component, sku, p, EXACT)
-    rows = _rows(component, sizing, unit_price)
+    rows = _rows(component, sizing, unit_price, p)
     point = sizing.point
     unit = "output tokens/s" if component.role == "self-hosted-llm" else "audio s/s"
     bindings = list(dict.fromkeys(row.binding for row in rows if row.binding != "closed"))
