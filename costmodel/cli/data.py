@@ -9,7 +9,16 @@ from typing import Any, ClassVar
 
 import click
 
-from costmodel.cli.common import as_of_option, catalog_for, data_options, emit, format_option, output_option
+from costmodel.cli.common import (
+    as_of_option,
+    bundled_too,
+    catalog_for,
+    data_options,
+    emit,
+    format_option,
+    output_option,
+    overrides_lines,
+)
 from costmodel.cli.lazy import LazyGroup
 from costmodel.data.catalog import (
     Catalog,
@@ -17,9 +26,10 @@ from costmodel.data.catalog import (
     add_scenario,
     add_sheet,
     add_stack,
+    bundled_dir,
     check_references,
     load_pricing,
-    load_scenarios,
+    overlay,
     price_in_force,
 )
 from costmodel.data.catalog import pricing_dir as _pricing_folder
@@ -82,16 +92,29 @@ def _validate_paths(paths: tuple[Path, ...], pricing: Path | None) -> tuple[Cata
     # A scenario's shared components (`with:`) point at SKUs just as stack components do.
     sharing = any(scenario.with_ for scenario in catalog.scenarios.values())
     if (catalog.stacks or sharing) and not errors:
-        if not catalog.skus:
-            # Stacks (or scenarios with `with:`) checked on their own still need SKUs to point at: use the
-            # pricing folder's.
-            load_pricing(_pricing_folder(pricing), reference := Catalog())
-            catalog.skus, catalog.sku_paths = reference.skus, reference.sku_paths
+        # Stacks (or scenarios with `with:`) point at the SKUs of the files given, laid over the library's (the
+        # bundled SKUs and --pricing's, or with --no-bundled only --pricing's when no file given has SKUs).
         try:
-            check_references(catalog)
+            reference = Catalog()
+            if bundled_too():
+                load_pricing(bundled_dir("pricing"), reference)
+            if pricing is not None or not (catalog.skus or bundled_too()):
+                overlay(reference, _pricing_only(_pricing_folder(pricing)))
+            overlay(reference, Catalog(skus=catalog.skus, sku_paths=catalog.sku_paths))
+            check_references(Catalog(skus=reference.skus, sku_paths=reference.sku_paths, stacks=catalog.stacks,
+                                      stack_paths=catalog.stack_paths, scenarios=catalog.scenarios,
+                                      scenario_paths=catalog.scenario_paths))
         except InputError as exc:
             errors.append(exc)
     return catalog, errors
+
+
+def _pricing_only(folder: Path) -> Catalog:
+    """The SKUs of a pricing folder (its stacks are not needed to check references to them)."""
+    catalog = Catalog()
+    for path in sorted(p for p in folder.iterdir() if p.suffix in {".yaml", ".yml"} and p.stem != "fx"):
+        add_sheet(catalog, _load_any(path), path)
+    return catalog
 
 
 def _max_age(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
@@ -136,6 +159,8 @@ def validate(paths: tuple[Path, ...], max_age: int | None, as_of: date | None, p
         f"{_count(periods, 'price period')}, {_count(len(catalog.stacks), 'stack')}, "
         f"{_count(len(catalog.scenarios), 'scenario')}"
     )
+    for line in overrides_lines(catalog):
+        click.echo(terminal(f"note: {line}"))
     if max_age is None:
         return 0
     from datetime import timedelta
@@ -273,12 +298,8 @@ def schema(name: str | None, write_dir: Path | None) -> None:
 @data_options
 def scenarios(fmt: str, pricing_dir: Path | None, scenarios_dir: Path | None) -> None:
     """List the call profiles (scenarios) with their volumes and lengths."""
-    from costmodel.data.catalog import Catalog
-    from costmodel.data.catalog import scenarios_dir as folder
-
-    catalog = Catalog()
-    load_scenarios(folder(scenarios_dir), catalog)
-    _list(scenario_rows(catalog.scenarios), "scenarios", fmt)
+    catalog = catalog_for(pricing_dir, scenarios_dir)
+    _list(scenario_rows(catalog.scenarios), "scenarios", fmt, catalog)
 
 
 @click.command()
@@ -286,15 +307,11 @@ def scenarios(fmt: str, pricing_dir: Path | None, scenarios_dir: Path | None) ->
 @data_options
 def stacks(fmt: str, pricing_dir: Path | None, scenarios_dir: Path | None) -> None:
     """List the stacks with their architecture and components."""
-    catalog = Catalog()
-    load_pricing(_pricing_folder(pricing_dir), catalog)
-    check_references(catalog)
-    _list(stack_rows(catalog.stacks), "stacks", fmt)
+    catalog = catalog_for(pricing_dir, scenarios_dir)
+    _list(stack_rows(catalog.stacks), "stacks", fmt, catalog)
 
 
-def _list(view: Rows, key: str, fmt: str) -> None:
+def _list(view: Rows, key: str, fmt: str, catalog: Catalog) -> None:
     """A listing to standard output; listings take no -o (they describe the data rather than cost it)."""
-    if fmt == "json":
-        click.echo(dump_json(listing_document(key, view)), nl=False)
-        return
-    click.echo(terminal(table(view.rows, view.columns, fmt)), nl=False)
+    text = dump_json(listing_document(key, view)) if fmt == "json" else table(view.rows, view.columns, fmt)
+    emit(text, None, catalog)
