@@ -100,14 +100,15 @@ def with_baseline(analysis: Callable[..., R], catalog: Catalog, *args: Any, base
 
 def against_baseline(result: R, baseline: R) -> R:
     """`result` with its `baseline` field set from the same analysis run without what-ifs."""
-    from costmodel.analyses.compare import Comparison
-    from costmodel.analyses.estimate import Bill
-
-    if isinstance(result, Comparison) and isinstance(baseline, Comparison):
-        return dataclasses.replace(result, baseline=comparison_changes(result, baseline))
-    if isinstance(result, Bill) and isinstance(baseline, Bill):
-        return dataclasses.replace(result, baseline=bill_changes(result, baseline))
-    raise TypeError(f"no baseline view of {type(result).__name__}")
+    # By shape, not by class: compare and estimate import this module for their result types' fields.
+    kind = type(result).__name__
+    if type(baseline).__name__ != kind:
+        raise TypeError(f"a {kind} cannot be compared with a {type(baseline).__name__}")
+    if kind == "Comparison":
+        return dataclasses.replace(result, baseline=comparison_changes(result, baseline))  # type: ignore[type-var]
+    if kind == "Bill":
+        return dataclasses.replace(result, baseline=bill_changes(result, baseline))  # type: ignore[type-var]
+    raise TypeError(f"no baseline view of {kind}")
 
 
 def comparison_changes(result: Any, baseline: Any) -> dict[str, RowChanges]:
