@@ -136,3 +136,15 @@ def test_report_compares_with_the_baseline(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     text = out.read_text(encoding="utf-8")
     assert "Δ per call (USD)" in text and "+0.03000" in text and "+300.00" in text
+
+
+def test_sensitivity_shows_the_base_costs_change() -> None:
+    args = ("sensitivity", "support-call-5min", "budget-first", "--price", WHISPER_DOUBLED, "--baseline")
+    text = invoke(*args).stdout
+    # 0.03026625 + 0.03 = 0.06026625 a call, +0.03 (+99.1%) from 0.03027.
+    assert "base 0.06027 USD per call" in text
+    assert "per call +0.03000 USD (+99.1%) from 0.03027" in text
+    document = json.loads(invoke(*args, "--format", "json").stdout)
+    assert document["baseline"]["per_call"]["change"] == {"low": "0.03", "high": "0.03"}
+    rows = list(csv.DictReader(io.StringIO(invoke(*args, "--format", "csv").stdout)))
+    assert {row["per_call_usd_change_low"] for row in rows} == {"0.03"}

@@ -84,7 +84,8 @@ class BillChanges:
 def with_baseline(analysis: Callable[..., R], catalog: Catalog, *args: Any, baseline_catalog: Catalog | None = None,
                   **options: Any) -> R:
     """Run `analysis(catalog, *args, **options)` and again without its what-ifs, and return the first result with
-    its `baseline` field set (compare: per stack; estimate: the bill and its lines).
+    its `baseline` field set (compare: per stack; estimate: the bill and its lines; sensitivity: the base cost
+    per call).
 
     `baseline_catalog` (default: `catalog`) is the library of the baseline run: the unmodified one when the
     what-if library differs (an exchange rate set for the run). InputError when there is no what-if to compare.
@@ -108,6 +109,8 @@ def against_baseline(result: R, baseline: R) -> R:
         return dataclasses.replace(result, baseline=comparison_changes(result, baseline))  # type: ignore[type-var]
     if kind == "Bill":
         return dataclasses.replace(result, baseline=bill_changes(result, baseline))  # type: ignore[type-var]
+    if kind == "SensitivityResult":  # the base cost per call the inputs are moved from
+        return dataclasses.replace(result, baseline=base_cost_change(result, baseline))  # type: ignore[type-var]
     raise TypeError(f"no baseline view of {kind}")
 
 
@@ -122,6 +125,11 @@ def comparison_changes(result: Any, baseline: Any) -> dict[str, RowChanges]:
         changes[row.stack] = RowChanges(change(row.per_call, base.per_call), change(row.per_month, base.per_month),
                                         base.rank, base.unpriced)
     return changes
+
+
+def base_cost_change(result: Any, baseline: Any) -> Change | None:
+    """A sensitivity's base cost per call (both `SensitivityResult`) against the baseline run's."""
+    return change(result.per_call, baseline.per_call)
 
 
 def _line_key(line: Any) -> tuple[str, str, str, str]:
