@@ -19,6 +19,7 @@ _EXPORTS: dict[str, str] = {
     # The library of price sheets, stacks, scenarios and fx rates.
     "load_library": "costmodel.data.catalog:load_catalog",
     "Catalog": "costmodel.data.catalog:Catalog",
+    "Override": "costmodel.data.catalog:Override",
     "Scenario": "costmodel.data.records:Scenario",
     "Stack": "costmodel.data.records:Stack",
     "Sku": "costmodel.data.records:Sku",
@@ -40,6 +41,11 @@ _EXPORTS: dict[str, str] = {
     "LineItem": "costmodel.analyses.estimate:LineItem",
     "LifecycleWarning": "costmodel.analyses.estimate:LifecycleWarning",
     "compare": "costmodel.analyses.compare:compare",
+    # What a what-if changes: a result against the run without what-ifs (--baseline).
+    "with_baseline": "costmodel.analyses.baseline:with_baseline",
+    "Change": "costmodel.analyses.baseline:Change",
+    "RowChanges": "costmodel.analyses.baseline:RowChanges",
+    "BillChanges": "costmodel.analyses.baseline:BillChanges",
     "Comparison": "costmodel.analyses.compare:Comparison",
     "ComparisonRow": "costmodel.analyses.compare:ComparisonRow",
     "sweep": "costmodel.analyses.sweep:sweep",
@@ -92,12 +98,14 @@ __all__ = [
     "PER_CALL_PLACES",
     "AuditReport",
     "Bill",
+    "BillChanges",
     "BreakEven",
     "Calibration",
     "CallReader",
     "CallRecord",
     "Capacity",
     "Catalog",
+    "Change",
     "Comparison",
     "ComparisonRow",
     "Composition",
@@ -108,12 +116,14 @@ __all__ = [
     "LineItem",
     "MissingExtraError",
     "NoPriceError",
+    "Override",
     "PriceChange",
     "PriceDiff",
     "PricePeriod",
     "Range",
     "Reconciliation",
     "Replay",
+    "RowChanges",
     "Scenario",
     "SensitivityResult",
     "Shared",
@@ -148,6 +158,7 @@ __all__ = [
     "sweep_figure",
     "sweep_values",
     "tornado_figure",
+    "with_baseline",
     "write_synthetic_calls",
 ]
 """The public API: every name here is documented in the README and stable across minor versions."""
@@ -168,6 +179,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
+    from costmodel.analyses.baseline import BillChanges, Change, RowChanges, with_baseline
     from costmodel.analyses.breakeven import BreakEven, Crossing, breakeven
     from costmodel.analyses.calibrate import Calibration, calibrate
     from costmodel.analyses.compare import Comparison, ComparisonRow, compare
@@ -182,7 +194,7 @@ if TYPE_CHECKING:
     from costmodel.core.overrides import PriceChange, parse_price_change, parse_settings
     from costmodel.core.shared import Composition, Shared, parse_with
     from costmodel.data.call_records import CallReader, CallRecord
-    from costmodel.data.catalog import Catalog
+    from costmodel.data.catalog import Catalog, Override
     from costmodel.data.catalog import load_catalog as load_library
     from costmodel.data.imports import convert as convert_export
     from costmodel.data.records import PricePeriod, Range, Scenario, Sku, Stack, StackComponent

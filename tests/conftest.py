@@ -16,6 +16,10 @@ from costmodel.data.catalog import Catalog, bundled_dir, load_catalog
 # The loaded-library cache goes to a folder of this test run, never the user's own cache directory
 # (subprocesses started by tests inherit it through the environment).
 os.environ["COSTMODEL_CACHE_DIR"] = tempfile.mkdtemp(prefix="costmodel-test-cache-")
+# The suite's --pricing/--scenarios folders are whole libraries (small ones built by tests, or edited copies of the
+# bundled data): they replace the bundled data, as --no-bundled does. Tests of adding to the bundled data
+# (tests/test_layered_data.py) clear this for themselves.
+os.environ["COSTMODEL_NO_BUNDLED"] = "1"
 # Tables printed to a terminal wrap to $COLUMNS; tests compare full-width tables unless they set it themselves.
 os.environ.pop("COLUMNS", None)
 

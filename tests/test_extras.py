@@ -27,7 +27,16 @@ def test_the_base_install_has_no_jupyter_pandas_or_matplotlib() -> None:
     assert {_name(r) for r in project["dependencies"]} == BASE
     extras = project["optional-dependencies"]
     assert {_name(r) for r in extras["plots"]} == {"matplotlib"}
-    assert {"jupyter", "pandas", "matplotlib"} <= {_name(r) for r in extras["notebooks"]}
+    assert {"jupyter", "pandas", "matplotlib", "ipywidgets"} <= {_name(r) for r in extras["notebooks"]}
+
+
+def test_the_dev_extra_runs_every_notebook_without_the_jupyter_front_ends() -> None:
+    # The notebook tests start this interpreter's ipykernel through nbclient, and the interactive notebook builds
+    # ipywidgets sliders: `pip install ".[dev]"` must bring all of them, but not the Jupyter front ends.
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    dev = {_name(r) for r in project["optional-dependencies"]["dev"]}
+    assert {"nbclient", "nbformat", "ipykernel", "ipywidgets", "pandas", "matplotlib"} <= dev
+    assert "jupyter" not in dev
 
 
 def test_the_built_wheel_declares_the_same_split(wheel: Path) -> None:  # noqa: F811

@@ -110,7 +110,8 @@ def test_the_envelope_records_what_was_asked(tmp_path: Path) -> None:
     assert document["inputs"] == {
         "scenario": str(scenario_file), "stacks": None, "as_of": "2026-11-01", "currency": "USD", "fx_rate": None,
         "set": ["turns=2"], "price": ["acme/asr.usd_per_audio_minute=*0.5"], "with": [],
-        "pricing": str(pricing), "scenarios": str(scenarios),
+        "pricing": str(pricing), "scenarios": str(scenarios), "baseline": False,
+        "no_bundled": True,  # the suite sets COSTMODEL_NO_BUNDLED (tests/conftest.py)
     }
     assert document["whatif"] == {
         "settings": {"turns": "2"},

@@ -6,9 +6,9 @@ Every expected figure is worked out by hand in the comments, on a GPU at a round
 from __future__ import annotations
 
 import textwrap
-from pathlib import Path
 from datetime import date
 from decimal import Decimal as D
+from pathlib import Path
 from typing import Any
 
 import numpy

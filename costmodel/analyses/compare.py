@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from costmodel.analyses.baseline import RowChanges
 from costmodel.analyses.estimate import Bill, FxUsed, LifecycleWarning, estimate
 from costmodel.core.interval import Span
 from costmodel.core.overrides import PriceChange, WhatIf, apply_settings, what_if
@@ -61,6 +62,8 @@ class Comparison:
     """Components every stack was priced with, and the roles the scenario needs."""
     whatif: WhatIf = field(default_factory=WhatIf)
     """The what-ifs (--set, --price) this result was computed with; empty for a plain run."""
+    baseline: dict[str, RowChanges] | None = None
+    """Per stack, its figures against the run without what-ifs (analyses/baseline.py, `--baseline`); None unless asked."""
 
     @property
     def incomplete(self) -> list[ComparisonRow]:

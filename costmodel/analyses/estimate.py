@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
+from costmodel.analyses.baseline import BillChanges
 from costmodel.analyses.capacity import CapacityComponent, plan_component
 from costmodel.core.backends import EXACT
 from costmodel.core.bill import BillLine, bill_component
@@ -146,6 +147,8 @@ class Bill:
     """Some price was read only from a secondary copy (mirror, reseller, news), not the vendor's own page."""
     whatif: WhatIf = field(default_factory=WhatIf)
     """The what-ifs (--set, --price) this result was computed with; empty for a plain run."""
+    baseline: BillChanges | None = None
+    """The bill against the same bill without what-ifs (analyses/baseline.py, `--baseline`); None unless asked."""
 
 
 def _sources(sku: Sku, period: PricePeriod, component: StackComponent) -> tuple[bool, list[str]]:

@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
+from costmodel.analyses.baseline import Change
 from costmodel.analyses.estimate import estimate
 from costmodel.core.interval import Span, float_ends
 from costmodel.core.overrides import ALL_PRICES, PriceChange, WhatIf, apply_settings, parse_number, what_if
@@ -72,6 +73,9 @@ class SensitivityResult:
     """What the shared components changed on the stack, and the needed roles it lacks."""
     whatif: WhatIf = field(default_factory=WhatIf)
     """The what-ifs (--set, --price) this result was computed with; empty for a plain run."""
+    baseline: Change | None = None
+    """The base cost per call against the run without what-ifs (analyses/baseline.py, `--baseline`); None unless
+    asked."""
 
     def to_frame(self) -> pandas.DataFrame:
         """The rows as a pandas DataFrame, largest swing first (floats, for display; the rows are exact)."""

@@ -24,18 +24,34 @@ from costmodel.views.formatting import FORMATS
 from costmodel.views.text_table import MAX_WIDTH
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
+
+
+NO_BUNDLED_ENV = "COSTMODEL_NO_BUNDLED"
+
+
+def _no_bundled(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    """Kept on the context for catalog_for: every command with data options loads the library one way."""
+    ctx.meta["costmodel.no_bundled"] = bool(value)
 
 
 def data_options(fn: F) -> F:
     fn = click.option(
+        "--no-bundled", is_flag=True, envvar=NO_BUNDLED_ENV, expose_value=False, callback=_no_bundled,
+        help="Use only the folders given by --pricing/--scenarios instead of adding them to the bundled data "
+        f"(env {NO_BUNDLED_ENV}=1).",
+    )(fn)
+    fn = click.option(
         "--scenarios", "scenarios_dir", envvar=SCENARIOS_ENV, metavar="DIR",
         type=click.Path(file_okay=False, path_type=Path),
-        help=f"Folder of scenario YAML files instead of the bundled ones (env {SCENARIOS_ENV}).",
+        help=f"Folder of scenario YAML files to add to the bundled ones; a file with a bundled scenario's name "
+        f"replaces it (env {SCENARIOS_ENV}).",
     )(fn)
     fn = click.option(
         "--pricing", "pricing_dir", envvar=PRICING_ENV, metavar="DIR",
         type=click.Path(file_okay=False, path_type=Path),
-        help=f"Folder of price sheets (with stacks/ and fx.yaml) instead of the bundled ones (env {PRICING_ENV}).",
+        help="Folder of price sheets (with stacks/ and fx.yaml) to add to the bundled ones; a SKU, stack or "
+        f"currency with a bundled one's id replaces it, and the output says so (env {PRICING_ENV}).",
     )(fn)
     return fn
 
@@ -106,6 +122,9 @@ def format_option(fn: F) -> F:
         output = kwargs.get("output")
         to_screen = output is None or str(output) == "-"
         width = terminal_columns() if to_screen and not wide and kwargs.get("fmt") == "table" else None
+        context = click.get_current_context(silent=True)
+        if context is not None:  # for emit's note on overridden bundled data, in the command's format
+            context.meta["costmodel.format"] = kwargs.get("fmt")
         token = MAX_WIDTH.set(width)
         try:
             return fn(*args, **kwargs)
@@ -203,7 +222,8 @@ def complete_ids(kind: str) -> Callable[[click.Context, click.Parameter, str], l
         from costmodel.errors import CostmodelError
 
         try:
-            catalog = load_catalog(ctx.params.get("pricing_dir"), ctx.params.get("scenarios_dir"))
+            catalog = load_catalog(ctx.params.get("pricing_dir"), ctx.params.get("scenarios_dir"),
+                                   bundled=not ctx.meta.get("costmodel.no_bundled", False))
         except (CostmodelError, OSError):
             return []
         ids = sorted(catalog.scenarios if kind == "scenario" else catalog.stacks if kind == "stack" else catalog.skus)
@@ -212,8 +232,20 @@ def complete_ids(kind: str) -> Callable[[click.Context, click.Parameter, str], l
     return complete
 
 
+def bundled_too() -> bool:
+    """Whether the folders given add to the bundled library (the default) or replace it (--no-bundled)."""
+    context = click.get_current_context(silent=True)
+    return not (context is not None and context.meta.get("costmodel.no_bundled", False))
+
+
 def catalog_for(pricing_dir: Path | None, scenarios_dir: Path | None) -> Catalog:
-    return load_catalog(pricing_dir, scenarios_dir)
+    """The library a command works on: the folders given added to the bundled data, or alone with --no-bundled."""
+    return load_catalog(pricing_dir, scenarios_dir, bundled=bundled_too())
+
+
+def overrides_lines(catalog: Catalog) -> list[str]:
+    """One line per bundled item the user's folders replace (nothing when none is)."""
+    return [f"{item.kind} {item.id}: {item.path} replaces the bundled {item.replaces}" for item in catalog.overrides]
 
 
 @dataclass(frozen=True)
@@ -226,6 +258,21 @@ class Costing:
     as_of: date
     with_components: list[StackComponent]
     """Shared components from --with, priced on every stack (core/shared.py)."""
+    baseline_catalog: Catalog
+    """The library without --fx-rate (the same object when none is given): what `--baseline` runs on."""
+
+    def options(self, currency: str) -> dict[str, Any]:
+        """The keyword arguments of an analysis run with this command line's date, currency and what-ifs."""
+        return {"as_of": self.as_of, "currency": currency, "settings": self.settings,
+                "price_changes": self.price_changes, "with_components": self.with_components}
+
+    def run(self, analysis: Callable[..., T], *args: Any, baseline: bool = False, **options: Any) -> T:
+        """`analysis(catalog, *args, **options)`, or with `baseline` the result against the run without what-ifs."""
+        if not baseline:
+            return analysis(self.catalog, *args, **options)
+        from costmodel.analyses.baseline import with_baseline
+
+        return with_baseline(analysis, self.catalog, *args, baseline_catalog=self.baseline_catalog, **options)
 
 
 def costing(pricing_dir: Path | None, scenarios_dir: Path | None, settings: tuple[str, ...], prices: tuple[str, ...],
@@ -249,8 +296,22 @@ def costing(pricing_dir: Path | None, scenarios_dir: Path | None, settings: tupl
         if roles.count(role) > 1:
             raise InputError(f"role {role} is given twice; every stack gets one component per role", field="--with")
     on = as_of or date.today()
+    plain = catalog
+    context = click.get_current_context(silent=True)
+    if context is not None and context.meta.get("costmodel.fx_rate") is not None:
+        import dataclasses
+
+        plain = dataclasses.replace(catalog)  # check_currency gives `catalog` the rate; the baseline keeps the file's
     check_currency(catalog, currency, on)
-    return Costing(catalog, overrides, changes, on, shared)
+    return Costing(catalog, overrides, changes, on, shared, plain)
+
+
+def baseline_option(fn: F) -> F:
+    return click.option(
+        "--baseline", is_flag=True,
+        help="With what-ifs (--set, --price, --with, --fx-rate): show each figure's change from the same run "
+        "without them, in money and percent (Δ columns; `baseline` fields in JSON; _baseline/_change columns in CSV).",
+    )(fn)
 
 
 def check_currency(catalog: Catalog, currency: str, on: date) -> None:
@@ -288,6 +349,8 @@ def emit(text: str, output: Path | None, catalog: Catalog | None = None, inputs:
     control character (safe_text.terminal): a table or report is read in a terminal, and text from the data
     must not drive it.
     """
+    if catalog is not None and catalog.overrides:
+        text = with_overrides(text, catalog)
     text = terminal(text)
     from costmodel.views.files import STDOUT, write_all
 
@@ -324,4 +387,33 @@ def json_out(document: dict[str, Any]) -> str:
             inputs[longest.lstrip("-").replace("-", "_")] = ctx.params[param.name]
         elif param.name == "fx_rate":
             inputs["fx_rate"] = None if fx_rate is None else f"{fx_rate[0]}={fx_rate[1]}"
+        elif param.name == "no_bundled":  # kept on the context too: whether the folders replaced the bundled data
+            inputs["no_bundled"] = bool(ctx.meta.get("costmodel.no_bundled", False))
     return dump_json(with_inputs(document, inputs))
+def with_overrides(text: str, catalog: Catalog) -> str:
+    """The output with the bundled items the user's folders replace: an `overrides` list in JSON, a note under
+    a table or Markdown, and on standard error for CSV (whose one header row and plain data a note would break)."""
+    context = click.get_current_context(silent=True)
+    fmt = context.meta.get("costmodel.format") if context is not None else None
+    if fmt == "json":
+        import json
+
+        from costmodel.views.formatting import dump_json
+
+        document = json.loads(text)
+        if isinstance(document, dict) and "overrides" in document:  # the envelope's key (views/envelope.py)
+            document["overrides"] = [{"kind": item.kind, "id": item.id, "file": str(item.path),
+                                      "replaces": str(item.replaces)} for item in catalog.overrides]
+            return dump_json(document)
+        return text
+    lines = overrides_lines(catalog)
+    if fmt in ("table", "markdown"):
+        from costmodel.safe_text import for_format
+
+        heading = "Your data replaces bundled items:"
+        if fmt == "markdown":
+            return text + "\n" + heading + "\n\n" + "".join(f"- {for_format(line, fmt)}\n" for line in lines)
+        return text + "\n" + heading + "\n" + "".join(f"  {for_format(line, fmt)}\n" for line in lines)
+    for line in lines:
+        click.echo(terminal(f"note: {line}"), err=True)
+    return text

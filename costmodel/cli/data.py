@@ -9,7 +9,17 @@ from typing import Any, ClassVar
 
 import click
 
-from costmodel.cli.common import as_of_option, catalog_for, data_options, emit, format_option, json_out, output_option
+from costmodel.cli.common import (
+    as_of_option,
+    bundled_too,
+    catalog_for,
+    data_options,
+    emit,
+    format_option,
+    json_out,
+    output_option,
+    overrides_lines,
+)
 from costmodel.cli.lazy import LazyGroup
 from costmodel.data.catalog import (
     Catalog,
@@ -17,9 +27,10 @@ from costmodel.data.catalog import (
     add_scenario,
     add_sheet,
     add_stack,
+    bundled_dir,
     check_references,
     load_pricing,
-    load_scenarios,
+    overlay,
     price_in_force,
 )
 from costmodel.data.catalog import pricing_dir as _pricing_folder
@@ -82,16 +93,29 @@ def _validate_paths(paths: tuple[Path, ...], pricing: Path | None) -> tuple[Cata
     # A scenario's shared components (`with:`) point at SKUs just as stack components do.
     sharing = any(scenario.with_ for scenario in catalog.scenarios.values())
     if (catalog.stacks or sharing) and not errors:
-        if not catalog.skus:
-            # Stacks (or scenarios with `with:`) checked on their own still need SKUs to point at: use the
-            # pricing folder's.
-            load_pricing(_pricing_folder(pricing), reference := Catalog())
-            catalog.skus, catalog.sku_paths = reference.skus, reference.sku_paths
+        # Stacks (or scenarios with `with:`) point at the SKUs of the files given, laid over the library's (the
+        # bundled SKUs and --pricing's, or with --no-bundled only --pricing's when no file given has SKUs).
         try:
-            check_references(catalog)
+            reference = Catalog()
+            if bundled_too():
+                load_pricing(bundled_dir("pricing"), reference)
+            if pricing is not None or not (catalog.skus or bundled_too()):
+                overlay(reference, _pricing_only(_pricing_folder(pricing)))
+            overlay(reference, Catalog(skus=catalog.skus, sku_paths=catalog.sku_paths))
+            check_references(Catalog(skus=reference.skus, sku_paths=reference.sku_paths, stacks=catalog.stacks,
+                                      stack_paths=catalog.stack_paths, scenarios=catalog.scenarios,
+                                      scenario_paths=catalog.scenario_paths))
         except InputError as exc:
             errors.append(exc)
     return catalog, errors
+
+
+def _pricing_only(folder: Path) -> Catalog:
+    """The SKUs of a pricing folder (its stacks are not needed to check references to them)."""
+    catalog = Catalog()
+    for path in sorted(p for p in folder.iterdir() if p.suffix in {".yaml", ".yml"} and p.stem != "fx"):
+        add_sheet(catalog, _load_any(path), path)
+    return catalog
 
 
 def _max_age(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
@@ -136,6 +160,8 @@ def validate(paths: tuple[Path, ...], max_age: int | None, as_of: date | None, p
         f"{_count(periods, 'price period')}, {_count(len(catalog.stacks), 'stack')}, "
         f"{_count(len(catalog.scenarios), 'scenario')}"
     )
+    for line in overrides_lines(catalog):
+        click.echo(terminal(f"note: {line}"))
     if max_age is None:
         return 0
     from datetime import timedelta
@@ -302,15 +328,11 @@ def schema(name: str | None, command: str | None, write_dir: Path | None) -> Non
 @data_options
 def scenarios(fmt: str, pricing_dir: Path | None, scenarios_dir: Path | None) -> None:
     """List the call profiles (scenarios) with their volumes and lengths."""
-    from costmodel.data.catalog import Catalog
-    from costmodel.data.catalog import scenarios_dir as folder
-
-    catalog = Catalog()
-    load_scenarios(folder(scenarios_dir), catalog)
+    catalog = catalog_for(pricing_dir, scenarios_dir)
     if fmt == "json":
-        click.echo(json_out(scenario_document(catalog.scenarios)), nl=False)
+        emit(json_out(scenario_document(catalog.scenarios)), None, catalog)
         return
-    _list(scenario_rows(catalog.scenarios), fmt)
+    _list(scenario_rows(catalog.scenarios), fmt, catalog)
 
 
 @click.command()
@@ -318,15 +340,13 @@ def scenarios(fmt: str, pricing_dir: Path | None, scenarios_dir: Path | None) ->
 @data_options
 def stacks(fmt: str, pricing_dir: Path | None, scenarios_dir: Path | None) -> None:
     """List the stacks with their architecture and components."""
-    catalog = Catalog()
-    load_pricing(_pricing_folder(pricing_dir), catalog)
-    check_references(catalog)
+    catalog = catalog_for(pricing_dir, scenarios_dir)
     if fmt == "json":
-        click.echo(json_out(stack_document(catalog.stacks)), nl=False)
+        emit(json_out(stack_document(catalog.stacks)), None, catalog)
         return
-    _list(stack_rows(catalog.stacks), fmt)
+    _list(stack_rows(catalog.stacks), fmt, catalog)
 
 
-def _list(view: Rows, fmt: str) -> None:
+def _list(view: Rows, fmt: str, catalog: Catalog) -> None:
     """A listing to standard output; listings take no -o (they describe the data rather than cost it)."""
-    click.echo(terminal(table(view.rows, view.columns, fmt)), nl=False)
+    emit(table(view.rows, view.columns, fmt), None, catalog)

@@ -10,6 +10,7 @@ import click
 from costmodel.cli.common import (
     OutputPath,
     as_of_option,
+    baseline_option,
     check_outputs,
     complete_ids,
     costing,
@@ -33,9 +34,10 @@ from costmodel.views.report.build import build_report, document_kind
     "-o", "--output", required=True, type=OutputPath(allow_stdout=False), metavar="FILE",
     help="report.html (one self-contained page) or report.md (charts written beside it as STEM-*.svg, e.g. report-calls.svg).",
 )
+@baseline_option
 @data_options
 def report(scenario: str, stacks: str | None, as_of: date | None, currency: str, settings: tuple[str, ...],
-           prices: tuple[str, ...], with_: tuple[str, ...], output: Path, pricing_dir: Path | None,
+           prices: tuple[str, ...], with_: tuple[str, ...], output: Path, baseline: bool, pricing_dir: Path | None,
            scenarios_dir: Path | None) -> None:
     """A procurement report to attach to a decision: the cheapest stack, the comparison, every stack's bill,
     break-even charts, the assumptions, every price with its source and date, and a fingerprint of the data.
@@ -48,7 +50,8 @@ def report(scenario: str, stacks: str | None, as_of: date | None, currency: str,
     check_outputs(output, catalog=catalog)
     result = build_report(catalog, scenario, split_ids(stacks), as_of=run.as_of, currency=currency,
                           settings=run.settings, price_changes=run.price_changes,
-                          with_components=run.with_components)
+                          with_components=run.with_components, baseline=baseline,
+                          baseline_catalog=run.baseline_catalog)
     documents = render_report(result, kind, image_stem=output.stem)
     # Images first, the document last (renamed in that order): a reader never finds a report whose images
     # are missing. Every path is checked before any file is written, and all are replaced or none.

@@ -11,6 +11,7 @@ import click
 from costmodel.analyses.sweep import MAX_SWEEP_POINTS
 from costmodel.cli.common import (
     OutputPath,
+    baseline_option,
     check_outputs,
     complete_ids,
     costing,
@@ -163,8 +164,9 @@ def sweep(scenario: str, vary: str, stacks: str | None, log: bool, plot: Path | 
               help="Move each input down and up by this much.")
 @click.option("--plot", type=OutputPath(allow_stdout=False), metavar="FILE.png|FILE.svg",
               help="Also draw a tornado chart to this file.")
+@baseline_option
 @costing_options
-def sensitivity(scenario: str, stack: str, by: str, plot: Path | None, as_of: date | None, currency: str,
+def sensitivity(scenario: str, stack: str, by: str, plot: Path | None, baseline: bool, as_of: date | None, currency: str,
                 settings: tuple[str, ...], prices: tuple[str, ...], with_: tuple[str, ...], fmt: str, output: Path | None,
                 pricing_dir: Path | None, scenarios_dir: Path | None) -> None:
     """Which inputs and prices move one stack's per-call cost most: each moved ±X% alone, largest first."""
@@ -174,10 +176,9 @@ def sensitivity(scenario: str, stack: str, by: str, plot: Path | None, as_of: da
     plot_format = _plot_format(plot)
     step = parse_step(by)
     context = costing(pricing_dir, scenarios_dir, settings, prices, as_of, currency, with_)
-    catalog, overrides, changes, on = context.catalog, context.settings, context.price_changes, context.as_of
+    catalog = context.catalog
     check_outputs(plot, output, catalog=catalog)
-    result = run(catalog, scenario, stack, step, as_of=on, currency=currency, settings=overrides, price_changes=changes,
-                 with_components=context.with_components)
+    result = context.run(run, scenario, stack, step, baseline=baseline, **context.options(currency))
     charts: list[tuple[Path, bytes]] = []
     if plot is not None and plot_format is not None:
         from costmodel.views.charts import tornado_figure

@@ -19,7 +19,7 @@ from costmodel.cli.common import (
     parse_date,
     split_ids,
 )
-from costmodel.data.catalog import Catalog
+from costmodel.data.catalog import Catalog, load_catalog
 from costmodel.views.price_diff import price_diff_document, price_diff_text
 
 # ---------------------------------------------------------------- prices diff
@@ -53,9 +53,9 @@ def prices_diff(from_date: date | None, to_date: date | None, from_pricing: Path
     if from_date is None and to_date is None and from_pricing is None and to_pricing is None:
         raise click.UsageError("give --from DATE (and --to DATE), or --from-pricing DIR (and --to-pricing DIR)")
     today = date.today()
-    old = catalog_for(from_pricing or pricing_dir, scenarios_dir)
-    new = old if (to_pricing or pricing_dir) == (from_pricing or pricing_dir) else catalog_for(
-        to_pricing or pricing_dir, scenarios_dir)
+    old = _side(from_pricing, pricing_dir, scenarios_dir)
+    new = old if (to_pricing or pricing_dir) == (from_pricing or pricing_dir) else _side(
+        to_pricing, pricing_dir, scenarios_dir)
     result = price_diff(
         old, from_date or today, new, to_date or today,
         scenarios=split_ids(scenario_ids), stacks=split_ids(stack_ids),
@@ -64,6 +64,15 @@ def prices_diff(from_date: date | None, to_date: date | None, from_pricing: Path
     )
     text = json_out(price_diff_document(result)) if fmt == "json" else price_diff_text(result, fmt, show_all)
     emit(text, output, old if old is new else _joined(old, new))
+
+
+def _side(side: Path | None, pricing_dir: Path | None, scenarios_dir: Path | None) -> Catalog:
+    """One side of a diff: --from-pricing/--to-pricing name a whole library's pricing folder (an old release's),
+    compared as it is, with --scenarios's folder (or the bundled scenarios); without one, the library --pricing
+    and --scenarios make (added to the bundled data unless --no-bundled)."""
+    if side is None:
+        return catalog_for(pricing_dir, scenarios_dir)
+    return load_catalog(side, scenarios_dir)
 
 
 def _joined(old: Catalog, new: Catalog) -> Catalog:

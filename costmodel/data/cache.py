@@ -28,12 +28,12 @@ T = TypeVar("T")
 
 CACHE_DIR_ENV = "COSTMODEL_CACHE_DIR"
 CACHE_SWITCH_ENV = "COSTMODEL_CACHE"
-MAGIC = b"costmodel-library-cache-6\n"
+MAGIC = b"costmodel-library-cache-7\n"
 """Leads every entry; the number changes whenever the entry layout does (2: the catalog holds records, not models;
 3: price periods hold monthly mechanics, volume tiers, included minutes and concurrency slots;
 4: records gained the per-call mechanics' fields, so an entry pickled before them is never read into them;
 5: scenarios hold their shared components and needed roles; 6: throughput curves, traffic profiles and
-self-hosted scaling and purchase fields)."""
+self-hosted scaling and purchase fields; 7: the catalog lists the bundled items a user's folders override)."""
 MAX_ENTRY_BYTES = 64 * 1024 * 1024
 """Largest entry read back (a library of 10,000 SKUs pickles to a few MiB)."""
 MAX_ENTRIES = 16

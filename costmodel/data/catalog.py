@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, TypedDict, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypedDict, TypeVar
 
 from costmodel.data.input_files import read_text
 from costmodel.data.records import FxPeriod, FxRate, FxSheet, PricePeriod, Scenario, Sku, Stack, to_record
@@ -62,6 +62,21 @@ def _yaml_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix in {".yaml", ".yml"})
 
 
+@dataclass(frozen=True)
+class Override:
+    """An item of the user's folders that replaces a bundled item with the same id (`--pricing/--scenarios DIR`
+    add to the bundled library; `load_catalog(..., bundled=True)`)."""
+
+    kind: Literal["sku", "stack", "scenario", "currency"]
+    """What is replaced: a SKU (by SKU id), a stack or scenario (by file stem), or a currency's exchange rates."""
+    id: str
+    """The id shared by the user's item and the bundled one (a currency code for exchange rates)."""
+    path: Path
+    """The user's file that now defines it."""
+    replaces: Path
+    """The bundled file whose item it replaces."""
+
+
 @dataclass
 class Catalog:
     """Everything costmodel knows: SKUs by id, stacks and scenarios by file stem, fx rates.
@@ -78,6 +93,8 @@ class Catalog:
     fx: FxSheet | None = None
     fx_path: Path | None = None
     files: list[Path] = field(default_factory=list)
+    overrides: list[Override] = field(default_factory=list)
+    """Bundled items replaced by same-id items of the user's folders, in loading order (empty unless layered)."""
 
     def __post_init__(self) -> None:
         # Built directly (tests, notebooks) from file-format models: keep their records, as a load does.
@@ -349,8 +366,14 @@ def check_references(catalog: Catalog) -> None:
                                          **where("region"))
 
 
-def load_catalog(pricing: str | Path | None = None, scenarios: str | Path | None = None) -> Catalog:
+def load_catalog(pricing: str | Path | None = None, scenarios: str | Path | None = None, *,
+                 bundled: bool = False) -> Catalog:
     """Load and cross-check the bundled data, or the folders given (or named by the environment).
+
+    With `bundled=True` the folders given are layered over the bundled library instead of replacing it (what
+    `--pricing/--scenarios DIR` do on the command line unless `--no-bundled`): the user's SKUs, stacks,
+    scenarios and exchange rates are added, and one with the id of a bundled one replaces it, recorded in
+    `Catalog.overrides`. Two files of the user's own folders defining one id are still an error.
 
     A warm start reads the files only to check they are unchanged, and takes the loaded library from the
     cache (data/cache.py); COSTMODEL_CACHE=off always loads from the files.
@@ -358,21 +381,39 @@ def load_catalog(pricing: str | Path | None = None, scenarios: str | Path | None
     from costmodel.data import cache
 
     pricing_folder, scenarios_folder = pricing_dir(pricing), scenarios_dir(scenarios)
+    layers: list[Layer] = [(pricing_folder, scenarios_folder)]
+    if bundled:
+        base = (bundled_dir("pricing"), bundled_dir("scenarios"))
+        user = (_unless_same(pricing_folder, base[0]), _unless_same(scenarios_folder, base[1]))
+        layers = [base, *([user] if user != (None, None) else [])]
     if not cache.enabled():
-        return _load(pricing_folder, scenarios_folder)
-    files = _data_files(pricing_folder, scenarios_folder)
+        return _load(layers)
+    files = _layer_files(layers)
 
     def build() -> Catalog:
-        catalog = _load(pricing_folder, scenarios_folder)
+        catalog = _load(layers)
         # Cache only what was loaded from the bytes the key was made of (a file edited meanwhile: next time).
-        if _data_files(pricing_folder, scenarios_folder) != files:
+        if _layer_files(layers) != files:
             raise _Changed(catalog)
         return catalog
 
+    folders = [folder for layer in layers for folder in layer if folder is not None]
     try:
-        return cache.cached([pricing_folder, scenarios_folder], files, build, Catalog)
+        return cache.cached(folders, files, build, Catalog)
     except _Changed as changed:
         return changed.catalog
+
+
+def _unless_same(folder: Path, bundled: Path) -> Path | None:
+    """The user's folder, or None when it is the bundled folder itself (nothing to add)."""
+    try:
+        return None if folder.resolve() == bundled.resolve() else folder
+    except OSError:
+        return folder
+
+
+Layer = tuple[Path | None, Path | None]
+"""A pricing folder and a scenarios folder (None: none of that kind in this layer)."""
 
 
 class _Changed(Exception):
@@ -383,19 +424,68 @@ class _Changed(Exception):
         self.catalog = catalog
 
 
-def _data_files(pricing: Path, scenarios: Path) -> list[tuple[Path, bytes]]:
+def _data_files(pricing: Path | None, scenarios: Path | None) -> list[tuple[Path, bytes]]:
     """Every file the library is loaded from, with its bytes, in loading order."""
-    paths = [*_yaml_files(pricing)]
-    if (pricing / "stacks").is_dir():
-        paths += _yaml_files(pricing / "stacks")
-    paths += _yaml_files(scenarios)
+    paths: list[Path] = []
+    if pricing is not None:
+        paths += _yaml_files(pricing)
+        if (pricing / "stacks").is_dir():
+            paths += _yaml_files(pricing / "stacks")
+    if scenarios is not None:
+        paths += _yaml_files(scenarios)
     return [(path, read_text(path).encode("utf-8")) for path in paths]
 
 
-def _load(pricing: Path, scenarios: Path) -> Catalog:
-    with collector_paused():
-        catalog = Catalog()
+def _layer_files(layers: list[Layer]) -> list[tuple[Path, bytes]]:
+    return [item for pricing, scenarios in layers for item in _data_files(pricing, scenarios)]
+
+
+def _load_layer(pricing: Path | None, scenarios: Path | None) -> Catalog:
+    catalog = Catalog()
+    if pricing is not None:
         load_pricing(pricing, catalog)
+    if scenarios is not None:
         load_scenarios(scenarios, catalog)
+    return catalog
+
+
+def _load(layers: list[Layer]) -> Catalog:
+    with collector_paused():
+        catalog = _load_layer(*layers[0])
+        for layer in layers[1:]:
+            # Each layer is loaded on its own first, so ids its own files define twice are refused as always.
+            overlay(catalog, _load_layer(*layer))
         check_references(catalog)
         return catalog
+
+
+def overlay(catalog: Catalog, user: Catalog) -> None:
+    """Add a user's library to `catalog`: new ids are added, an id `catalog` already has is replaced and recorded
+    in `catalog.overrides` (a SKU by SKU id, a stack or scenario by file stem, exchange rates by currency).
+
+    References are not checked here: a user's stack may name bundled SKUs, so the caller checks the whole.
+    """
+    kinds: list[tuple[Literal["sku", "stack", "scenario"], dict[str, Any], dict[str, Path], dict[str, Any],
+                      dict[str, Path]]] = [
+        ("sku", catalog.skus, catalog.sku_paths, user.skus, user.sku_paths),
+        ("stack", catalog.stacks, catalog.stack_paths, user.stacks, user.stack_paths),
+        ("scenario", catalog.scenarios, catalog.scenario_paths, user.scenarios, user.scenario_paths),
+    ]
+    for kind, items, paths, new_items, new_paths in kinds:
+        for key, item in new_items.items():
+            if key in items:
+                catalog.overrides.append(Override(kind, key, new_paths[key], paths[key]))
+            items[key] = item
+            paths[key] = new_paths[key]
+    if user.fx is not None and user.fx_path is not None:
+        if catalog.fx is None or catalog.fx_path is None:
+            catalog.fx, catalog.fx_path = user.fx, user.fx_path
+        else:
+            mine = {rate.currency for rate in user.fx.rates}
+            kept = [rate for rate in catalog.fx.rates if rate.currency not in mine]
+            catalog.overrides += [Override("currency", rate.currency, user.fx_path, catalog.fx_path)
+                                  for rate in catalog.fx.rates if rate.currency in mine]
+            catalog.fx = FxSheet(schema_version=catalog.fx.schema_version, base=catalog.fx.base,
+                                 rates=[*kept, *user.fx.rates])
+            catalog.fx_path = user.fx_path
+    catalog.files += user.files

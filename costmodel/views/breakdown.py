@@ -9,6 +9,7 @@ from costmodel.analyses.estimate import Bill, LineItem
 from costmodel.core.interval import Span
 from costmodel.data.meters import REGIONAL_UPLIFT, line_unit
 from costmodel.safe_text import for_format
+from costmodel.views.baseline import baseline_lines, change_cells, change_json, change_keys, delta_text, percent_text
 from costmodel.views.capacity import component_summary
 from costmodel.views.comparison import costing_header, lifecycle_json, lifecycle_lines
 from costmodel.views.composition import composition_json, missing_text, notes, shared_json
@@ -78,8 +79,10 @@ def breakdown_rows(result: Bill) -> Rows:
             # Lines of shared components (--with, the scenario's with:), and the needed roles the stack lacks.
             "shared": "added" if line.role in added else "replaced" if line.role in replaced else "",
             "missing": missing_text(result.composition),
+            **({"delta_call": delta_text(result.baseline.lines[index], LINE_PLACES),
+                "delta_pct": percent_text(result.baseline.lines[index])} if result.baseline else {}),
         }
-        for line in result.lines
+        for index, line in enumerate(result.lines)
     ]
     columns = [
         Column("component", "component"), Column("sku", "SKU"), Column("meter", "meter"),
@@ -87,6 +90,7 @@ def breakdown_rows(result: Bill) -> Rows:
         Column("per_call", f"per call ({cur})", "right"), Column("per_month", f"per month ({cur})", "right"),
         Column("from", "price from"), Column("source", "source"), Column("ref", "source"),
         Column("shared", "shared"), Column("missing", "missing roles"),
+        Column("delta_call", f"Δ per call ({cur})", "right"), Column("delta_pct", "Δ %", "right"),
     ]
     return Rows(rows, columns)
 
@@ -126,6 +130,8 @@ def breakdown_document(result: Bill) -> dict[str, Any]:
         **shared_json(result.shared),
         **composition_json(result.composition),
         "secondary_source": result.secondary,
+        **({"baseline": {"per_call": change_json(result.baseline.total.per_call),
+                         "per_month": change_json(result.baseline.total.per_month)}} if result.baseline else {}),
         "lines": [
             {
                 "role": line.role,
@@ -144,8 +150,9 @@ def breakdown_document(result: Bill) -> dict[str, Any]:
                 "checked": line.checked,
                 "estimate": line.estimate,
                 "secondary_source": line.secondary,
+                **({"baseline": change_json(result.baseline.lines[index])} if result.baseline else {}),
             }
-            for line in result.lines
+            for index, line in enumerate(result.lines)
         ],
         "turns": [
             {"turn": row.turn, "role": row.role, "sku": row.sku, "quantities": row.quantities, "cost": row.cost}
@@ -192,14 +199,17 @@ def breakdown_csv(result: Bill) -> str:
             "shared": "added" if line.role in added else "replaced" if line.role in replaced else "",
             "missing_roles": missing_text(result.composition),
             "lifecycle_warnings": "; ".join(w.text for w in result.warnings if w.sku == line.sku),
+            **(change_cells(money[1], result.baseline.lines[index]) if result.baseline else {}),
         }
-        for line in result.lines
+        for index, line in enumerate(result.lines)
     ]
     keys = ("component", "sku", "meter", "price_field", "quantity", "per", money[0], "price_unit", money[1], money[2],
             "fixed", "estimate", "secondary_source", "effective_from", "source", "checked", "shared", "missing_roles",
             "lifecycle_warnings")
     columns = [column for key in keys
                for column in (span_keys(key) if key in ("quantity", *money) else [Column(key, key)])]
+    if result.baseline:
+        columns += change_keys(money[1])
     return table(*whatif_column(rows, columns, result.whatif), "csv")
 
 
@@ -211,12 +221,13 @@ def breakdown_text(result: Bill, fmt: str) -> str:
     if fmt == "csv":
         return breakdown_csv(result)
     # Text and Markdown cite each source by number and list them under the table.
-    keys = (*bill, "ref")
+    keys = (*bill, *(("delta_call", "delta_pct") if result.baseline else ()), "ref")
     out = [
         f"{for_format(result.scenario, fmt)} on {for_format(result.stack, fmt)}: {for_format(result.stack_title, fmt)}",
         f"{quantity_text(result.calls_per_month)} calls/month · prices in force on {result.as_of} · {cur}"
         f"{fx_line(result.fx, fmt)}",
         *whatif_lines(result.whatif, fmt),
+        *(baseline_lines(fmt) if result.baseline else []),
         *notes(result.shared, {result.stack: result.composition}, fmt),
         "",
         table(view.rows, view.shown(*keys), fmt),
@@ -235,6 +246,13 @@ def breakdown_text(result: Bill, fmt: str) -> str:
         what = "the fixed GPU floor" if gpus_only else "paid whatever the volume"
         total += f" (of which {money_text(result.fixed_per_month, MONTHLY_PLACES, cur, grouping=True)} is {what})"
     out.append(total)
+    if result.baseline:
+        total_change = result.baseline.total
+        out.append(
+            f"Change from baseline: per call {delta_text(total_change.per_call, PER_CALL_PLACES)} {cur} "
+            f"({percent_text(total_change.per_call)}) · per month "
+            f"{delta_text(total_change.per_month, MONTHLY_PLACES, grouping=True)} {cur}"
+        )
     for plan in result.capacity:
         out.append(f"GPU plan: {for_format(component_summary(plan), fmt)} (see costmodel capacity).")
     for audio in result.audio_tokens:

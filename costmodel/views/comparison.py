@@ -7,6 +7,7 @@ from typing import Any
 from costmodel.analyses.compare import Comparison
 from costmodel.analyses.estimate import LIFECYCLE_WARNING_DAYS, Bill, LifecycleWarning
 from costmodel.safe_text import for_format
+from costmodel.views.baseline import baseline_lines, change_cells, change_json, change_keys, delta_text, percent_text
 from costmodel.views.composition import (
     changed_text,
     composition_json,
@@ -72,6 +73,7 @@ def comparison_rows(result: Comparison) -> Rows:
             "missing": missing_text(row.composition),
             "added": changed_text(row.composition)[0],
             "replaced": changed_text(row.composition)[1],
+            **_delta_cells(result, row.stack),
         }
         for row in result.rows
     ]
@@ -88,8 +90,24 @@ def comparison_rows(result: Comparison) -> Rows:
         Column("missing", "missing roles"),
         Column("added", "added"),
         Column("replaced", "replaced"),
+        Column("delta_call", f"Δ per call ({cur})", "right"),
+        Column("delta_pct", "Δ %", "right"),
+        Column("delta_month", f"Δ per month ({cur})", "right"),
     ]
     return Rows(rows, columns)
+
+
+BASELINE_COLUMNS = ("delta_call", "delta_pct", "delta_month")
+"""What `--baseline` adds to the table: each stack's change from the run without what-ifs."""
+
+
+def _delta_cells(result: Comparison, stack: str) -> dict[str, str]:
+    if result.baseline is None:
+        return {}
+    changes = result.baseline.get(stack)
+    per_call, per_month = (changes.per_call, changes.per_month) if changes else (None, None)
+    return {"delta_call": delta_text(per_call, PER_CALL_PLACES), "delta_pct": percent_text(per_call),
+            "delta_month": delta_text(per_month, MONTHLY_PLACES, grouping=True)}
 
 
 def comparison_csv(result: Comparison) -> str:
@@ -116,6 +134,7 @@ def comparison_csv(result: Comparison) -> str:
             "added": added,
             "replaced": replaced,
             "lifecycle_warnings": "; ".join(w.text for stack, w in result.warnings if stack == row.stack),
+            **_baseline_csv(result, row.stack, money),
         })
     columns = [
         Column("rank", "rank"), Column("stack", "stack"), Column("architecture", "architecture"),
@@ -123,7 +142,31 @@ def comparison_csv(result: Comparison) -> str:
         *(Column(key, key) for key in ("estimate", "secondary_source", "unpriced", "unpriced_reason", "missing_roles",
                                        "added", "replaced", "lifecycle_warnings")),
     ]
+    if result.baseline is not None:
+        columns += [Column("baseline_rank", "baseline_rank"), *change_keys(money[0], money[1])]
     return table(*whatif_column(rows, columns, result.whatif), "csv")
+
+
+def _baseline_csv(result: Comparison, stack: str, money: tuple[str, ...]) -> dict[str, str]:
+    """A stack's `--baseline` CSV cells: its baseline rank and per-call and per-month changes."""
+    if result.baseline is None:
+        return {}
+    changes = result.baseline.get(stack)
+    rank = changes.rank if changes else None
+    return {"baseline_rank": str(rank) if rank else "",
+            **change_cells(money[0], changes.per_call if changes else None),
+            **change_cells(money[1], changes.per_month if changes else None)}
+
+
+def baseline_json(result: Comparison, stack: str) -> dict[str, Any]:
+    """`{"baseline": {rank, unpriced, per_call, per_month}}` of a stack's row, or {} without --baseline."""
+    if result.baseline is None:
+        return {}
+    changes = result.baseline.get(stack)
+    if changes is None:
+        return {"baseline": None}
+    return {"baseline": {"rank": changes.rank, "unpriced": changes.unpriced, "per_call": change_json(changes.per_call),
+                         "per_month": change_json(changes.per_month)}}
 
 
 def shared_columns(result: Comparison, fmt: str) -> tuple[str, ...]:
@@ -154,6 +197,7 @@ def comparison_document(result: Comparison) -> dict[str, Any]:
                 "secondary_source": row.secondary,
                 "unpriced": row.unpriced,
                 **composition_json(row.composition),
+                **baseline_json(result, row.stack),
             }
             for row in result.rows
         ],
@@ -183,7 +227,8 @@ def comparison_text(result: Comparison, fmt: str) -> str:
     """`compare` as a table, Markdown or CSV."""
     cur = result.currency
     view = comparison_rows(result)
-    keys = TEXT_COLUMNS + (("note",) if any(row.unpriced for row in result.rows) else ()) + shared_columns(result, fmt)
+    keys = TEXT_COLUMNS + (BASELINE_COLUMNS if result.baseline is not None else ()) + (
+        ("note",) if any(row.unpriced for row in result.rows) else ()) + shared_columns(result, fmt)
     if fmt == "csv" and result.warnings:  # text and Markdown list them under the table
         keys += ("warnings",)
     if fmt == "csv":
@@ -192,7 +237,8 @@ def comparison_text(result: Comparison, fmt: str) -> str:
     calls = quantity_text(result.calls_per_month)
     title = f"{for_format(result.scenario, fmt)}: {for_format(result.scenario_title, fmt)}"
     facts = f"{calls} calls/month · prices in force on {result.as_of} · {cur}{fx_line(result.fx, fmt)}"
-    shared = whatif_lines(result.whatif, fmt) + notes(result.shared, {row.stack: row.composition for row in result.rows}, fmt)
+    shared = whatif_lines(result.whatif, fmt) + (baseline_lines(fmt) if result.baseline is not None else [])
+    shared += notes(result.shared, {row.stack: row.composition for row in result.rows}, fmt)
     header = f"{title}\n{facts}\n" + "".join(f"{line}\n" for line in shared) + "\n"
     if fmt == "markdown":
         header = f"**{title}**\n\n{facts}\n\n" + "".join(f"{line}\n\n" for line in shared)

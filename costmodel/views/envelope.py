@@ -2,8 +2,9 @@
 
 Every document has the same top-level keys, in this order, before its own payload: `command`, `costmodel_version`,
 `as_of`, `currency`, `inputs` (what was asked: ids, paths and flags, filled in by the command line), `whatif` (the
-what-ifs given; empty settings and prices without any) and `warnings` (the warnings its text output shows, as
-lines). The envelope is built here and only here; its JSON Schema is `costmodel.views.output_schema.Envelope`.
+what-ifs given; empty settings and prices without any), `warnings` (the warnings its text output shows, as
+lines) and `overrides` (bundled items the user's folders replaced, filled in by the command line; empty when
+none). The envelope is built here and only here; its JSON Schema is `costmodel.views.output_schema.Envelope`.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from costmodel.views.formatting import whatif_json
 if TYPE_CHECKING:
     from costmodel.core.overrides import WhatIf
 
-ENVELOPE_KEYS = ("command", "costmodel_version", "as_of", "currency", "inputs", "whatif", "warnings")
+ENVELOPE_KEYS = ("command", "costmodel_version", "as_of", "currency", "inputs", "whatif", "warnings", "overrides")
 """The keys every document starts with, in order."""
 
 
@@ -36,6 +37,7 @@ def document(command: str, payload: Mapping[str, Any], *, as_of: date | None, cu
         "inputs": dict(inputs or {}),
         "whatif": whatif_json(whatif),
         "warnings": list(dict.fromkeys(warnings)),
+        "overrides": [],
         **payload,
     }
 

@@ -52,6 +52,19 @@ class WhatIf(Model):
     """Prices changed with --price, in the order given."""
 
 
+class Override(Model):
+    """A bundled item the user's data replaced."""
+
+    kind: Literal["sku", "stack", "scenario", "currency"]
+    """What was replaced: a SKU, a stack, a scenario or a currency's exchange rates."""
+    id: str
+    """Its id (a SKU id, a stack or scenario file name, a currency)."""
+    file: str
+    """The user's file that replaces it."""
+    replaces: str
+    """The bundled file it replaces."""
+
+
 class Envelope(Model):
     """The fields every command's JSON document starts with."""
 
@@ -70,6 +83,8 @@ class Envelope(Model):
     """The what-ifs the result was computed with."""
     warnings: list[str]
     """Warnings the text output shows (a stale exchange rate, a retiring SKU, a stack lacking a needed role)."""
+    overrides: list[Override]
+    """Bundled items replaced by a same-id item from the user's --pricing/--scenarios folders (empty when none)."""
 
 
 class Composition(Model):

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from costmodel.core.interval import Span
 from costmodel.data.records import Range
 from costmodel.safe_text import for_format
+from costmodel.views.baseline import change_cells, change_json, change_keys, delta_text, percent_text
 from costmodel.views.composition import composition_json, missing_warnings, notes, shared_json
 from costmodel.views.envelope import document
 from costmodel.views.formatting import (
@@ -77,6 +78,7 @@ def sensitivity_document(result: SensitivityResult) -> dict[str, Any]:
             for row in result.rows
         ],
         "no_effect": result.no_effect,
+        **({"baseline": {"per_call": change_json(result.baseline)}} if result.baseline else {}),
         **shared_json(result.shared),
         **composition_json(result.composition),
     }, as_of=result.as_of, currency=result.currency, whatif=result.whatif,
@@ -94,12 +96,15 @@ def sensitivity_csv(result: SensitivityResult) -> str:
             **span_columns("base", Span.of(row.base_value)), **span_columns("down", Span.of(row.down_value)),
             **span_columns("up", Span.of(row.up_value)), **span_columns(f"per_call_{cur}_down", row.per_call_down),
             **span_columns(f"per_call_{cur}_up", row.per_call_up), f"swing_{cur}": plain(row.swing),
+            # --baseline: the base cost's change from the run without what-ifs, the same on every row.
+            **(change_cells(f"per_call_{cur}", result.baseline) if result.baseline else {}),
         }
         for row in result.rows
     ]
     columns = [Column("input", "input"), Column("kind", "kind"), Column("by", "by"),
                *span_keys("base", "down", "up", f"per_call_{cur}_down", f"per_call_{cur}_up"),
-               Column(f"swing_{cur}", f"swing_{cur}")]
+               Column(f"swing_{cur}", f"swing_{cur}"),
+               *(change_keys(f"per_call_{cur}") if result.baseline else [])]
     return table(*whatif_column(rows, columns, result.whatif), "csv")
 
 
@@ -114,6 +119,9 @@ def sensitivity_text(result: SensitivityResult, fmt: str) -> str:
     lines = [f"**{head}**" if fmt == "markdown" else head,
              f"base {money_text(result.per_call, PER_CALL_PLACES, result.currency)} per call · "
              f"prices in force on {result.as_of}", *whatif_lines(result.whatif, fmt),
+             *([f"Change from baseline (the same run without the what-ifs): per call "
+                f"{delta_text(result.baseline, PER_CALL_PLACES)} {result.currency} ({percent_text(result.baseline)}) "
+                f"from {span_text(result.baseline.baseline, PER_CALL_PLACES)}"] if result.baseline else []),
              *notes(result.shared, {result.stack: result.composition}, fmt), "",
              table(view.rows, view.columns, fmt).rstrip("\n")]
     if result.no_effect:

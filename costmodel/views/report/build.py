@@ -274,11 +274,23 @@ def build_report(
     price_changes: list[PriceChange] | tuple[PriceChange, ...] = (),
     charts: bool = True,
     with_components: Sequence[StackComponent | str] = (),
+    baseline: bool = False,
+    baseline_catalog: Catalog | None = None,
 ) -> Report:
-    """Price the scenario on the stacks (exactly as `compare` does) and gather what the document shows."""
+    """Price the scenario on the stacks (exactly as `compare` does) and gather what the document shows.
+
+    `baseline`: the comparison also shows each stack's change from the run without the what-ifs (on
+    `baseline_catalog`, default `catalog`; see analyses/baseline.py).
+    """
     as_of = as_of or date.today()
-    result = compare(catalog, scenario, stacks, as_of=as_of, currency=currency, settings=settings, price_changes=price_changes,
-                     with_components=with_components)
+    options: dict[str, Any] = {"as_of": as_of, "currency": currency, "settings": settings,
+                               "price_changes": price_changes, "with_components": with_components}
+    if baseline:
+        from costmodel.analyses.baseline import with_baseline
+
+        result = with_baseline(compare, catalog, scenario, stacks, baseline_catalog=baseline_catalog, **options)
+    else:
+        result = compare(catalog, scenario, stacks, **options)
     file_scenario = catalog.scenario(scenario)
     priced_scenario = apply_settings(file_scenario, settings) if settings else file_scenario
     prices = prices_used(catalog, result, price_changes)

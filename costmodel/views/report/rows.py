@@ -13,8 +13,9 @@ from decimal import Decimal
 from costmodel.analyses.estimate import Bill
 from costmodel.core.interval import Span
 from costmodel.data.records import Range
+from costmodel.views.baseline import BASELINE_NOTE
 from costmodel.views.breakdown import breakdown_rows
-from costmodel.views.comparison import comparison_rows
+from costmodel.views.comparison import BASELINE_COLUMNS, comparison_rows
 from costmodel.views.composition import missing_line, with_line
 from costmodel.views.formatting import (
     LINE_PLACES,
@@ -92,6 +93,8 @@ def summary_lines(report: Report) -> list[str]:
         )
     if first.estimate:
         lines.append("The cheapest stack's figures use at least one estimated or hypothetical number (see Estimates).")
+    if c.baseline is not None:
+        lines.append(BASELINE_NOTE)
     compositions = {row.stack: row.composition for row in c.rows}
     lines += [line for line in (with_line(c.shared, compositions), missing_line(c.shared, compositions)) if line]
     unpriced = [row.stack for row in c.rows if row.rank is None]
@@ -118,10 +121,14 @@ def comparison_table(report: Report) -> Table:
     """The comparison rows of `compare`, with the GPU floor and the note always shown."""
     view = comparison_rows(report.comparison)
     keys: tuple[str, ...] = ("rank", "stack", "architecture", "per_call", "per_month", "fixed_per_month", "multiple", "note")
+    numeric = {0, 3, 4, 5, 6}
+    if report.comparison.baseline is not None:  # --baseline: each stack's change from the run without what-ifs
+        numeric |= {len(keys) + index for index in range(len(BASELINE_COLUMNS))}
+        keys += BASELINE_COLUMNS
     if report.comparison.incomplete:
         keys += ("missing",)
     headers = [column.header for column in view.shown(*keys)]
-    return Table("comparison", headers, _cells(view, keys), frozenset({0, 3, 4, 5, 6}))
+    return Table("comparison", headers, _cells(view, keys), frozenset(numeric))
 
 
 def breakdown_table(result: Bill) -> Table:
