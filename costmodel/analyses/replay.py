@@ -38,7 +38,7 @@ from costmodel.core.overrides import PriceChange
 from costmodel.core.usage import Profile, is_monthly, profile
 from costmodel.data.call_records import BadRows, CallBatch, CallReader
 from costmodel.data.catalog import Catalog
-from costmodel.data.records import Scenario, StackComponent, to_record
+from costmodel.data.records import PricePeriod, Scenario, Sku, StackComponent, to_record
 from costmodel.errors import InputError, NoPriceError
 
 if TYPE_CHECKING:
@@ -75,7 +75,10 @@ def call_profiles(base: Scenario, batch: CallBatch, ops: VectorOps) -> Iterator[
 
     optional = ("agent_text_tokens", "agent_reply_characters", "system_prompt_tokens", "call_duration_seconds",
                 "caller_history_seconds", "agent_history_seconds")
-    missing = [numpy.isnan(getattr(batch, name)) for name in optional]
+    # Absent columns share one array in a batch: each distinct array is looked at once.
+    seen: dict[int, numpy.ndarray] = {}
+    missing = [seen.setdefault(id(column), numpy.isnan(column)) if id(column) not in seen else seen[id(column)]
+               for column in (getattr(batch, name) for name in optional)]
     # The usual case: every row gives (or leaves out) the same columns, one group without sorting anything.
     single = all(m.all() or not m.any() for m in missing)
     if single:
@@ -86,7 +89,8 @@ def call_profiles(base: Scenario, batch: CallBatch, ops: VectorOps) -> Iterator[
     for code, rows in groups:
 
         def column(name: str, rows: numpy.ndarray = rows) -> Span[FloatArray]:
-            values = numpy.ascontiguousarray(getattr(batch, name)[rows])
+            values = getattr(batch, name)  # one group: the batch's own columns, no copy
+            values = values if single else numpy.ascontiguousarray(values[rows])
             return Span(values, values)
 
         has = {name: bool(code >> i & 1) for i, name in enumerate(optional)}
@@ -104,11 +108,12 @@ def call_profiles(base: Scenario, batch: CallBatch, ops: VectorOps) -> Iterator[
             overrides["system_prompt_tokens"] = column("system_prompt_tokens")
         p = profile(base, ops, overrides)
         if has["caller_history_seconds"] or has["agent_history_seconds"]:
-            p = _exact_history(p, batch, rows, has["agent_text_tokens"])
+            p = _exact_history(p, batch, slice(None) if single else rows, has["agent_text_tokens"])
         yield rows, p
 
 
-def _exact_history(p: Profile[FloatArray], batch: CallBatch, rows: numpy.ndarray, text_given: bool) -> Profile[FloatArray]:
+def _exact_history(p: Profile[FloatArray], batch: CallBatch, rows: numpy.ndarray | slice,
+                   text_given: bool) -> Profile[FloatArray]:
     """Per-turn lists give the exact history; what is derived from it (transcript tokens) scales with it."""
     import numpy
 
@@ -128,32 +133,66 @@ def _exact_history(p: Profile[FloatArray], batch: CallBatch, rows: numpy.ndarray
 
 
 
+Ends = tuple[Any, Any]
+"""(low, high) of per-call figures: numpy arrays or floats; the same object twice where the two are equal."""
+
+
+def _plus(a: Ends | None, b: Ends) -> Ends:
+    """End-wise sum that keeps a point a point (one array operation where the ends are the same object)."""
+    if a is None:
+        return b
+    if a[0] is a[1] and b[0] is b[1]:
+        point = a[0] + b[0]
+        return point, point
+    return a[0] + b[0], a[1] + b[1]
+
+
+ComponentCache = dict[tuple[Any, ...], Ends]
+"""Per-call cost of each (component, SKU, price period) already priced on this chunk: stacks that share a
+component (the same LLM in several cascades) price it once."""
+
+
+def _component_cost(stack_id: str, component: StackComponent, sku: Sku, period: PricePeriod, p: Profile[FloatArray],
+                    ops: VectorOps, rate: Span[FloatArray], cache: ComponentCache) -> Ends | None:
+    key = (component, sku.id, id(period))
+    if key in cache:
+        return cache[key]
+    try:
+        lines = bill_component(component, sku, period, p, ops, price_lookup(period, ops), rate)
+    except NoPriceError as exc:
+        raise exc.for_stack(stack_id) from None
+    cost: Ends | None = None
+    for line in lines:
+        if line.monthly:  # never here: per_call_only leaves such stacks out
+            raise NoPriceError(f"{component.sku} bills {line.price_field} by the month", stack=stack_id)
+        cost = _plus(cost, (line.cost.low, line.cost.high))
+    if cost is not None:
+        cache[key] = cost
+    return cost
+
+
 def price_calls(prepared: Prepared, p: Profile[FloatArray], ops: VectorOps, n: int,
-                only: str | None = None) -> dict[str, LowHigh]:
+                only: str | None = None, cache: ComponentCache | None = None) -> dict[str, LowHigh]:
     """Cost of each call on each stack (or `only` one) from its per-call meters (monthly GPU lines are priced by
-    `gpu_bill`)."""
+    `gpu_bill`). `cache` holds the components already priced on the same calls (shared between stacks)."""
     import numpy
 
     rate = ops.const(prepared.rate)
+    cache = {} if cache is None else cache
     out: dict[str, LowHigh] = {}
     for stack_id, (_, parts) in prepared.stacks.items():
         if only is not None and stack_id != only:
             continue
-        low: Any = numpy.zeros(n)
-        high: Any = numpy.zeros(n)
+        total: Ends | None = None
         for component, sku, period in parts:
             if is_monthly(component):
                 continue
-            try:
-                lines = bill_component(component, sku, period, p, ops, price_lookup(period, ops), rate)
-            except NoPriceError as exc:
-                raise exc.for_stack(stack_id) from None
-            for line in lines:
-                if line.monthly:  # never here: per_call_only leaves such stacks out
-                    raise NoPriceError(f"{component.sku} bills {line.price_field} by the month", stack=stack_id)
-                low = low + line.cost.low
-                high = high + line.cost.high
-        out[stack_id] = (numpy.broadcast_to(numpy.asarray(low, dtype=float), (n,)),
+            cost = _component_cost(stack_id, component, sku, period, p, ops, rate, cache)
+            if cost is not None:
+                total = _plus(total, cost)
+        low, high = (0.0, 0.0) if total is None else total
+        low_array = numpy.broadcast_to(numpy.asarray(low, dtype=float), (n,))
+        out[stack_id] = (low_array, low_array if high is low else
                          numpy.broadcast_to(numpy.asarray(high, dtype=float), (n,)))
     return out
 
@@ -242,9 +281,11 @@ def _months(start: numpy.ndarray) -> dict[str, int]:
     import numpy
 
     first, last = numpy.array([start.min(), start.max()]).astype("datetime64[s]").astype("datetime64[M]")
+    names = numpy.datetime_as_string(numpy.arange(first, last + 1), unit="M")
+    if first == last:  # the usual chunk: every call in one month, no need to look at each
+        return {str(names[0]): len(start)}
     bounds = numpy.arange(first, last + 2).astype("datetime64[s]").astype(float)
     counts = numpy.bincount(numpy.searchsorted(bounds, start, side="right") - 1, minlength=len(bounds) - 1)
-    names = numpy.datetime_as_string(numpy.arange(first, last + 1), unit="M")
     return {str(n): int(c) for n, c in zip(names.tolist(), counts.tolist(), strict=False) if c}
 
 
@@ -288,19 +329,22 @@ def replay_batch(prepared: Prepared, base: Scenario, batch: CallBatch, partial: 
         partial.stacks.setdefault(stack_id, StackTotals())
         partial.stacks_high.setdefault(stack_id, StackTotals())
 
+    caches: list[ComponentCache] = [{} for _ in groups]  # one per group of rows, shared by the stacks
+
     def one(stack_id: str) -> tuple[str, LowHigh]:
         with numpy.errstate(divide="ignore", invalid="ignore"):  # per thread: numpy's error state is not shared
             if len(groups) == 1:
-                low, high = price_calls(prepared, groups[0][1], ops, n, only=stack_id)[stack_id]
+                low, high = price_calls(prepared, groups[0][1], ops, n, only=stack_id, cache=caches[0])[stack_id]
             else:
                 low, high = numpy.zeros(n), numpy.zeros(n)
-                for rows, p in groups:
-                    low[rows], high[rows] = price_calls(prepared, p, ops, len(rows), only=stack_id)[stack_id]
+                for (rows, p), cache in zip(groups, caches, strict=True):
+                    low[rows], high[rows] = price_calls(prepared, p, ops, len(rows), only=stack_id, cache=cache)[stack_id]
             if share:
                 extra = share.get(stack_id, (0.0, 0.0))
-                low, high = low + extra[0], high + extra[1]
+                low, high = (low + extra[0], high + extra[1]) if low is not high or extra[0] != extra[1] else \
+                    (low + extra[0],) * 2
             low_totals, high_totals = partial.stacks[stack_id], partial.stacks_high[stack_id]
-            if numpy.array_equal(low, high):  # a stack priced in points: count once, add to both ends
+            if low is high or numpy.array_equal(low, high):  # a stack priced in points: count once, add to both ends
                 low_totals.add(low, batch.call_id, customers, twin=high_totals)
             else:
                 low_totals.add(low, batch.call_id, customers)
@@ -570,6 +614,29 @@ def _shares(prepared: Prepared, base: Scenario, calls: str | Path, on_bad_row: L
             count += len(batch)
     bills = gpu_bill(prepared, base, load, ops)
     return {stack_id: (bill.cost[0] / count, bill.cost[1] / count) for stack_id, bill in bills.items()} if count else {}
+
+
+def steady_allocator() -> None:
+    """Keep freed numpy buffers in the C heap for the next chunk instead of handing them back to the system.
+
+    Each chunk allocates and frees the same few dozen arrays of about a megabyte. glibc serves blocks that big
+    with mmap and returns them with munmap, so every chunk paid the kernel to map and zero its pages again: about
+    a third of replay's CPU time was system time. Raising the mmap and trim thresholds (mallopt) makes those
+    blocks come from the heap and be reused; resident memory stays bounded by what one chunk needs. Process-wide,
+    so the command line calls it (a library caller chooses); elsewhere than glibc it does nothing.
+    """
+    import ctypes
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):  # not glibc (musl has no mallopt)
+        return
+    m_trim_threshold, m_mmap_threshold = -1, -3
+    mallopt(m_mmap_threshold, 32 << 20)  # glibc's largest allowed value on 64-bit
+    mallopt(m_trim_threshold, 512 << 20)
 
 
 def prefetched(batches: Iterable[CallBatch]) -> Iterator[CallBatch]:

@@ -131,7 +131,8 @@ def bill_component(
                                   floor=quantity if fixed else None, floor_cost=cost if fixed else None))
             continue
         # GPU-hours and their price are non-negative: the end-by-end product is the interval product, cheaper.
-        cost = nonneg_quotient(nonneg_product(quantity, unit_price), per_unit) if monthly else quantity * unit_price / per_unit
+        cost = nonneg_quotient(nonneg_product(quantity, unit_price), per_unit) if monthly else \
+            ops.scale(quantity, unit_price, per_unit)
         if not monthly:
             lines.append(BillLine(price_field, quantity, unit_price, cost, monthly=False, label=label))
             continue
