@@ -228,26 +228,3 @@ def test_record_times_without_a_zone_are_utc(tmp_path: Path) -> None:
     rows = [{"call_id": "a", "start_time": "2026-10-01T10:00:00", "caller_audio_seconds": 1, "agent_audio_seconds": 0}]
     (batch,) = list(CallReader(write_jsonl(rows, tmp_path / "c.jsonl")))
     assert batch.start[0] == datetime(2026, 10, 1, 10, tzinfo=UTC).timestamp()
-
-
-def test_a_stack_with_monthly_charges_is_reported_not_charged_per_call(catalog: Catalog, tmp_path: Path,
-                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    # A kernel that bills a component by the month (a plan fee, volume tiers) must not have that charge added to
-    # every call, nor dropped: replay reports the stack as not priced, with the reason, and prices the others.
-    import costmodel.analyses.replay as module
-    from costmodel.core.bill import BillLine
-
-    real = module.bill_component
-
-    def with_a_fee(component: Any, sku: Any, period: Any, p: Any, ops: Any, price_of: Any, rate: Any) -> Any:
-        lines = real(component, sku, period, p, ops, price_of, rate)
-        if sku.id == "openai/tts-1":
-            fee = ops.const(Decimal(50))
-            lines.append(BillLine("usd_per_month", fee, fee, fee, monthly=True))
-        return lines
-
-    monkeypatch.setattr(module, "bill_component", with_a_fee)
-    rows = [{"call_id": "a", "start_time": "2026-10-01T10:00:00Z", "caller_audio_seconds": 30, "agent_audio_seconds": 20}]
-    result = replay(catalog, write_jsonl(rows, tmp_path / "c.jsonl"), ["budget-first", "gpt-realtime"], as_of=ON)
-    assert [s.stack for s in result.stacks] == ["gpt-realtime"]
-    assert "openai/tts-1 bills usd_per_month by the month" in result.unpriced["budget-first"]
