@@ -6,9 +6,10 @@ os.wait4, and the child's peak resident memory):
   bundled stack: wall time (target < 10 s on an idle 2-core machine) and CPU time;
 - peak resident memory at 1,000,000 and at 10,000,000 calls (target: within 15 % of each other);
 - `costmodel replay --stacks budget-first` ÷ a hand-written numpy script that reads the same Parquet file and
-  prices the same calls on budget-first (Whisper + GPT-4o-mini + tts-1) with the same outputs (total,
-  percentiles from the same histogram, the ten costliest call ids), results checked equal first
-  (target ≤ 2, medians of alternating runs of child CPU time).
+  prices the same calls on budget-first (Whisper's whole-second increment, GPT-4o-mini with cached history,
+  tts-1) with the same outputs by the same methods (total; p50/p90/p99 from the same bit-pattern histogram; the
+  ten costliest call ids, scanning only costs above the tenth kept) and, like replay, without importing pandas;
+  total and percentiles checked equal first (target ≤ 2, medians of alternating runs of child CPU time).
 Run: python benchmarks/bench_replay.py [--calls 10000000] [--repeat 3] [--dir DIR]
 """
 

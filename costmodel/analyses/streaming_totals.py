@@ -61,13 +61,18 @@ class LogHistogram:
         import numpy
 
         values = numpy.ascontiguousarray(values, dtype=numpy.float64)
-        positive = values > 0
-        zeros = len(values) - int(numpy.count_nonzero(positive))
-        keys = (values[positive] if zeros else values).view(numpy.int64) >> _SHIFT
+        keys = values.view(numpy.int64) >> _SHIFT
+        zeros = 0
+        first = int(keys.min()) if len(keys) else 0
+        if first <= 0:  # zeros (key 0) or negatives: counted apart, the rest binned (the usual chunk skips this pass)
+            positive = values > 0
+            zeros = len(values) - int(numpy.count_nonzero(positive))
+            keys = keys[positive]
+            first = int(keys.min()) if len(keys) else 0
         added = None
         if len(keys):
             floor, ceiling = _key(10.0 ** self.low), _key(10.0 ** self.high)
-            first, last = int(keys.min()), int(keys.max())
+            last = int(keys.max())
             if first < floor or last > ceiling:
                 numpy.clip(keys, floor, ceiling, out=keys)
                 first, last = max(first, floor), min(last, ceiling)
