@@ -5,7 +5,9 @@ through `bill_component` on the vector backend, exactly as a sweep does: every m
 increments, minimums, per-turn billing, turn-by-turn re-reading of history) applies to each call as it was.
 
 Self-hosted GPUs are not billed per call: they are sized hour by hour from the load the records put on them
-(analyses/hourly_gpus.py), and the period's GPU bill is shared equally by its calls. Totals, percentiles and the
+(analyses/hourly_gpus.py), and the period's GPU bill is shared equally by its calls. Charges by the month on
+other components (fees, concurrency slots, included minutes, volume tiers) are priced on each calendar month's
+real totals by the kernel's `monthly_bill` and shared equally too (`monthly_bills`). Totals, percentiles and the
 costliest calls are kept in bounded memory (analyses/streaming_totals.py).
 
 Money at scale: every per-call figure is float64, the formula the exact engine evaluates in Decimal, a few
@@ -13,8 +15,8 @@ dozen operations per call. Each operation rounds by at most 2⁻⁵³ relative, 
 error under ~1e-14·c, far below 1e-9 USD for any call under $10,000 (tests check 1e-9 against `estimate()` on
 every bundled stack). Totals are summed per chunk with numpy's pairwise summation and across chunks with
 `math.fsum`, so a 10-million-call total keeps that relative accuracy. Percentiles come from a histogram of
-per-call costs with bins 0.01 % wide (relative), so a percentile is within 0.01 % of the exact order statistic;
-memory stays independent of the number of calls.
+per-call costs with bins at most 2⁻¹⁴ (0.0061 %) of their lower edge wide, so a percentile is within 0.0061 %
+above the exact order statistic; memory stays independent of the number of calls.
 """
 
 from __future__ import annotations
