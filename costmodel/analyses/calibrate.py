@@ -11,7 +11,7 @@
 - traffic by hour of day (UTC): each hour's share of calls, in the description (the scenario format has no field
   for it).
 
-Percentiles come from the same 0.01 %-wide histograms as `replay`, so memory does not grow with the records.
+Percentiles come from the same histograms as `replay` (bins at most 0.0061 % wide), so memory does not grow with the records.
 """
 
 from __future__ import annotations

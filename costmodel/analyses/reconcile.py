@@ -19,9 +19,8 @@ from costmodel.analyses.replay import (
     _shares,
     assumptions,
     call_profiles,
-    monthly_parts,
-    per_call_only,
     price_calls,
+    shares_needed,
 )
 from costmodel.analyses.sweep import prepare
 from costmodel.core.backends import VectorOps
@@ -134,8 +133,7 @@ def reconcile(
                                price_changes=price_changes)
             if prepared.unpriced:
                 raise InputError(next(iter(prepared.unpriced.values())))
-            prepared = per_call_only(prepared, base, ops)
-            if monthly_parts(prepared):
+            if shares_needed(prepared):
                 share = _shares(prepared, base, calls, on_bad_row, chunk_rows, ops)
         if currencies - {currency}:
             raise InputError(f"recorded costs are in {currency} and {sorted(currencies - {currency})[0]}; reconcile one "

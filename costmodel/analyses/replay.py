@@ -5,7 +5,9 @@ through `bill_component` on the vector backend, exactly as a sweep does: every m
 increments, minimums, per-turn billing, turn-by-turn re-reading of history) applies to each call as it was.
 
 Self-hosted GPUs are not billed per call: they are sized hour by hour from the load the records put on them
-(analyses/hourly_gpus.py), and the period's GPU bill is shared equally by its calls. Totals, percentiles and the
+(analyses/hourly_gpus.py), and the period's GPU bill is shared equally by its calls. Charges by the month on
+other components (fees, concurrency slots, included minutes, volume tiers) are priced on each calendar month's
+real totals by the kernel's `monthly_bill` and shared equally too (`monthly_bills`). Totals, percentiles and the
 costliest calls are kept in bounded memory (analyses/streaming_totals.py).
 
 Money at scale: every per-call figure is float64, the formula the exact engine evaluates in Decimal, a few
@@ -13,8 +15,8 @@ dozen operations per call. Each operation rounds by at most 2⁻⁵³ relative, 
 error under ~1e-14·c, far below 1e-9 USD for any call under $10,000 (tests check 1e-9 against `estimate()` on
 every bundled stack). Totals are summed per chunk with numpy's pairwise summation and across chunks with
 `math.fsum`, so a 10-million-call total keeps that relative accuracy. Percentiles come from a histogram of
-per-call costs with bins 0.01 % wide (relative), so a percentile is within 0.01 % of the exact order statistic;
-memory stays independent of the number of calls.
+per-call costs with bins at most 2⁻¹⁴ (0.0061 %) of their lower edge wide, so a percentile is within 0.0061 %
+above the exact order statistic; memory stays independent of the number of calls.
 """
 
 from __future__ import annotations
@@ -26,19 +28,20 @@ from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from costmodel.analyses.hourly_gpus import GpuBill, Load, LowHigh, gpu_bill, price_lookup
 from costmodel.analyses.streaming_totals import StackTotals
 from costmodel.analyses.sweep import Prepared, prepare
 from costmodel.core.backends import VectorOps
-from costmodel.core.bill import bill_component
+from costmodel.core.bill import bill_component, monthly_bill
 from costmodel.core.interval import Span
 from costmodel.core.overrides import PriceChange
 from costmodel.core.usage import Profile, is_monthly, profile
 from costmodel.data.call_records import BadRows, CallBatch, CallReader
 from costmodel.data.catalog import Catalog
-from costmodel.data.records import Scenario, StackComponent, to_record
+from costmodel.data.meters import MONTHLY_PRICE_FIELDS, REGIONAL_UPLIFT
+from costmodel.data.records import PricePeriod, Scenario, Sku, StackComponent, to_record
 from costmodel.errors import InputError, NoPriceError
 
 if TYPE_CHECKING:
@@ -75,7 +78,10 @@ def call_profiles(base: Scenario, batch: CallBatch, ops: VectorOps) -> Iterator[
 
     optional = ("agent_text_tokens", "agent_reply_characters", "system_prompt_tokens", "call_duration_seconds",
                 "caller_history_seconds", "agent_history_seconds")
-    missing = [numpy.isnan(getattr(batch, name)) for name in optional]
+    # Absent columns share one array in a batch: each distinct array is looked at once.
+    seen: dict[int, numpy.ndarray] = {}
+    missing = [seen.setdefault(id(column), numpy.isnan(column)) if id(column) not in seen else seen[id(column)]
+               for column in (getattr(batch, name) for name in optional)]
     # The usual case: every row gives (or leaves out) the same columns, one group without sorting anything.
     single = all(m.all() or not m.any() for m in missing)
     if single:
@@ -86,7 +92,8 @@ def call_profiles(base: Scenario, batch: CallBatch, ops: VectorOps) -> Iterator[
     for code, rows in groups:
 
         def column(name: str, rows: numpy.ndarray = rows) -> Span[FloatArray]:
-            values = numpy.ascontiguousarray(getattr(batch, name)[rows])
+            values = getattr(batch, name)  # one group: the batch's own columns, no copy
+            values = values if single else numpy.ascontiguousarray(values[rows])
             return Span(values, values)
 
         has = {name: bool(code >> i & 1) for i, name in enumerate(optional)}
@@ -104,11 +111,12 @@ def call_profiles(base: Scenario, batch: CallBatch, ops: VectorOps) -> Iterator[
             overrides["system_prompt_tokens"] = column("system_prompt_tokens")
         p = profile(base, ops, overrides)
         if has["caller_history_seconds"] or has["agent_history_seconds"]:
-            p = _exact_history(p, batch, rows, has["agent_text_tokens"])
+            p = _exact_history(p, batch, slice(None) if single else rows, has["agent_text_tokens"])
         yield rows, p
 
 
-def _exact_history(p: Profile[FloatArray], batch: CallBatch, rows: numpy.ndarray, text_given: bool) -> Profile[FloatArray]:
+def _exact_history(p: Profile[FloatArray], batch: CallBatch, rows: numpy.ndarray | slice,
+                   text_given: bool) -> Profile[FloatArray]:
     """Per-turn lists give the exact history; what is derived from it (transcript tokens) scales with it."""
     import numpy
 
@@ -128,71 +136,86 @@ def _exact_history(p: Profile[FloatArray], batch: CallBatch, rows: numpy.ndarray
 
 
 
+Ends = tuple[Any, Any]
+"""(low, high) of per-call figures: numpy arrays or floats; the same object twice where the two are equal."""
+
+
+def _plus(a: Ends | None, b: Ends) -> Ends:
+    """End-wise sum that keeps a point a point (one array operation where the ends are the same object)."""
+    if a is None:
+        return b
+    if a[0] is a[1] and b[0] is b[1]:
+        point = a[0] + b[0]
+        return point, point
+    return a[0] + b[0], a[1] + b[1]
+
+
+Volumes = dict[str, Ends]
+"""Per-call quantity of each meter a component prices on the month's total (volume tiers, included minutes)."""
+ComponentCache = dict[tuple[Any, ...], tuple[Ends | None, Volumes]]
+"""Per-call cost (and volumes) of each (component, SKU, price period) already priced on this chunk: stacks that
+share a component (the same LLM in several cascades) price it once."""
+
+
+def _component_cost(stack_id: str, component: StackComponent, sku: Sku, period: PricePeriod, p: Profile[FloatArray],
+                    ops: VectorOps, rate: Span[FloatArray], cache: ComponentCache) -> tuple[Ends | None, Volumes]:
+    key = (component, sku.id, id(period))
+    if key in cache:
+        return cache[key]
+    try:
+        lines = bill_component(component, sku, period, p, ops, price_lookup(period, ops), rate)
+    except NoPriceError as exc:
+        raise exc.for_stack(stack_id) from None
+    cost: Ends | None = None
+    volumes: Volumes = {}
+    for line in lines:
+        if not line.monthly:
+            cost = _plus(cost, (line.cost.low, line.cost.high))
+        elif line.price_field not in MONTHLY_PRICE_FIELDS and line.price_field != REGIONAL_UPLIFT:
+            # A per-call meter priced on the month's total: with one call a month its lines (included, tiers)
+            # add up to the call's own quantity, summed over each month's calls and priced by `monthly_bills`.
+            volumes[line.price_field] = _plus(volumes.get(line.price_field), (line.quantity.low, line.quantity.high))
+    cache[key] = (cost, volumes)
+    return cost, volumes
+
+
 def price_calls(prepared: Prepared, p: Profile[FloatArray], ops: VectorOps, n: int,
-                only: str | None = None) -> dict[str, LowHigh]:
+                only: str | None = None, cache: ComponentCache | None = None,
+                volumes: dict[str, dict[str, LowHigh]] | None = None) -> dict[str, LowHigh]:
     """Cost of each call on each stack (or `only` one) from its per-call meters (monthly GPU lines are priced by
-    `gpu_bill`)."""
+    `gpu_bill`, charges that depend on the month by `monthly_bills`: `volumes` receives, per stack, the per-call
+    quantities those are priced on, keyed "component index:price field"). `cache` holds the components already
+    priced on the same calls (shared between stacks)."""
     import numpy
 
+    def full(ends: Ends) -> LowHigh:
+        low = numpy.broadcast_to(numpy.asarray(ends[0], dtype=float), (n,))
+        return low, low if ends[1] is ends[0] else numpy.broadcast_to(numpy.asarray(ends[1], dtype=float), (n,))
+
     rate = ops.const(prepared.rate)
+    cache = {} if cache is None else cache
     out: dict[str, LowHigh] = {}
     for stack_id, (_, parts) in prepared.stacks.items():
         if only is not None and stack_id != only:
             continue
-        low: Any = numpy.zeros(n)
-        high: Any = numpy.zeros(n)
-        for component, sku, period in parts:
+        total: Ends | None = None
+        for index, (component, sku, period) in enumerate(parts):
             if is_monthly(component):
                 continue
-            try:
-                lines = bill_component(component, sku, period, p, ops, price_lookup(period, ops), rate)
-            except NoPriceError as exc:
-                raise exc.for_stack(stack_id) from None
-            for line in lines:
-                if line.monthly:  # never here: per_call_only leaves such stacks out
-                    raise NoPriceError(f"{component.sku} bills {line.price_field} by the month", stack=stack_id)
-                low = low + line.cost.low
-                high = high + line.cost.high
-        out[stack_id] = (numpy.broadcast_to(numpy.asarray(low, dtype=float), (n,)),
-                         numpy.broadcast_to(numpy.asarray(high, dtype=float), (n,)))
+            cost, quantities = _component_cost(stack_id, component, sku, period, p, ops, rate, cache)
+            if cost is not None:
+                total = _plus(total, cost)
+            if volumes is not None:
+                for price_field, ends in quantities.items():
+                    volumes.setdefault(stack_id, {})[f"{index}:{price_field}"] = full(ends)
+        out[stack_id] = full((0.0, 0.0) if total is None else total)
     return out
 
 
-def per_call_only(prepared: Prepared, base: Scenario, ops: VectorOps) -> Prepared:
-    """The stacks replay can price, the others moved to `unpriced` with the reason.
-
-    Replay bills per-call lines call by call and self-hosted GPUs by the hour. A charge the kernel bills by the
-    month for any other component (a plan or rental fee, volume tiers, included minutes) would have to be shared
-    over each month's records; until replay does that, such a stack is reported as not priced (never $0, never
-    a monthly fee charged on every call).
-    """
-    import numpy
-
-    one = numpy.ones(1)
-    p = profile(base, ops, {"calls_per_month": Span(one, one), "turns": Span(one, one),
-                            "caller_audio_seconds": Span(one * 60, one * 60), "caller_audio_seconds_per_turn": None,
-                            "agent_audio_seconds": Span(one * 60, one * 60), "agent_audio_seconds_per_turn": None,
-                            "peak_concurrent_calls": Span(one, one)})
-    rate = ops.const(prepared.rate)
-    kept: dict[str, Any] = {}
-    unpriced = dict(prepared.unpriced)
-    for stack_id, (stack, parts) in prepared.stacks.items():
-        monthly = []
-        for component, sku, period in parts:
-            if is_monthly(component):
-                continue
-            with numpy.errstate(divide="ignore", invalid="ignore"):
-                lines = bill_component(component, sku, period, p, ops, price_lookup(period, ops), rate)
-            monthly += [(component.sku, line.price_field) for line in lines if line.monthly]
-        if monthly:
-            sku_id, field_name = monthly[0]
-            unpriced[stack_id] = (f"stack {stack_id}: {sku_id} bills {field_name} by the month, which replay does not "
-                                  "yet share over a month's calls")
-        else:
-            kept[stack_id] = (stack, parts)
-    if not kept:
-        raise NoPriceError(next(iter(unpriced.values())))
-    return dataclasses.replace(prepared, stacks=kept, unpriced=unpriced)
+def by_month(period: PricePeriod) -> bool:
+    """Whether a period charges by the month: a fee, concurrency slots, included minutes or volume tiers."""
+    return (period.volume_tiers is not None or period.included_minutes_per_month is not None
+            or any(period.price(name) is not None for name in MONTHLY_PRICE_FIELDS))
 
 
 def monthly_parts(prepared: Prepared) -> dict[str, list[StackComponent]]:
@@ -202,6 +225,16 @@ def monthly_parts(prepared: Prepared) -> dict[str, list[StackComponent]]:
         monthly = [c for c, _, _ in parts if is_monthly(c)]
         if monthly:
             found[stack_id] = monthly
+    return found
+
+
+def month_parts(prepared: Prepared) -> dict[str, list[int]]:
+    """Stacks with per-call components that also charge by the month, and those components' indexes."""
+    found: dict[str, list[int]] = {}
+    for stack_id, (_, parts) in prepared.stacks.items():
+        indexes = [i for i, (c, _, period) in enumerate(parts) if not is_monthly(c) and by_month(period)]
+        if indexes:
+            found[stack_id] = indexes
     return found
 
 
@@ -220,9 +253,15 @@ class ReplayPartial:
     months: dict[str, int] = field(default_factory=dict)
     bad: BadRows = field(default_factory=BadRows)
     rows: int = 0
+    volumes: dict[str, dict[str, dict[str, list[float]]]] = field(default_factory=dict)
+    """Stack → "component index:price field" → month → [low, high] sums of per-call quantities priced by the month."""
 
     def merge(self, other: ReplayPartial) -> None:
         self.calls += other.calls
+        for stack_id, meters in other.volumes.items():
+            for key, months in meters.items():
+                for month, (low, high) in months.items():
+                    self.add_volume(stack_id, key, month, low, high)
         for stack_id, totals in other.stacks.items():
             self.stacks.setdefault(stack_id, StackTotals()).merge(totals)
         for stack_id, totals in other.stacks_high.items():
@@ -236,16 +275,35 @@ class ReplayPartial:
         self.bad.messages.extend(other.bad.messages[: BadRows.KEEP - len(self.bad.messages)])
         self.rows += other.rows
 
+    def add_volume(self, stack_id: str, key: str, month: str, low: float, high: float) -> None:
+        entry = self.volumes.setdefault(stack_id, {}).setdefault(key, {}).setdefault(month, [0.0, 0.0])
+        entry[0] += low
+        entry[1] += high
+
 
 def _months(start: numpy.ndarray) -> dict[str, int]:
     """Calls per calendar month (UTC), by the month boundaries between the earliest and latest start."""
     import numpy
 
     first, last = numpy.array([start.min(), start.max()]).astype("datetime64[s]").astype("datetime64[M]")
+    names = numpy.datetime_as_string(numpy.arange(first, last + 1), unit="M")
+    if first == last:  # the usual chunk: every call in one month, no need to look at each
+        return {str(names[0]): len(start)}
     bounds = numpy.arange(first, last + 2).astype("datetime64[s]").astype(float)
     counts = numpy.bincount(numpy.searchsorted(bounds, start, side="right") - 1, minlength=len(bounds) - 1)
-    names = numpy.datetime_as_string(numpy.arange(first, last + 1), unit="M")
     return {str(n): int(c) for n, c in zip(names.tolist(), counts.tolist(), strict=False) if c}
+
+
+def _month_index(start: numpy.ndarray) -> tuple[list[str], numpy.ndarray | None]:
+    """(calendar months the calls start in, each call's index among them; None when they are all in one)."""
+    import numpy
+
+    first, last = numpy.array([start.min(), start.max()]).astype("datetime64[s]").astype("datetime64[M]")
+    names = [str(n) for n in numpy.datetime_as_string(numpy.arange(first, last + 1), unit="M").tolist()]
+    if first == last:
+        return names, None
+    bounds = numpy.arange(first, last + 2).astype("datetime64[s]").astype(float)
+    return names, numpy.searchsorted(bounds, start, side="right") - 1
 
 
 def _work_ends(p: Profile[FloatArray]) -> tuple[Any, ...]:
@@ -266,8 +324,10 @@ def replay_batch(prepared: Prepared, base: Scenario, batch: CallBatch, partial: 
         return
     with numpy.errstate(divide="ignore", invalid="ignore"):
         groups = list(call_profiles(base, batch, ops))
-    # The clock-hour load is what self-hosted GPUs are sized on; without such a stack it is not needed.
-    if monthly_parts(prepared):
+    by_the_month = month_parts(prepared)
+    # The clock-hour load is what self-hosted GPUs are sized on (and the peak concurrency slots are billed on);
+    # without such a stack it is not needed.
+    if monthly_parts(prepared) or by_the_month:
         work = [numpy.zeros(n) for _ in range(6)]  # caller seconds, text tokens, agent seconds: low, high each
         for rows, p in groups:
             for i, value in enumerate(_work_ends(p)):
@@ -288,19 +348,45 @@ def replay_batch(prepared: Prepared, base: Scenario, batch: CallBatch, partial: 
         partial.stacks.setdefault(stack_id, StackTotals())
         partial.stacks_high.setdefault(stack_id, StackTotals())
 
+    caches: list[ComponentCache] = [{} for _ in groups]  # one per group of rows, shared by the stacks
+    month_names, month_of = _month_index(batch.start) if by_the_month else ([], None)
+
+    def add_volumes(stack_id: str, rows: numpy.ndarray | None, volumes: dict[str, dict[str, LowHigh]]) -> None:
+        """Sum each volume-priced meter's per-call quantities by calendar month."""
+        for key, ends in volumes.get(stack_id, {}).items():
+            sums = []
+            for values in ends:
+                if month_of is None:
+                    sums.append([math.fsum([float(numpy.sum(values))])])
+                else:
+                    months = month_of if rows is None else month_of[rows]
+                    sums.append(numpy.bincount(months, weights=values, minlength=len(month_names)).tolist())
+            for m, name in enumerate(month_names):
+                if sums[0][m] or sums[1][m]:
+                    partial.add_volume(stack_id, key, name, sums[0][m], sums[1][m])
+
     def one(stack_id: str) -> tuple[str, LowHigh]:
         with numpy.errstate(divide="ignore", invalid="ignore"):  # per thread: numpy's error state is not shared
+            volumes: dict[str, dict[str, LowHigh]] | None = {} if stack_id in by_the_month else None
             if len(groups) == 1:
-                low, high = price_calls(prepared, groups[0][1], ops, n, only=stack_id)[stack_id]
+                low, high = price_calls(prepared, groups[0][1], ops, n, only=stack_id, cache=caches[0],
+                                        volumes=volumes)[stack_id]
+                if volumes is not None:
+                    add_volumes(stack_id, None, volumes)
             else:
                 low, high = numpy.zeros(n), numpy.zeros(n)
-                for rows, p in groups:
-                    low[rows], high[rows] = price_calls(prepared, p, ops, len(rows), only=stack_id)[stack_id]
+                for (rows, p), cache in zip(groups, caches, strict=True):
+                    volumes = {} if stack_id in by_the_month else None
+                    low[rows], high[rows] = price_calls(prepared, p, ops, len(rows), only=stack_id, cache=cache,
+                                                        volumes=volumes)[stack_id]
+                    if volumes is not None:
+                        add_volumes(stack_id, rows, volumes)
             if share:
                 extra = share.get(stack_id, (0.0, 0.0))
-                low, high = low + extra[0], high + extra[1]
+                low, high = (low + extra[0], high + extra[1]) if low is not high or extra[0] != extra[1] else \
+                    (low + extra[0],) * 2
             low_totals, high_totals = partial.stacks[stack_id], partial.stacks_high[stack_id]
-            if numpy.array_equal(low, high):  # a stack priced in points: count once, add to both ends
+            if low is high or numpy.array_equal(low, high):  # a stack priced in points: count once, add to both ends
                 low_totals.add(low, batch.call_id, customers, twin=high_totals)
             else:
                 low_totals.add(low, batch.call_id, customers)
@@ -336,6 +422,25 @@ class StackReplay:
     costliest: list[tuple[str, float]]
     """The costliest calls at the high end of prices."""
     customers: dict[str, tuple[Money, int]]
+    monthly: MonthlyBill | None = None
+    """Charges that depend on the month (fees, slots, included minutes, volume tiers), when the stack has any."""
+
+
+@dataclass(frozen=True)
+class MonthlyBill:
+    """One stack's charges that depend on the month, over the calendar months the records start in.
+
+    Volume-priced meters are priced on each month's own total (included minutes first, then the tiers), fees
+    and concurrency slots once per calendar month with calls (the peak of calls in progress in any minute of
+    it): exact over the period. The bill is shared equally by the period's calls (average, not marginal,
+    allocation), as the GPU bill is; the per-call meters themselves are each call's own.
+    """
+
+    cost: Money
+    fixed_cost: Money
+    """The part paid whatever the volume (monthly fees)."""
+    months: dict[str, Money]
+    """Calendar month → its charges."""
 
 
 @dataclass(frozen=True)
@@ -380,14 +485,18 @@ def finish(prepared: Prepared, base: Scenario, partial: ReplayPartial, *, source
     if partial.calls == 0:
         raise InputError("no valid call records to price", path=source)
     bills = gpu_bill(prepared, base, partial.load, ops)
+    by_month = monthly_bills(prepared, base, partial, ops)
     n = partial.calls
     rows: list[StackReplay] = []
     for stack_id, low in partial.stacks.items():
         high = partial.stacks_high[stack_id]
         bill = bills.get(stack_id)
-        # The GPU bill is shared equally; where it was not added call by call, order statistics shift by it exactly.
+        month_bill = by_month.get(stack_id)
+        # The GPU and monthly bills are shared equally; where they were not added call by call, order statistics
+        # shift by them exactly.
         applied = share_applied is not None and stack_id in share_applied
-        shift = (0.0, 0.0) if applied or bill is None else (bill.cost[0] / n, bill.cost[1] / n)
+        shared = _shared_cost(bill, month_bill)
+        shift = (0.0, 0.0) if applied else (shared[0] / n, shared[1] / n)
         ends = (low, high)
         total = tuple(math.fsum(t.parts) + shift[i] * n for i, t in enumerate(ends))
         customers = {name: ((s + shift[0] * c, high.customers[name][0] + shift[1] * c), int(c))
@@ -400,6 +509,7 @@ def finish(prepared: Prepared, base: Scenario, partial: ReplayPartial, *, source
             stack=stack_id, title=prepared.stacks[stack_id][0].title, total=(total[0], total[1]),
             per_call_mean=(total[0] / n, total[1] / n), p50=pct(50), p90=pct(90), p99=pct(99), gpu=bill,
             costliest=[(call_id, cost + shift[1]) for cost, call_id in high.top], customers=customers,
+            monthly=month_bill,
         ))
     rows.sort(key=lambda r: (r.total, r.stack))
 
@@ -409,6 +519,58 @@ def finish(prepared: Prepared, base: Scenario, partial: ReplayPartial, *, source
     return Replay(source, partial.calls, partial.bad.count, partial.bad.messages, when(partial.first_start),
                   when(partial.last_start), dict(sorted(partial.months.items())), as_of, currency, rows,
                   prepared.unpriced, by_customer)
+
+
+def _shared_cost(gpu: GpuBill | None, month: MonthlyBill | None) -> Money:
+    """What a stack's calls share equally: its GPU bill and its monthly charges."""
+    parts = [b.cost for b in (gpu, month) if b is not None]
+    return math.fsum(c[0] for c in parts), math.fsum(c[1] for c in parts)
+
+
+def monthly_bills(prepared: Prepared, base: Scenario, partial: ReplayPartial, ops: VectorOps) -> dict[str, MonthlyBill]:
+    """Each stack's charges that depend on the month, month by month, through the kernel's `monthly_bill`."""
+    import numpy
+
+    found = month_parts(prepared)
+    if not found:
+        return {}
+    hourly = partial.load.hourly()
+    peaks: dict[str, float] = {}
+    if len(hourly["start"]):
+        names = numpy.datetime_as_string(hourly["start"].astype("datetime64[s]"), unit="M").tolist()
+        for name, peak in zip(names, hourly["peak"].tolist(), strict=True):
+            peaks[name] = max(peaks.get(name, 0.0), float(peak))
+    rate = ops.const(prepared.rate)
+    bills: dict[str, MonthlyBill] = {}
+    for stack_id, indexes in found.items():
+        parts = prepared.stacks[stack_id][1]
+        volumes = partial.volumes.get(stack_id, {})
+        months: dict[str, Money] = {}
+        fixed = [0.0, 0.0]
+        for month, calls in sorted(partial.months.items()):
+            peak = peaks.get(month, 0.0)
+            p = profile(base, ops, {"calls_per_month": ops.const(calls), "peak_concurrent_calls": ops.const(int(peak))})
+            cost = [0.0, 0.0]
+            for index in indexes:
+                component, sku, period = parts[index]
+                totals: dict[str, Span[FloatArray]] = {
+                    key.split(":", 1)[1]: Span(cast("FloatArray", months_of[month][0]),
+                                               cast("FloatArray", months_of[month][1]))
+                    for key, months_of in volumes.items() if key.split(":", 1)[0] == str(index) and month in months_of}
+                try:
+                    lines = monthly_bill(component, sku, period, totals, p, ops, price_lookup(period, ops), rate)
+                except NoPriceError as exc:
+                    raise exc.for_stack(stack_id) from None
+                for line in lines:
+                    for end in (0, 1):
+                        value = float((line.cost.low, line.cost.high)[end])
+                        cost[end] += value
+                        if line.fixed:
+                            fixed[end] += value
+            months[month] = (cost[0], cost[1])
+        total = (math.fsum(c[0] for c in months.values()), math.fsum(c[1] for c in months.values()))
+        bills[stack_id] = MonthlyBill(total, (fixed[0], fixed[1]), months)
+    return bills
 
 
 # ------------------------------------------------------------------------------------------------- Dask engine
@@ -525,15 +687,15 @@ def replay(
     base = assumptions(catalog, scenario)
     prepared = prepare(catalog, base, stacks, as_of=as_of, currency=currency, settings=None, price_changes=price_changes)
     ops = VectorOps()
-    prepared = per_call_only(prepared, base, ops)
     if engine == "dask":
         partial = dask_partial(prepared, base, calls, by_customer=by_customer, on_bad_row=on_bad_row,
                                scheduler=scheduler)
         return finish(prepared, base, partial, source=str(calls), as_of=as_of, currency=currency,
                       by_customer=by_customer, ops=ops)
     share: dict[str, tuple[float, float]] | None = None
-    if per_call_path is not None and monthly_parts(prepared):
-        # Every call's file row needs its GPU share, known only once the whole load is: a first pass measures it.
+    if per_call_path is not None and shares_needed(prepared):
+        # Every call's file row needs its share of the GPU and monthly bills, known only once the whole period is:
+        # a first pass measures it.
         share = _shares(prepared, base, calls, on_bad_row, chunk_rows, ops)
     partial = ReplayPartial()
     reader = CallReader(calls, on_bad_row=on_bad_row, chunk_rows=chunk_rows, skip=_unused(by_customer))
@@ -554,22 +716,50 @@ def replay(
                   ops=ops, share_applied=share)
 
 
+def shares_needed(prepared: Prepared) -> bool:
+    """Whether some stack has bills its calls share (self-hosted GPUs, charges by the month)."""
+    return bool(monthly_parts(prepared) or month_parts(prepared))
+
+
 def _shares(prepared: Prepared, base: Scenario, calls: str | Path, on_bad_row: Literal["fail", "skip"], chunk_rows: int,
             ops: VectorOps) -> dict[str, tuple[float, float]]:
-    import numpy
+    """Each call's equal share of its stack's GPU and monthly bills, from a first pass over the records."""
+    needed = set(monthly_parts(prepared)) | set(month_parts(prepared))
+    sub = dataclasses.replace(prepared, stacks={k: v for k, v in prepared.stacks.items() if k in needed})
+    partial = ReplayPartial()
+    for batch in CallReader(calls, on_bad_row=on_bad_row, chunk_rows=chunk_rows, skip=_unused(False)):
+        replay_batch(sub, base, batch, partial, by_customer=False, ops=ops)
+    if not partial.calls:
+        return {}
+    gpu, by_month = gpu_bill(sub, base, partial.load, ops), monthly_bills(sub, base, partial, ops)
+    shares: dict[str, tuple[float, float]] = {}
+    for stack_id in needed:
+        cost = _shared_cost(gpu.get(stack_id), by_month.get(stack_id))
+        shares[stack_id] = (cost[0] / partial.calls, cost[1] / partial.calls)
+    return shares
 
-    load = Load()
-    count = 0
-    with numpy.errstate(divide="ignore", invalid="ignore"):
-        for batch in CallReader(calls, on_bad_row=on_bad_row, chunk_rows=chunk_rows, skip=_unused(False)):
-            work = [numpy.zeros(len(batch)) for _ in range(6)]
-            for rows, p in call_profiles(base, batch, ops):
-                for i, value in enumerate(_work_ends(p)):
-                    work[i][rows] = numpy.broadcast_to(numpy.asarray(value, dtype=float), rows.shape)
-            load.add(batch.start, batch.duration, (work[0], work[1]), (work[2], work[3]), (work[4], work[5]))
-            count += len(batch)
-    bills = gpu_bill(prepared, base, load, ops)
-    return {stack_id: (bill.cost[0] / count, bill.cost[1] / count) for stack_id, bill in bills.items()} if count else {}
+
+def steady_allocator() -> None:
+    """Keep freed numpy buffers in the C heap for the next chunk instead of handing them back to the system.
+
+    Each chunk allocates and frees the same few dozen arrays of about a megabyte. glibc serves blocks that big
+    with mmap and returns them with munmap, so every chunk paid the kernel to map and zero its pages again: about
+    a third of replay's CPU time was system time. Raising the mmap and trim thresholds (mallopt) makes those
+    blocks come from the heap and be reused; resident memory stays bounded by what one chunk needs. Process-wide,
+    so the command line calls it (a library caller chooses); elsewhere than glibc it does nothing.
+    """
+    import ctypes
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):  # not glibc (musl has no mallopt)
+        return
+    m_trim_threshold, m_mmap_threshold = -1, -3
+    mallopt(m_mmap_threshold, 32 << 20)  # glibc's largest allowed value on 64-bit
+    mallopt(m_trim_threshold, 512 << 20)
 
 
 def prefetched(batches: Iterable[CallBatch]) -> Iterator[CallBatch]:
@@ -676,7 +866,6 @@ def replay_records(catalog: Catalog, batches: Iterable[CallBatch], stacks: list[
     base = assumptions(catalog, scenario)
     prepared = prepare(catalog, base, stacks, as_of=as_of, currency=currency, settings=None, price_changes=())
     ops = VectorOps()
-    prepared = per_call_only(prepared, base, ops)
     partial = ReplayPartial()
     for batch in batches:
         replay_batch(prepared, base, batch, partial, by_customer=True, ops=ops)

@@ -101,8 +101,11 @@ def replay(calls: Path, stacks: str | None, by: str | None, per_call: Path | Non
     vendor export. Each call is priced as it happened, through the same bill kernel as compare.
     """
     from costmodel.analyses.replay import replay as run_replay
+    from costmodel.analyses.replay import steady_allocator
     from costmodel.cli.common import costing
     from costmodel.views.replay import replay_document, replay_text
+
+    steady_allocator()
 
     if output is not None and output.suffix.lower() == ".parquet":
         per_call, output = output, None

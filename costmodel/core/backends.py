@@ -27,6 +27,10 @@ class Ops(Protocol[M]):
 
     def bill(self, seconds: Span[M], increment: Decimal, minimum: Decimal) -> Span[M]: ...
 
+    def scale(self, quantity: Span[M], unit_price: Span[M], per_unit: Span[M]) -> Span[M]:
+        """quantity × unit price ÷ the price's quantity per unit: what a per-call meter costs."""
+        ...
+
     def band(self, value: Span[M], start: Decimal, end: Decimal | None) -> Span[M]:
         """The part of `value` lying between start and end (None: no end), end by end: volume tiers, allowances."""
         ...
@@ -67,6 +71,9 @@ class ExactOps:
             return max(minimum, _ceil_decimal(s / increment) * increment)
 
         return seconds.map(one)
+
+    def scale(self, quantity: Span[Decimal], unit_price: Span[Decimal], per_unit: Span[Decimal]) -> Span[Decimal]:
+        return quantity * unit_price / per_unit
 
     def band(self, value: Span[Decimal], start: Decimal, end: Decimal | None) -> Span[Decimal]:
         def one(v: Decimal) -> Decimal:
@@ -123,14 +130,31 @@ class VectorOps:
 
     def bill(self, seconds: Span[FloatArray], increment: Decimal, minimum: Decimal) -> Span[FloatArray]:
         np = self.np
+        step, least = float(increment), float(minimum)
 
         def one(s: FloatArray) -> FloatArray:
             s = np.asarray(s, dtype=float)
-            billed = np.maximum(float(minimum), self._ceil(s / float(increment)) * float(increment))
+            # Whole seconds (the usual increment) need no division or multiplication, and no minimum no maximum:
+            # the same figures in fewer passes over the calls.
+            billed = self._ceil(s) if step == 1 else self._ceil(s / step) * step
+            if least:
+                billed = np.maximum(least, billed)
             result: Any = np.where(s > 0, billed, 0.0)
             return cast("FloatArray", result)
 
         return seconds.map(one)
+
+    def scale(self, quantity: Span[FloatArray], unit_price: Span[FloatArray],
+              per_unit: Span[FloatArray]) -> Span[FloatArray]:
+        # Constant prices (no swept price): price ÷ quantity per unit is one number, so one pass over the calls
+        # instead of two (the product differs from (quantity × price) ÷ per unit by at most an ulp or two).
+        prices = (unit_price.low, unit_price.high, per_unit.low, per_unit.high)
+        if all(isinstance(value, float) for value in prices):
+            low = cast("FloatArray", cast(float, unit_price.low) / cast(float, per_unit.low))
+            high = low if unit_price.low is unit_price.high and per_unit.low is per_unit.high else \
+                cast("FloatArray", cast(float, unit_price.high) / cast(float, per_unit.high))
+            return quantity * Span(low, high)
+        return quantity * unit_price / per_unit
 
     def _edge(self, value: FloatArray, at: Decimal | None) -> None:
         """Where a quantity meets a tier edge the cost has a kink or a step; break-even solvers record these."""

@@ -11,6 +11,7 @@ never $0.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Generic
@@ -131,7 +132,8 @@ def bill_component(
                                   floor=quantity if fixed else None, floor_cost=cost if fixed else None))
             continue
         # GPU-hours and their price are non-negative: the end-by-end product is the interval product, cheaper.
-        cost = nonneg_quotient(nonneg_product(quantity, unit_price), per_unit) if monthly else quantity * unit_price / per_unit
+        cost = nonneg_quotient(nonneg_product(quantity, unit_price), per_unit) if monthly else \
+            ops.scale(quantity, unit_price, per_unit)
         if not monthly:
             lines.append(BillLine(price_field, quantity, unit_price, cost, monthly=False, label=label))
             continue
@@ -145,6 +147,44 @@ def bill_component(
         fee = ops.const(component.operations_usd_per_month) * rate
         lines.append(BillLine("usd_per_month", month, fee, fee, monthly=True, floor=month, floor_cost=fee,
                               label="operations (stack assumption)", fixed=True, assumption=True))
+    if component.region is not None:
+        lines.extend(regional_uplift_lines(component, sku, period, lines, ops))
+    return lines
+
+
+def monthly_bill(
+    component: StackComponent,
+    sku: Sku,
+    period: PricePeriod,
+    volumes: dict[str, Span[M]],
+    p: Profile[M],
+    ops: Ops[M],
+    price_of: Callable[[str], Span[M] | None],
+    rate: Span[M],
+) -> list[BillLine[M]]:
+    """One month of a per-call component's charges that depend on the month, from that month's real totals.
+
+    For replay, where calls are recorded one by one instead of drawn from a profile: `volumes` is each
+    volume-priced meter's quantity summed over the month's calls (in the meter's own units, as `bill_component`
+    gives it per call), priced here on the month's total (included minutes, graduated or all-units tiers) by the
+    same `_volume_lines` as a profile's month; `p` gives the month's calls and peak of calls in progress, for the
+    period's monthly fee and concurrency slots. Every line is monthly; a region's uplift is added on top.
+    """
+    one_call = dataclasses.replace(p, calls_per_month=ops.const(1))  # volumes are month totals already
+    lines: list[BillLine[M]] = []
+    for price_field, volume in volumes.items():
+        price = price_of(price_field)
+        if price is None:  # never: the meter was billed per call with this period's price
+            raise NoPriceError(f"{sku.id} has no {price_field} in its price period from {period.effective_from}")
+        lines.extend(_volume_lines(price_field, volume, price, rate, period, one_call, ops))
+    for price_field, quantity in monthly_usage(period, p, ops):
+        price = price_of(price_field)
+        assert price is not None  # monthly_usage lists only the fees the period sets
+        unit_price = price * rate
+        cost = quantity * unit_price / ops.const(PRICE_FIELDS[price_field].quantity_per_unit)
+        fixed = price_field in FIXED_MONTHLY_FIELDS
+        lines.append(BillLine(price_field, quantity, unit_price, cost, monthly=True, fixed=fixed,
+                              floor=quantity if fixed else None, floor_cost=cost if fixed else None))
     if component.region is not None:
         lines.extend(regional_uplift_lines(component, sku, period, lines, ops))
     return lines

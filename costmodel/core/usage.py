@@ -144,6 +144,9 @@ def profile(scenario: Scenario, ops: Ops[M], overrides: dict[str, Any] | None = 
 
 def _at_most(value: Span[M], limit: Span[M]) -> Span[M]:
     # min is non-decreasing in both arguments, so the capped range is the min of the ends, end by end.
+    if value.low is value.high and limit.low is limit.high:  # points stay points (one array operation)
+        point = _lesser(value.low, limit.low)
+        return Span(point, point)
     return Span(_lesser(value.low, limit.low), _lesser(value.high, limit.high))
 
 

@@ -108,6 +108,11 @@ def replay_text(result: Replay, fmt: str) -> str:
         shown = f"{hours[0]:,.0f}" if round(hours[0]) == round(hours[1]) else f"{hours[0]:,.0f}..{hours[1]:,.0f}"
         out += ["", f"{s.stack}: {shown} GPU-hours over {s.gpu.hours:,} clock hours sized on the hourly "
                 f"load (peak {s.gpu.peak_gpus:,.0f} GPUs), always-on floor {_money(s.gpu.floor_cost, 2, cur)}."]
+    for s in result.stacks:
+        if s.monthly is not None:
+            out += ["", f"{s.stack}: {_money(s.monthly.cost, 2, cur)} charged by the month over "
+                    f"{len(s.monthly.months):,} calendar month(s) (fees {_money(s.monthly.fixed_cost, 2, cur)}; "
+                    "tiers and included minutes on each month's total), shared equally by the calls."]
     out += ["", f"{heading}Costliest calls" if fmt == "markdown" else "Costliest calls:"]
     for s in result.stacks:
         top = ", ".join(f"{for_format(call_id, fmt)} {_money(cost, PER_CALL_PLACES)}" for call_id, cost in s.costliest[:3])
@@ -152,6 +157,9 @@ def replay_document(result: Replay) -> dict[str, Any]:
                 "cost": _json_money(s.gpu.cost), "floor_cost": _json_money(s.gpu.floor_cost),
                 "gpu_hours": _json_money(s.gpu.gpu_hours), "clock_hours": s.gpu.hours,
                 "peak_gpus": float_exact(s.gpu.peak_gpus)},
+            "monthly": None if s.monthly is None else {
+                "cost": _json_money(s.monthly.cost), "fixed_cost": _json_money(s.monthly.fixed_cost),
+                "months": {month: _json_money(cost) for month, cost in s.monthly.months.items()}},
             "costliest_calls": [{"call_id": c, "cost_high": float_exact(v)} for c, v in s.costliest],
             "customers": {name: {"calls": calls, "total": _json_money(cost)} for name, (cost, calls) in s.customers.items()},
         } for s in result.stacks],
