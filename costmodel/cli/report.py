@@ -23,6 +23,12 @@ from costmodel.views.report import render_report
 from costmodel.views.report.build import build_report, document_kind
 
 
+def data_arguments(pricing_dir: Path | None, scenarios_dir: Path | None) -> list[str]:
+    """The data-folder options as given (from the command line or the environment), for the reproduce command."""
+    given = (("--pricing", pricing_dir), ("--scenarios", scenarios_dir))
+    return [word for option, folder in given if folder is not None for word in (option, str(folder))]
+
+
 @click.command()
 @click.argument("scenario", shell_complete=complete_ids("scenario"))
 @click.option("--stacks", metavar="A,B,...", help="Only these stacks, comma-separated (default: every bundled stack).")
@@ -48,7 +54,8 @@ def report(scenario: str, stacks: str | None, as_of: date | None, currency: str,
     check_outputs(output, catalog=catalog)
     result = build_report(catalog, scenario, split_ids(stacks), as_of=run.as_of, currency=currency,
                           settings=run.settings, price_changes=run.price_changes,
-                          with_components=run.with_components)
+                          with_components=run.with_components, output_name=str(output),
+                          data_args=data_arguments(pricing_dir, scenarios_dir))
     documents = render_report(result, kind, image_stem=output.stem)
     # Images first, the document last (renamed in that order): a reader never finds a report whose images
     # are missing. Every path is checked before any file is written, and all are replaced or none.

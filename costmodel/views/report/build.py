@@ -125,6 +125,11 @@ class Report:
     charts: list[Chart]
     charts_missing: str | None = None
     """Why the break-even charts are absent although asked for (the plots extra is not installed), else None."""
+    output_name: str = "report.html"
+    """The file the report is written to, as the command line named it (for the command that reproduces it)."""
+    data_args: tuple[str, ...] = ()
+    """The command-line options that named the data (`--pricing DIR`, `--scenarios DIR`), as given: they are not
+    settings (the fingerprint covers the files' content wherever they live) but the command must repeat them."""
 
     @property
     def priced(self) -> list[ComparisonRow]:
@@ -173,10 +178,12 @@ def settings_record(
     scenario: str, stacks: list[str] | None, as_of: date, currency: str,
     settings: dict[str, Any] | None, price_changes: list[PriceChange] | tuple[PriceChange, ...],
     with_components: Sequence[StackComponent | str] = (),
+    fx_rate: Decimal | None = None,
 ) -> dict[str, Any]:
     """The choices that, with the input files, determine every figure (exact decimals as strings).
 
-    `with` (the --with components) is recorded only when given, so a report without any keeps its fingerprint.
+    `with` (the --with components) and `fx_rate` (an exchange rate given for the run instead of the dated one) are
+    recorded only when given, so a report without them keeps its fingerprint.
     """
     record: dict[str, Any] = to_json({
         "scenario": scenario,
@@ -192,6 +199,8 @@ def settings_record(
     })
     if with_components:
         record["with"] = [with_argument(c) for c in resolve(with_components)]
+    if fx_rate is not None:
+        record["fx_rate"] = to_json(fx_rate)
     return record
 
 
@@ -274,8 +283,15 @@ def build_report(
     price_changes: list[PriceChange] | tuple[PriceChange, ...] = (),
     charts: bool = True,
     with_components: Sequence[StackComponent | str] = (),
+    output_name: str = "report.html",
+    data_args: Sequence[str] = (),
 ) -> Report:
-    """Price the scenario on the stacks (exactly as `compare` does) and gather what the document shows."""
+    """Price the scenario on the stacks (exactly as `compare` does) and gather what the document shows.
+
+    `output_name` and `data_args` (see Report) only go into the printed command that reproduces the report.
+    """
+    from costmodel.data.catalog import FX_OVERRIDE_SOURCE
+
     as_of = as_of or date.today()
     result = compare(catalog, scenario, stacks, as_of=as_of, currency=currency, settings=settings, price_changes=price_changes,
                      with_components=with_components)
@@ -286,7 +302,9 @@ def build_report(
     for e in result.estimates.values():
         notes.extend(" ".join(n.split()) for n in e.notes if " ".join(n.split()) not in notes)
     files = input_files(catalog)
-    record = settings_record(scenario, stacks, as_of, currency, settings, price_changes, resolve(with_components, catalog))
+    fx_rate = result.fx.per_usd if result.fx is not None and result.fx.source == FX_OVERRIDE_SOURCE else None
+    record = settings_record(scenario, stacks, as_of, currency, settings, price_changes, resolve(with_components, catalog),
+                             fx_rate)
     manifest = manifest_text(files, record)
     drawn: list[Chart] = []
     charts_missing = None
@@ -315,4 +333,6 @@ def build_report(
         settings=record,
         charts=drawn,
         charts_missing=charts_missing,
+        output_name=output_name,
+        data_args=tuple(data_args),
     )

@@ -125,22 +125,19 @@ def break_evens(catalog: Catalog, comparison: Comparison, axis: Axis, stacks: li
 
 
 def crossing_text(axis: Axis, cheapest: str, found: list[BreakEven]) -> str:
-    """Where each drawn alternative breaks even with the cheapest stack along the axis, in words."""
+    """Where each drawn alternative breaks even with the cheapest stack along the axis, in words: one answer per
+    pair (where the cheaper stack changes for good, or the band where it alternates at GPU or billing steps),
+    never the step-by-step crossings (`costmodel breakeven --all` lists those)."""
+    from costmodel.views.breakeven import answer_text
+
     parts, never = [], []
     for be in found:
-        other = be.stack_b
         winners = set(be.cheaper_at_low.values()) | set(be.cheaper_at_high.values())
         if not be.crossings and winners == {cheapest}:
-            never.append(other)
-        elif not be.crossings:
-            parts.append(f"{other} and {cheapest} do not cross; which is cheaper depends on the range end")
+            never.append(be.stack_b)
         else:
-            points = [
-                f"{_fmt(c.value, axis)}{'' if c.end == 'point' else f' ({c.end} end of the ranges)'}"
-                f"{' (a GPU or billing step)' if c.kind == 'step' else ''}, {c.cheaper_above} cheaper above"
-                for c in be.crossings
-            ]
-            parts.append(f"{other} breaks even with {cheapest} at " + "; ".join(points))
+            answer = answer_text(be, "table").removeprefix("Answer: ").rstrip(".")
+            parts.append(f"{be.stack_b} against {cheapest}: {answer}")
     if never:
         parts.insert(0, f"From {_fmt(axis.low, axis)} to {_fmt(axis.high, axis)} {axis.unit}, {cheapest} stays cheaper "
                         f"than {', '.join(never)}: no break-even")

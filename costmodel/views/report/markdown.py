@@ -88,7 +88,7 @@ def render_markdown(report: Report, stem: str) -> dict[str, str]:
         "effective date among the prices and exchange rate used) · fingerprint:", "",
         f"`{report.fingerprint}`", "",
         "The fingerprint is the sha256 of the manifest below (one line per input file, then the settings).", "",
-        markdown_fence(reproduce_command(report, "report.md")), "", _table(files_table(report)),
+        markdown_fence(reproduce_command(report)), "", _table(files_table(report)),
         markdown_fence(report.manifest), "",
     ]
     files[""] = "\n".join(out)
