@@ -81,7 +81,7 @@ def _values(axis: Axis) -> Any:
 
 def _figure(result: SweepResult, axis: Axis, breakevens: list[BreakEven]) -> Figure:
     """costmodel.views.charts.sweep_figure (ranges shaded, GPU floors dashed, break-evens marked) plus this scenario's mark."""
-    from costmodel.views.charts import sweep_figure
+    from costmodel.views.charts import fit_labels, sweep_figure
 
     figure = sweep_figure(result, breakevens, log=axis.log, title=axis.title)
     ax = figure.axes[0]
@@ -93,6 +93,7 @@ def _figure(result: SweepResult, axis: Axis, breakevens: list[BreakEven]) -> Fig
     ax.annotate("this scenario", xy=(high, 1), xycoords=("data", "axes fraction"), xytext=(3, -12),
                 textcoords="offset points", fontsize=8, color="0.3")
     ax.set_xlim(axis.low, axis.high)
+    fit_labels(figure)  # the mark's label must not sit on a break-even number
     return figure
 
 
