@@ -342,3 +342,34 @@ def test_text_from_the_price_sheets_is_escaped(bundled_copy: Path, tmp_path: Pat
     page = parse(out.read_text(encoding="utf-8"))
     assert "script" not in {tag for tag, _ in page.tags}
     assert any("<script src=" in source for source in cited(page))
+
+
+def test_the_printed_command_reproduces_the_report(bundled_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every choice that changes a figure is in the command (stacks, date, currency and a given rate, --set,
+    --price, --with, the data folders) with the real file name: running it writes the same bytes again."""
+    import html
+    import shlex
+
+    ON = "2026-11-24"  # noqa: N806  (the UK number is recorded from this date)
+    monkeypatch.chdir(bundled_copy)  # relative folder and file names, as a person types them
+    args = ["report", "support-call-5min", "--stacks", "budget-first,gpt-realtime-mini", "--as-of", ON,
+            "--currency", "GBP", "--fx-rate", "GBP=0.8", "--set", "turns=12", "--set", "caller_audio_seconds=200..260",
+            "--price", "openai/gpt-4o-mini.input=*0.5", "--with", "telephony=twilio/uk-inbound",
+            "--pricing", "pricing", "--scenarios", "scenarios", "-o", "out/decision.html"]
+    (bundled_copy / "out").mkdir()
+    runner = CliRunner()
+    first = runner.invoke(cli, args)
+    assert first.exit_code == 0, first.output
+    written = (bundled_copy / "out" / "decision.html").read_bytes()
+    command = html.unescape(parse(written.decode("utf-8")).by_id["command"])
+    words = shlex.split(command)
+    assert words[:3] == ["costmodel", "report", "support-call-5min"]
+    for given in (["--fx-rate", "GBP=0.8"], ["--set", "turns=12"], ["--set", "caller_audio_seconds=200..260"],
+                  ["--with", "telephony=twilio/uk-inbound"], ["--pricing", "pricing"], ["--scenarios", "scenarios"],
+                  ["-o", "out/decision.html"], ["--currency", "GBP"], ["--as-of", ON]):
+        assert command.count(shlex.join(given)) == 1, (given, command)
+    assert shlex.join(["--price", "openai/gpt-4o-mini.usd_per_million_input_tokens=*0.5"]) in command  # quoted: a *
+    (bundled_copy / "out" / "decision.html").unlink()
+    again = runner.invoke(cli, words[1:])
+    assert again.exit_code == 0, again.output
+    assert (bundled_copy / "out" / "decision.html").read_bytes() == written

@@ -77,10 +77,14 @@ code { font-size: .92em; }
   body { font-size: 9pt; }
   main { max-width: none; padding: 0; }
   h2, h3 { break-after: avoid; page-break-after: avoid; }
-  table { font-size: 8pt; }
-  th, td { padding: .15rem .25rem; }
-  /* Wide breakdown tables must fit the printable width: let figures wrap at their en dash if they must. */
-  td.num, th.num { white-space: normal; }
+  table { font-size: 7.5pt; margin: .2rem 0 .4rem; }
+  th, td { padding: .1rem .2rem; line-height: 1.3; }
+  h2 { margin: 1rem 0 .4rem; }
+  h3 { margin: .7rem 0 .2rem; font-size: 9pt; }
+  .flag { padding: 0 .1rem; }
+  /* Wide breakdown tables must fit the printable width: let their figures wrap at the en dash if they must
+     (the comparison keeps its figures whole, the note column gives way). */
+  th.num, section.breakdown td.num { white-space: normal; }
   thead { display: table-header-group; }
   tr, figure, .summary { break-inside: avoid; page-break-inside: avoid; }
   section.breakdown { break-inside: auto; }
