@@ -350,9 +350,9 @@ def test_the_printed_command_reproduces_the_report(bundled_copy: Path, monkeypat
     import html
     import shlex
 
-    ON = "2026-11-24"  # noqa: N806  (the UK number is recorded from this date)
+    on = "2026-11-24"  # the UK number is recorded from this date
     monkeypatch.chdir(bundled_copy)  # relative folder and file names, as a person types them
-    args = ["report", "support-call-5min", "--stacks", "budget-first,gpt-realtime-mini", "--as-of", ON,
+    args = ["report", "support-call-5min", "--stacks", "budget-first,gpt-realtime-mini", "--as-of", on,
             "--currency", "GBP", "--fx-rate", "GBP=0.8", "--set", "turns=12", "--set", "caller_audio_seconds=200..260",
             "--price", "openai/gpt-4o-mini.input=*0.5", "--with", "telephony=twilio/uk-inbound",
             "--pricing", "pricing", "--scenarios", "scenarios", "-o", "out/decision.html"]
@@ -366,7 +366,7 @@ def test_the_printed_command_reproduces_the_report(bundled_copy: Path, monkeypat
     assert words[:3] == ["costmodel", "report", "support-call-5min"]
     for given in (["--fx-rate", "GBP=0.8"], ["--set", "turns=12"], ["--set", "caller_audio_seconds=200..260"],
                   ["--with", "telephony=twilio/uk-inbound"], ["--pricing", "pricing"], ["--scenarios", "scenarios"],
-                  ["-o", "out/decision.html"], ["--currency", "GBP"], ["--as-of", ON]):
+                  ["-o", "out/decision.html"], ["--currency", "GBP"], ["--as-of", on]):
         assert command.count(shlex.join(given)) == 1, (given, command)
     assert shlex.join(["--price", "openai/gpt-4o-mini.usd_per_million_input_tokens=*0.5"]) in command  # quoted: a *
     (bundled_copy / "out" / "decision.html").unlink()
