@@ -14,7 +14,8 @@ from costmodel.analyses.sensitivity import sensitivity
 from costmodel.analyses.sweep import sweep
 from costmodel.cli import cli
 from costmodel.data.catalog import Catalog
-from costmodel.views.charts import input_label, sweep_figure, tornado_figure
+from costmodel.views.charts import sweep_figure, tornado_figure
+from costmodel.views.inputs import input_label
 from costmodel.views.palette import PALETTE, bundled_stacks, stack_colour
 from tests.import_probe import modules_imported_by
 from tests.whatif_catalog import round_catalog, write_round_data

@@ -14,6 +14,7 @@ from costmodel.analyses.sweep import SweepResult
 from costmodel.errors import InputError, require
 from costmodel.safe_text import chart
 from costmodel.views.formatting import whatif_lines
+from costmodel.views.inputs import input_label
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -194,29 +195,6 @@ def fit_labels(figure: Figure) -> None:
                 dx, dy = label.xyann
                 label.xyann = (dx, dy + box.height * 72 / figure.dpi + 1)
             placed.append(label.get_window_extent())
-
-
-def input_label(name: str) -> str:
-    """A sensitivity input in words: `openai/gpt-4o.usd_per_million_input_tokens` → "openai/gpt-4o price per 1M input
-    tokens"; `caller_audio_seconds` → "caller audio (seconds per call)"."""
-    from costmodel.data.meters import PRICE_FIELDS
-    from costmodel.views.report.build import SCENARIO_UNITS
-
-    if "/" in name and "." in name:
-        sku, field = name.rsplit(".", 1)
-        if field in PRICE_FIELDS:
-            return f"{sku} price per {PRICE_FIELDS[field].unit}"
-    words = name.split("_")
-    unit = SCENARIO_UNITS.get(name, "")
-    unit_words = unit.replace(",", "").split()
-    for size in range(min(len(words), len(unit_words)), 0, -1):
-        if words[-size:] == unit_words[:size]:
-            words = words[:-size]
-            break
-    rest = " ".join(words)
-    if not unit:
-        return rest
-    return f"{rest} ({unit})" if rest else unit
 
 
 def _subtitle(result: SweepResult | SensitivityResult) -> str:

@@ -38,29 +38,8 @@ from costmodel.data.meters import PRICE_FIELDS
 from costmodel.data.records import SCENARIO_FIELDS, Range, Scenario, StackComponent
 from costmodel.errors import MissingExtraError, require
 from costmodel.views.formatting import to_json
+from costmodel.views.inputs import SCENARIO_UNITS
 from costmodel.views.report.charts import Chart
-
-SCENARIO_UNITS: dict[str, str] = {
-    "calls_per_month": "calls per month",
-    "turns": "turns per call",
-    "caller_audio_seconds": "seconds per call",
-    "caller_audio_seconds_per_turn": "seconds per turn",
-    "agent_audio_seconds": "seconds per call",
-    "agent_audio_seconds_per_turn": "seconds per turn",
-    "agent_text_tokens": "tokens per call",
-    "agent_text_tokens_per_turn": "tokens per turn",
-    "agent_reply_characters": "characters per call",
-    "system_prompt_tokens": "tokens per turn",
-    "cache_hit_fraction": "share, 0–1",
-    "speaking_rate_words_per_minute": "words per minute",
-    "tokens_per_word": "tokens per word",
-    "characters_per_word": "characters per word",
-    "call_duration_seconds": "seconds per call",
-    "peak_concurrent_calls": "calls at once",
-    "operating_hours_per_month": "hours per month",
-    "peak_to_average_ratio": "ratio",
-}
-"""The unit of every scenario field, as printed in the assumptions table."""
 
 SUFFIXES = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown"}
 """Output file suffix → document kind; anything else is refused before any work."""

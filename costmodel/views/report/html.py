@@ -66,7 +66,7 @@ tr.total td { font-weight: 600; }
 figure { margin: 1rem 0; }
 /* matplotlib draws dark ink on white; keep the chart on its own white card in dark mode too */
 figure .chart { background: #ffffff; border: 1px solid var(--line); border-radius: 4px; padding: .3rem; }
-figure svg { display: block; width: 100%; height: auto; max-height: 24rem; }
+figure svg { display: block; width: 100%; height: auto; max-height: 34rem; }
 pre { white-space: pre-wrap; overflow-wrap: anywhere; font-size: .78em; background: var(--head);
   border: 1px solid var(--line); padding: .5rem; }
 code { font-size: .92em; }

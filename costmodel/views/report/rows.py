@@ -231,7 +231,8 @@ def rounding_note(report: Report) -> str:
         f"Figures are exact in the engine and rounded half-up for display only: per call to {PER_CALL_PLACES} places, "
         f"line items to {LINE_PLACES}, monthly amounts to cents ({MONTHLY_PLACES} places), multiples to "
         f"{MULTIPLE_PLACES}. Ranges are low–high: both ends flow through every calculation. "
-        "* marks a stack, line or price that uses an estimated or hypothetical figure."
+        "* marks a stack, line or price that uses an estimated or hypothetical figure; † one that uses a price read "
+        "only from a secondary source."
     )
 
 
