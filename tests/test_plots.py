@@ -195,6 +195,7 @@ def test_legend_outside_labels_apart_and_a_long_title_wrapped_inside(tmp_path: P
     axes, page = figure.axes[0], figure.bbox
     legend = figure.legends[0].get_window_extent()
     assert not _boxes_overlap(legend, axes.get_window_extent())
+    assert page.x0 <= legend.x0 and legend.x1 <= page.x1 and page.y0 <= legend.y0
     numbers = [text.get_window_extent() for text in axes.texts]
     assert [text.get_text() for text in axes.texts] == ["1", "2"]
     assert not _boxes_overlap(numbers[0], numbers[1])
@@ -209,3 +210,15 @@ def test_input_labels_are_words() -> None:
     assert input_label("turns") == "turns per call"
     assert input_label("openai/gpt-realtime.usd_per_million_audio_input_tokens") == (
         "openai/gpt-realtime price per 1M audio input tokens")
+
+
+def test_a_legend_of_thirty_stacks_fits_inside_the_figure(catalog: Catalog) -> None:
+    # Every bundled stack and long legend entries: the figure grows, the plot keeps its size, nothing is cut off.
+    result = sweep(catalog, "support-call-5min", "calls_per_month", [100, 10_000, 1_000_000], as_of=ON)
+    figure = sweep_figure(result)
+    figure.draw_without_rendering()
+    legend, page, axes = figure.legends[0].get_window_extent(), figure.bbox, figure.axes[0].get_window_extent()
+    assert len(figure.legends[0].get_texts()) >= 30
+    assert page.x0 <= legend.x0 and legend.x1 <= page.x1 and page.y0 <= legend.y0
+    assert not _boxes_overlap(legend, axes)
+    assert axes.height >= 3 * figure.dpi and axes.width >= 6 * figure.dpi  # inches of plot, not a sliver

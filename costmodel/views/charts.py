@@ -150,8 +150,13 @@ def sweep_figure(result: SweepResult, breakevens: Iterable[BreakEven] = (), log:
     handles, labels = axes.get_legend_handles_labels()
     handles += [handle for handle, _ in entries]
     labels += [text for _, text in entries]
-    figure.legend(handles, labels, loc="outside lower center", ncols=2, fontsize=8,
-                  title="break-evens are numbered on the chart" if entries else None, title_fontsize=8)
+    # The legend grows the figure instead of squeezing the plot: 2 columns, 3 (and a wider figure) past 30 entries.
+    columns = 2 if len(labels) <= 30 else 3
+    rows = -(-len(labels) // columns)
+    figure.set_size_inches(9 if columns == 2 else 13, 4.6 + 0.17 * rows)
+    legend = figure.legend(handles, labels, loc="outside lower center", ncols=columns, fontsize=8,
+                           title="break-evens are numbered on the chart" if entries else None, title_fontsize=8)
+    _fit_legend(figure, legend)
     fit_labels(figure)
     return figure
 
@@ -167,6 +172,14 @@ def _exit(middle: Any, top: float) -> int:
         return int(numpy.argmax(middle))
     edges = [i for i in numpy.flatnonzero(above) if (i > 0 and not above[i - 1]) or (i + 1 < len(above) and not above[i + 1])]
     return int(edges[0]) if edges else int(numpy.argmax(middle))
+
+
+def _fit_legend(figure: Figure, legend: Any) -> None:
+    """Widen the figure when the legend is wider than it (long stack names): the legend is never cut off."""
+    figure.draw_without_rendering()
+    width = legend.get_window_extent().width / figure.dpi + 0.3
+    if width > figure.get_figwidth():
+        figure.set_size_inches(width, figure.get_figheight())
 
 
 def fit_labels(figure: Figure) -> None:
@@ -231,7 +244,7 @@ def tornado_figure(result: SensitivityResult, top: int = 15) -> Figure:
     axes.set_xlabel(f"cost per call ({result.currency}); base {base:.5f}")
     axes.set_title(chart(f"{result.scenario} on {result.stack}: what moves cost per call (±{percent})") + _subtitle(result),
                    fontsize=11)
-    figure.legend(loc="outside lower center", ncols=2, fontsize=8)
+    _fit_legend(figure, figure.legend(loc="outside lower center", ncols=2, fontsize=8))
     fit_labels(figure)
     return figure
 
