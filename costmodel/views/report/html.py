@@ -90,7 +90,9 @@ code { font-size: .92em; }
   section.breakdown { break-inside: auto; }
   figure svg { max-height: 11cm; }
   a { text-decoration: none; }
-  ol.sources { font-size: 7.5pt; }
+  ol.sources, #estimates li { font-size: 7.5pt; }
+  /* The manifest printed under it lists the same files and hashes, and is what the fingerprint hashes. */
+  table#files { display: none; }
   /* On paper an id may break after a / or _ (never at a hyphen) so that wide tables fit the page. */
   td.id, span.id { white-space: normal; }
   td.id wbr { display: inline; }
