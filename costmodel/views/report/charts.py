@@ -156,6 +156,7 @@ def break_even_charts(
 ) -> list[Chart]:
     """The volume and call-length charts for the cheapest stacks of a comparison, with break-even captions."""
     from costmodel.analyses.sweep import sweep
+    from costmodel.views.inputs import input_label
 
     ranked = [row for row in comparison.rows if row.rank is not None]
     stacks = [row.stack for row in ranked][:MAX_STACKS]
@@ -175,7 +176,8 @@ def break_even_charts(
             shown += " and the self-hosted ones"
         band = " Shaded bands are the ranges (low to high); the line runs through their middle." if result.is_range else ""
         caption = (
-            f"{shown}: cost per call as {result.field.label} varies, every other assumption as in the table below; "
+            f"{shown}: cost per call as {input_label(result.field.name)} varies, every other assumption as in the "
+            "table below; "
             f"the grey band or dotted line marks this scenario.{band} " + crossing_text(axis, drawn[0], found)
         )
         charts.append(Chart(axis.key, axis.title, caption.strip(), figure_svg(figure)))
