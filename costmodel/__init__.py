@@ -79,6 +79,7 @@ _EXPORTS: dict[str, str] = {
     "MONTHLY_PLACES": "costmodel.views.formatting:MONTHLY_PLACES",
     "sweep_figure": "costmodel.views.charts:sweep_figure",
     "tornado_figure": "costmodel.views.charts:tornado_figure",
+    "stack_colour": "costmodel.views.palette:stack_colour",
     "price_diff_text": "costmodel.views.price_diff:price_diff_text",
     # The writers' tools.
     "render_template": "costmodel.writers.template:render_template",
@@ -154,6 +155,7 @@ __all__ = [
     "render_template",
     "replay",
     "sensitivity",
+    "stack_colour",
     "sweep",
     "sweep_figure",
     "sweep_values",
@@ -202,6 +204,7 @@ if TYPE_CHECKING:
     from costmodel.views.charts import sweep_figure, tornado_figure
     from costmodel.views.formatting import MONTHLY_PLACES, PER_CALL_PLACES, quantity_text
     from costmodel.views.formatting import span_text as money_text
+    from costmodel.views.palette import stack_colour
     from costmodel.views.price_diff import price_diff_text
     from costmodel.writers.audit import AuditReport, audit
     from costmodel.writers.template import render_template

@@ -142,7 +142,7 @@ def test_sensitivity_shows_the_base_costs_change() -> None:
     args = ("sensitivity", "support-call-5min", "budget-first", "--price", WHISPER_DOUBLED, "--baseline")
     text = invoke(*args).stdout
     # 0.03026625 + 0.03 = 0.06026625 a call, +0.03 (+99.1%) from 0.03027.
-    assert "base 0.06027 USD per call" in text
+    assert "base $0.06027 per call" in text
     assert "per call +0.03000 USD (+99.1%) from 0.03027" in text
     document = json.loads(invoke(*args, "--format", "json").stdout)
     assert document["baseline"]["per_call"]["change"] == {"low": "0.03", "high": "0.03"}

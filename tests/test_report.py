@@ -106,6 +106,11 @@ def bare(name: str) -> str:
     return name.removesuffix(" †").removesuffix(" *")
 
 
+def cited(page: Page) -> list[str]:
+    """The prices table's source column with each footnote number [n] replaced by the text of source n."""
+    return [" ".join(page.by_id[f"source-{ref.strip('[]')}"].split()) for ref in column(page, "prices", "source")]
+
+
 def span_of(document: dict[str, str] | None) -> Span | None:
     return None if document is None else Span(Decimal(document["low"]), Decimal(document["high"]))
 
@@ -204,7 +209,7 @@ def test_every_price_source_of_every_line_item_is_listed_with_its_dates(council:
     page = council["page"]
     listed = set(zip(column(page, "prices", "SKU"), column(page, "prices", "price field"),
                      column(page, "prices", "effective from"), column(page, "prices", "checked"),
-                     column(page, "prices", "source"), strict=True))
+                     cited(page), strict=True))
     needed = {
         (line["sku"] + (" *" if line["estimate"] else ""), line["price_field"], line["effective_from"], line["checked"],
          " ".join(line["source"].split()))
@@ -214,7 +219,11 @@ def test_every_price_source_of_every_line_item_is_listed_with_its_dates(council:
     assert len(needed) == len(listed)  # and nothing that no line used
     for shown in council["breakdowns"].values():
         for line in shown["lines"]:
-            assert " ".join(line["source"].split()) in column(page, "prices", "source")
+            assert " ".join(line["source"].split()) in cited(page)
+    # Each source is listed once, numbered in the order the table first cites it.
+    sources = [" ".join(page.by_id[f"source-{n}"].split()) for n in range(1, len(set(cited(page))) + 1)]
+    assert sources == list(dict.fromkeys(cited(page)))
+    assert "source-0" not in page.by_id and f"source-{len(sources) + 1}" not in page.by_id
 
 
 def test_the_two_break_even_charts_are_inline_svg(council: dict[str, Any]) -> None:
@@ -264,7 +273,8 @@ def test_same_inputs_give_the_same_bytes_and_settings_change_the_fingerprint(cou
     runner = CliRunner()
     again = tmp_path / "again.html"
     assert runner.invoke(cli, ["report", "council-triage", "--as-of", AS_OF, "-o", str(again)]).exit_code == 0
-    assert again.read_text(encoding="utf-8") == council["text"]
+    # Byte for byte, but for the file name in the command that reproduces it (it names the file written).
+    assert again.read_text(encoding="utf-8").replace(str(again), str(council["folder"] / "report.html")) == council["text"]
     other = tmp_path / "other.html"
     args = ["report", "council-triage", "--as-of", AS_OF, "--set", "calls_per_month=20000", "-o", str(other)]
     assert runner.invoke(cli, args).exit_code == 0
@@ -333,4 +343,35 @@ def test_text_from_the_price_sheets_is_escaped(bundled_copy: Path, tmp_path: Pat
     assert result.exit_code == 0, result.output
     page = parse(out.read_text(encoding="utf-8"))
     assert "script" not in {tag for tag, _ in page.tags}
-    assert any("<script src=" in source for source in column(page, "prices", "source"))
+    assert any("<script src=" in source for source in cited(page))
+
+
+def test_the_printed_command_reproduces_the_report(bundled_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every choice that changes a figure is in the command (stacks, date, currency and a given rate, --set,
+    --price, --with, the data folders) with the real file name: running it writes the same bytes again."""
+    import html
+    import shlex
+
+    on = "2026-11-24"  # the UK number is recorded from this date
+    monkeypatch.chdir(bundled_copy)  # relative folder and file names, as a person types them
+    args = ["report", "support-call-5min", "--stacks", "budget-first,gpt-realtime-mini", "--as-of", on,
+            "--currency", "GBP", "--fx-rate", "GBP=0.8", "--set", "turns=12", "--set", "caller_audio_seconds=200..260",
+            "--price", "openai/gpt-4o-mini.input=*0.5", "--with", "telephony=twilio/uk-inbound",
+            "--pricing", "pricing", "--scenarios", "scenarios", "-o", "out/decision.html"]
+    (bundled_copy / "out").mkdir()
+    runner = CliRunner()
+    first = runner.invoke(cli, args)
+    assert first.exit_code == 0, first.output
+    written = (bundled_copy / "out" / "decision.html").read_bytes()
+    command = html.unescape(parse(written.decode("utf-8")).by_id["command"])
+    words = shlex.split(command)
+    assert words[:3] == ["costmodel", "report", "support-call-5min"]
+    for given in (["--fx-rate", "GBP=0.8"], ["--set", "turns=12"], ["--set", "caller_audio_seconds=200..260"],
+                  ["--with", "telephony=twilio/uk-inbound"], ["--pricing", "pricing"], ["--scenarios", "scenarios"],
+                  ["-o", "out/decision.html"], ["--currency", "GBP"], ["--as-of", on]):
+        assert command.count(shlex.join(given)) == 1, (given, command)
+    assert shlex.join(["--price", "openai/gpt-4o-mini.usd_per_million_input_tokens=*0.5"]) in command  # quoted: a *
+    (bundled_copy / "out" / "decision.html").unlink()
+    again = runner.invoke(cli, words[1:])
+    assert again.exit_code == 0, again.output
+    assert (bundled_copy / "out" / "decision.html").read_bytes() == written

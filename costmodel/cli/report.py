@@ -11,6 +11,7 @@ from costmodel.cli.common import (
     OutputPath,
     as_of_option,
     baseline_option,
+    bundled_too,
     check_outputs,
     complete_ids,
     costing,
@@ -22,6 +23,14 @@ from costmodel.cli.common import (
 )
 from costmodel.views.report import render_report
 from costmodel.views.report.build import build_report, document_kind
+
+
+def data_arguments(pricing_dir: Path | None, scenarios_dir: Path | None) -> list[str]:
+    """The data-folder options as given (from the command line or the environment) and --no-bundled, for the
+    reproduce command."""
+    given = (("--pricing", pricing_dir), ("--scenarios", scenarios_dir))
+    words = [word for option, folder in given if folder is not None for word in (option, str(folder))]
+    return words if bundled_too() else [*words, "--no-bundled"]
 
 
 @click.command()
@@ -51,7 +60,8 @@ def report(scenario: str, stacks: str | None, as_of: date | None, currency: str,
     result = build_report(catalog, scenario, split_ids(stacks), as_of=run.as_of, currency=currency,
                           settings=run.settings, price_changes=run.price_changes,
                           with_components=run.with_components, baseline=baseline,
-                          baseline_catalog=run.baseline_catalog)
+                          baseline_catalog=run.baseline_catalog, output_name=str(output),
+                          data_args=data_arguments(pricing_dir, scenarios_dir))
     documents = render_report(result, kind, image_stem=output.stem)
     # Images first, the document last (renamed in that order): a reader never finds a report whose images
     # are missing. Every path is checked before any file is written, and all are replaced or none.

@@ -38,29 +38,8 @@ from costmodel.data.meters import PRICE_FIELDS
 from costmodel.data.records import SCENARIO_FIELDS, Range, Scenario, StackComponent
 from costmodel.errors import MissingExtraError, require
 from costmodel.views.formatting import to_json
+from costmodel.views.inputs import SCENARIO_UNITS
 from costmodel.views.report.charts import Chart
-
-SCENARIO_UNITS: dict[str, str] = {
-    "calls_per_month": "calls per month",
-    "turns": "turns per call",
-    "caller_audio_seconds": "seconds per call",
-    "caller_audio_seconds_per_turn": "seconds per turn",
-    "agent_audio_seconds": "seconds per call",
-    "agent_audio_seconds_per_turn": "seconds per turn",
-    "agent_text_tokens": "tokens per call",
-    "agent_text_tokens_per_turn": "tokens per turn",
-    "agent_reply_characters": "characters per call",
-    "system_prompt_tokens": "tokens per turn",
-    "cache_hit_fraction": "share, 0–1",
-    "speaking_rate_words_per_minute": "words per minute",
-    "tokens_per_word": "tokens per word",
-    "characters_per_word": "characters per word",
-    "call_duration_seconds": "seconds per call",
-    "peak_concurrent_calls": "calls at once",
-    "operating_hours_per_month": "hours per month",
-    "peak_to_average_ratio": "ratio",
-}
-"""The unit of every scenario field, as printed in the assumptions table."""
 
 SUFFIXES = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown"}
 """Output file suffix → document kind; anything else is refused before any work."""
@@ -125,6 +104,11 @@ class Report:
     charts: list[Chart]
     charts_missing: str | None = None
     """Why the break-even charts are absent although asked for (the plots extra is not installed), else None."""
+    output_name: str = "report.html"
+    """The file the report is written to, as the command line named it (for the command that reproduces it)."""
+    data_args: tuple[str, ...] = ()
+    """The command-line options that named the data (`--pricing DIR`, `--scenarios DIR`), as given: they are not
+    settings (the fingerprint covers the files' content wherever they live) but the command must repeat them."""
 
     @property
     def priced(self) -> list[ComparisonRow]:
@@ -173,10 +157,12 @@ def settings_record(
     scenario: str, stacks: list[str] | None, as_of: date, currency: str,
     settings: dict[str, Any] | None, price_changes: list[PriceChange] | tuple[PriceChange, ...],
     with_components: Sequence[StackComponent | str] = (),
+    fx_rate: Decimal | None = None,
 ) -> dict[str, Any]:
     """The choices that, with the input files, determine every figure (exact decimals as strings).
 
-    `with` (the --with components) is recorded only when given, so a report without any keeps its fingerprint.
+    `with` (the --with components) and `fx_rate` (an exchange rate given for the run instead of the dated one) are
+    recorded only when given, so a report without them keeps its fingerprint.
     """
     record: dict[str, Any] = to_json({
         "scenario": scenario,
@@ -192,6 +178,8 @@ def settings_record(
     })
     if with_components:
         record["with"] = [with_argument(c) for c in resolve(with_components)]
+    if fx_rate is not None:
+        record["fx_rate"] = to_json(fx_rate)
     return record
 
 
@@ -276,12 +264,17 @@ def build_report(
     with_components: Sequence[StackComponent | str] = (),
     baseline: bool = False,
     baseline_catalog: Catalog | None = None,
+    output_name: str = "report.html",
+    data_args: Sequence[str] = (),
 ) -> Report:
     """Price the scenario on the stacks (exactly as `compare` does) and gather what the document shows.
 
     `baseline`: the comparison also shows each stack's change from the run without the what-ifs (on
-    `baseline_catalog`, default `catalog`; see analyses/baseline.py).
+    `baseline_catalog`, default `catalog`; see analyses/baseline.py). `output_name` and `data_args` (see Report)
+    only go into the printed command that reproduces the report.
     """
+    from costmodel.data.catalog import FX_OVERRIDE_SOURCE
+
     as_of = as_of or date.today()
     options: dict[str, Any] = {"as_of": as_of, "currency": currency, "settings": settings,
                                "price_changes": price_changes, "with_components": with_components}
@@ -298,7 +291,9 @@ def build_report(
     for e in result.estimates.values():
         notes.extend(" ".join(n.split()) for n in e.notes if " ".join(n.split()) not in notes)
     files = input_files(catalog)
-    record = settings_record(scenario, stacks, as_of, currency, settings, price_changes, resolve(with_components, catalog))
+    fx_rate = result.fx.per_usd if result.fx is not None and result.fx.source == FX_OVERRIDE_SOURCE else None
+    record = settings_record(scenario, stacks, as_of, currency, settings, price_changes, resolve(with_components, catalog),
+                             fx_rate)
     manifest = manifest_text(files, record)
     drawn: list[Chart] = []
     charts_missing = None
@@ -327,4 +322,6 @@ def build_report(
         settings=record,
         charts=drawn,
         charts_missing=charts_missing,
+        output_name=output_name,
+        data_args=tuple(data_args),
     )

@@ -81,7 +81,7 @@ def _values(axis: Axis) -> Any:
 
 def _figure(result: SweepResult, axis: Axis, breakevens: list[BreakEven]) -> Figure:
     """costmodel.views.charts.sweep_figure (ranges shaded, GPU floors dashed, break-evens marked) plus this scenario's mark."""
-    from costmodel.views.charts import sweep_figure
+    from costmodel.views.charts import fit_labels, sweep_figure
 
     figure = sweep_figure(result, breakevens, log=axis.log, title=axis.title)
     ax = figure.axes[0]
@@ -93,6 +93,7 @@ def _figure(result: SweepResult, axis: Axis, breakevens: list[BreakEven]) -> Fig
     ax.annotate("this scenario", xy=(high, 1), xycoords=("data", "axes fraction"), xytext=(3, -12),
                 textcoords="offset points", fontsize=8, color="0.3")
     ax.set_xlim(axis.low, axis.high)
+    fit_labels(figure)  # the mark's label must not sit on a break-even number
     return figure
 
 
@@ -125,22 +126,19 @@ def break_evens(catalog: Catalog, comparison: Comparison, axis: Axis, stacks: li
 
 
 def crossing_text(axis: Axis, cheapest: str, found: list[BreakEven]) -> str:
-    """Where each drawn alternative breaks even with the cheapest stack along the axis, in words."""
+    """Where each drawn alternative breaks even with the cheapest stack along the axis, in words: one answer per
+    pair (where the cheaper stack changes for good, or the band where it alternates at GPU or billing steps),
+    never the step-by-step crossings (`costmodel breakeven --all` lists those)."""
+    from costmodel.views.breakeven import answer_text
+
     parts, never = [], []
     for be in found:
-        other = be.stack_b
         winners = set(be.cheaper_at_low.values()) | set(be.cheaper_at_high.values())
         if not be.crossings and winners == {cheapest}:
-            never.append(other)
-        elif not be.crossings:
-            parts.append(f"{other} and {cheapest} do not cross; which is cheaper depends on the range end")
+            never.append(be.stack_b)
         else:
-            points = [
-                f"{_fmt(c.value, axis)}{'' if c.end == 'point' else f' ({c.end} end of the ranges)'}"
-                f"{' (a GPU or billing step)' if c.kind == 'step' else ''}, {c.cheaper_above} cheaper above"
-                for c in be.crossings
-            ]
-            parts.append(f"{other} breaks even with {cheapest} at " + "; ".join(points))
+            answer = answer_text(be, "table").removeprefix("Answer: ").rstrip(".")
+            parts.append(f"{be.stack_b} against {cheapest}: {answer}")
     if never:
         parts.insert(0, f"From {_fmt(axis.low, axis)} to {_fmt(axis.high, axis)} {axis.unit}, {cheapest} stays cheaper "
                         f"than {', '.join(never)}: no break-even")
@@ -158,6 +156,7 @@ def break_even_charts(
 ) -> list[Chart]:
     """The volume and call-length charts for the cheapest stacks of a comparison, with break-even captions."""
     from costmodel.analyses.sweep import sweep
+    from costmodel.views.inputs import input_label
 
     ranked = [row for row in comparison.rows if row.rank is not None]
     stacks = [row.stack for row in ranked][:MAX_STACKS]
@@ -177,7 +176,8 @@ def break_even_charts(
             shown += " and the self-hosted ones"
         band = " Shaded bands are the ranges (low to high); the line runs through their middle." if result.is_range else ""
         caption = (
-            f"{shown}: cost per call as {result.field.label} varies, every other assumption as in the table below; "
+            f"{shown}: cost per call as {input_label(result.field.name)} varies, every other assumption as in the "
+            "table below; "
             f"the grey band or dotted line marks this scenario.{band} " + crossing_text(axis, drawn[0], found)
         )
         charts.append(Chart(axis.key, axis.title, caption.strip(), figure_svg(figure)))

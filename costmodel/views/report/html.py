@@ -25,6 +25,7 @@ from costmodel.views.report.rows import (
     prices_table,
     reproduce_command,
     rounding_note,
+    sources,
     summary_lines,
 )
 
@@ -38,7 +39,7 @@ CSS = """
 * { box-sizing: border-box; }
 body { margin: 0; background: var(--bg); color: var(--fg);
   font: 10.5pt/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
-main { max-width: 60rem; margin: 0 auto; padding: 1.5rem 1.25rem 3rem; }
+main { max-width: 76rem; margin: 0 auto; padding: 1.5rem 1.25rem 3rem; }
 h1 { font-size: 1.6rem; margin: 0 0 .3rem; }
 h2 { font-size: 1.2rem; margin: 2rem 0 .6rem; padding-bottom: .2rem; border-bottom: 2px solid var(--line); }
 h3 { font-size: 1rem; margin: 1.4rem 0 .4rem; }
@@ -53,6 +54,11 @@ table { border-collapse: collapse; width: 100%; margin: .4rem 0 .8rem; font-size
 th, td { border: 1px solid var(--line); padding: .25rem .4rem; vertical-align: top; text-align: left;
   overflow-wrap: break-word; }
 td.src, td.hash { overflow-wrap: anywhere; }
+/* Ids (stacks, SKUs, fields) read as one word: never broken at a hyphen. */
+td.id, span.id, .nb, td.ref { white-space: nowrap; }
+td.id wbr { display: none; }
+ol.sources { font-size: .86em; padding-left: 2.2rem; }
+ol.sources li { max-width: none; overflow-wrap: anywhere; margin: .1rem 0; }
 td.hash { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .9em; }
 th { background: var(--head); font-weight: 600; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
@@ -61,7 +67,7 @@ tr.total td { font-weight: 600; }
 figure { margin: 1rem 0; }
 /* matplotlib draws dark ink on white; keep the chart on its own white card in dark mode too */
 figure .chart { background: #ffffff; border: 1px solid var(--line); border-radius: 4px; padding: .3rem; }
-figure svg { display: block; width: 100%; height: auto; max-height: 24rem; }
+figure svg { display: block; width: 100%; height: auto; max-height: 34rem; }
 pre { white-space: pre-wrap; overflow-wrap: anywhere; font-size: .78em; background: var(--head);
   border: 1px solid var(--line); padding: .5rem; }
 code { font-size: .92em; }
@@ -72,17 +78,25 @@ code { font-size: .92em; }
   body { font-size: 9pt; }
   main { max-width: none; padding: 0; }
   h2, h3 { break-after: avoid; page-break-after: avoid; }
-  table { font-size: 8pt; }
-  th, td { padding: .15rem .25rem; }
-  /* Wide breakdown tables must fit the printable width: let figures wrap at their en dash if they must. */
-  td.num, th.num { white-space: normal; }
+  table { font-size: 7.5pt; margin: .2rem 0 .4rem; }
+  th, td { padding: .1rem .2rem; line-height: 1.3; }
+  h2 { margin: 1rem 0 .4rem; }
+  h3 { margin: .7rem 0 .2rem; font-size: 9pt; }
+  .flag { padding: 0 .1rem; }
+  /* Wide breakdown tables must fit the printable width: let their figures wrap at the en dash if they must
+     (the comparison keeps its figures whole, the note column gives way). */
+  th.num, section.breakdown td.num { white-space: normal; }
   thead { display: table-header-group; }
   tr, figure, .summary { break-inside: avoid; page-break-inside: avoid; }
   section.breakdown { break-inside: auto; }
   figure svg { max-height: 11cm; }
   a { text-decoration: none; }
-  /* Sources are the longest text on the page; a narrow column would print them a word per line. */
-  td.src { min-width: 16em; overflow-wrap: anywhere; }
+  ol.sources, #estimates li { font-size: 7.5pt; }
+  /* The manifest printed under it lists the same files and hashes, and is what the fingerprint hashes. */
+  table#files { display: none; }
+  /* On paper an id may break after a / or _ (never at a hyphen) so that wide tables fit the page. */
+  td.id, span.id { white-space: normal; }
+  td.id wbr { display: inline; }
 }
 """.strip()
 
@@ -103,19 +117,53 @@ def _linked(text: str) -> str:
     return "".join(out)
 
 
+MARKS = {
+    "*": "uses an estimated or hypothetical figure",
+    "†": "uses a price read only from a secondary source",
+}
+"""Provenance marks after a stack or SKU id (views.formatting.provenance_marks), shown as flags."""
+
+
+def _ident(text: str) -> str:
+    """An id escaped, breakable only after a / or _ (provider/model, usd_per_…), never at a hyphen: each piece
+    is kept whole (class nb) and the pieces may break apart."""
+    return "<wbr>".join(f'<span class="nb">{escape(piece)}</span>' for piece in re.split(r"(?<=[/_])", text) if piece)
+
+
+def _marked(text: str, ident: bool) -> str:
+    """A cell's text; an id with its trailing provenance marks as flags."""
+    words = text.split(" ")
+    marks: list[str] = []
+    while len(words) > 1 and words[-1] in MARKS:
+        marks.insert(0, words.pop())
+    flags = "".join(f' <span class="flag" title="{MARKS[m]}">{m}</span>' for m in marks)
+    if marks:
+        return f'<span class="id">{_ident(" ".join(words))}</span>{flags}'
+    return _ident(text) if ident else escape(text)
+
+
 def _cell(cell: Cell, tag: str = "td") -> str:
-    attrs = ' class="num"' if cell.numeric else ' class="src"' if cell.link else ' class="hash"' if cell.mono else ""
+    css = "num" if cell.numeric else "ref" if cell.footnote is not None else "src" if cell.link else \
+        "hash" if cell.mono else "id" if cell.ident else ""
+    attrs = f' class="{css}"' if css else ""
     if cell.exact is not None:
         attrs += f' data-low="{plain(cell.exact.low)}" data-high="{plain(cell.exact.high)}"'
-    text = _linked(cell.text) if cell.link else escape(cell.text)
-    if cell.text.endswith(" *"):
-        text = escape(cell.text[:-2]) + ' <span class="flag" title="uses an estimated or hypothetical figure">*</span>'
+    if cell.footnote is not None:
+        text = f'<a href="#source-{cell.footnote}">{escape(cell.text)}</a>'
+    elif cell.link:
+        text = _linked(cell.text)
+    else:
+        text = _marked(cell.text, cell.ident)
     return f"<{tag}{attrs}>{text}</{tag}>"
 
 
 def _money_cell(cell: Cell, currency: str) -> str:
     """A summary figure: the cell's rounded money with the currency's symbol (`$0.00164–$0.01495`), exact in data-*."""
     return _cell(dataclasses.replace(cell, text=figure_with_symbol(cell.text, currency)), "span")
+def _sources(report: Report) -> str:
+    """The numbered sources the prices table cites ([n] links to item n)."""
+    items = [f'<li id="source-{n}">{_linked(text)}</li>' for n, text in enumerate(sources(report), start=1)]
+    return '<h3 id="sources-heading">Sources</h3><ol class="sources" id="sources">\n' + "\n".join(items) + "\n</ol>"
 
 
 def _table(table: Table, total_last: bool = False) -> str:
@@ -215,8 +263,10 @@ def render_html(report: Report) -> str:
     parts += [
         '<section id="prices"><h2>Prices used and their sources</h2>',
         f'<p class="meta">Every price a line item above used, in force on {c.as_of}. “Sheet price” is the figure as the '
-        "price sheet states it (USD); “used” is after currency conversion and any what-if.</p>",
+        "price sheet states it (USD); “used” is after currency conversion and any what-if; “source” is a numbered "
+        "note under the table; “used by” gives the stacks by their number (#) in the comparison.</p>",
         _table(prices_table(report)),
+        _sources(report),
         "</section>",
         '<section id="estimates"><h2>Estimates and hypotheticals</h2>',
     ]
@@ -235,7 +285,7 @@ def render_html(report: Report) -> str:
         f'<p><code id="fingerprint">{report.fingerprint}</code></p>',
         "<p>The fingerprint is the sha256 of the manifest below: one line per input file (sha256 and name relative "
         "to the data folder) and the settings. Re-run with the same files and settings and it is identical:</p>",
-        f"<pre>{escape(reproduce_command(report))}</pre>",
+        f'<pre id="command">{escape(reproduce_command(report))}</pre>',
         _table(files_table(report)),
         f'<pre id="manifest">{escape(report.manifest)}</pre>',
         "</section></main></body></html>",

@@ -20,6 +20,7 @@ from costmodel.views.report.rows import (
     prices_table,
     reproduce_command,
     rounding_note,
+    sources,
     summary_lines,
 )
 
@@ -80,7 +81,10 @@ def render_markdown(report: Report, stem: str) -> dict[str, str]:
         out += [f"Scenario source: {markdown(scenario.source)}", ""]
     out += [_table(assumptions_table(report)), "## Prices used and their sources", "",
             f"Every price a line item used, in force on {c.as_of}; sheet price as stated (USD), used after "
-            "conversion and any what-if.", "", _table(prices_table(report)), "## Estimates and hypotheticals", ""]
+            "conversion and any what-if; source [n] is note n below; used by gives the stacks' numbers (#) in the "
+            "comparison.", "", _table(prices_table(report)), "Sources:", "",
+            *[f"{n}. {markdown(text)}" for n, text in enumerate(sources(report), start=1)], "",
+            "## Estimates and hypotheticals", ""]
     out += [f"- {markdown(note)}" for note in report.estimate_notes] or ["None: every figure used is stated by its source."]
     out += [
         "", "## Reproduce this report", "",
@@ -88,7 +92,7 @@ def render_markdown(report: Report, stem: str) -> dict[str, str]:
         "effective date among the prices and exchange rate used) · fingerprint:", "",
         f"`{report.fingerprint}`", "",
         "The fingerprint is the sha256 of the manifest below (one line per input file, then the settings).", "",
-        markdown_fence(reproduce_command(report, "report.md")), "", _table(files_table(report)),
+        markdown_fence(reproduce_command(report)), "", _table(files_table(report)),
         markdown_fence(report.manifest), "",
     ]
     files[""] = "\n".join(out)

@@ -44,6 +44,10 @@ class Cell:
     """The text is a source: the HTML links it when it is an http(s) URL."""
     mono: bool = False
     """A hash: monospaced, may break anywhere."""
+    ident: bool = False
+    """An id (stack, SKU, field, file): shown whole on one line, never broken at a hyphen."""
+    footnote: int | None = None
+    """The number of the source this cell cites (see `sources`); the text is that number in brackets."""
 
 
 @dataclass(frozen=True)
@@ -103,13 +107,14 @@ def summary_lines(report: Report) -> list[str]:
     return lines
 
 
-def _cells(view: Rows, keys: tuple[str, ...]) -> list[list[Cell]]:
-    """A view's rows as report cells: right-aligned columns are numeric, money keeps its exact span."""
+def _cells(view: Rows, keys: tuple[str, ...], ids: tuple[str, ...] = ()) -> list[list[Cell]]:
+    """A view's rows as report cells: right-aligned columns are numeric, money keeps its exact span, the `ids`
+    columns hold ids (kept on one line)."""
     columns = view.shown(*keys)
     return [
         [
             Cell(value.text, value.exact, numeric=True) if isinstance(value, Figure)
-            else Cell(value, numeric=column.align == "right")
+            else Cell(value, numeric=column.align == "right", ident=column.key in ids)
             for column in columns
             for value in (row.get(column.key, ""),)
         ]
@@ -117,8 +122,15 @@ def _cells(view: Rows, keys: tuple[str, ...]) -> list[list[Cell]]:
     ]
 
 
+def without_empty_columns(table: Table) -> Table:
+    """The table without the columns no row fills (an empty column only takes width from the others)."""
+    keep = [i for i in range(len(table.headers)) if any(row[i].text.strip() for row in table.rows)]
+    numeric = frozenset(new for new, old in enumerate(keep) if old in table.numeric_columns)
+    return Table(table.key, [table.headers[i] for i in keep], [[row[i] for i in keep] for row in table.rows], numeric)
+
+
 def comparison_table(report: Report) -> Table:
-    """The comparison rows of `compare`, with the GPU floor and the note always shown."""
+    """The comparison rows of `compare`, with the GPU floor always shown and the note when a row has one."""
     view = comparison_rows(report.comparison)
     keys: tuple[str, ...] = ("rank", "stack", "architecture", "per_call", "per_month", "fixed_per_month", "multiple", "note")
     numeric = {0, 3, 4, 5, 6}
@@ -128,14 +140,15 @@ def comparison_table(report: Report) -> Table:
     if report.comparison.incomplete:
         keys += ("missing",)
     headers = [column.header for column in view.shown(*keys)]
-    return Table("comparison", headers, _cells(view, keys), frozenset(numeric))
+    table = Table("comparison", headers, _cells(view, keys, ids=("stack", "architecture")), frozenset(numeric))
+    return without_empty_columns(table)
 
 
 def breakdown_table(result: Bill) -> Table:
     """The bill rows of `breakdown` (without dates and sources: the prices table cites them), and a total row."""
     view = breakdown_rows(result)
     keys = ("component", "sku", "meter", "quantity", "unit_price", "per_call", "per_month")
-    rows = _cells(view, keys)
+    rows = _cells(view, keys, ids=("component", "sku"))
     rows.append([
         Cell("total"), Cell(""), Cell(""), Cell(""), Cell(""),
         money(result.per_call, PER_CALL_PLACES), money(result.per_month, MONTHLY_PLACES, grouping=True),
@@ -146,41 +159,70 @@ def breakdown_table(result: Bill) -> Table:
 
 def assumptions_table(report: Report) -> Table:
     rows = [
-        [Cell(a.name), Cell(exact_text(a.value) if a.value is not None else "–", numeric=True),
-         Cell(a.unit), Cell(a.origin), Cell(a.description)]
+        [Cell(a.name, ident=True), Cell(exact_text(a.value) if a.value is not None else "–", numeric=True),
+         Cell(a.unit), Cell(a.origin, ident=True), Cell(a.description)]
         for a in report.assumptions
     ]
     return Table("assumptions", ["field", "value", "unit", "from", "meaning"], rows, frozenset({1}))
 
 
+def sources(report: Report) -> list[str]:
+    """Every source the prices table cites, once, in the order the table first cites it: footnote n is item n-1."""
+    found = [p.source for p in report.prices] + ([report.fx.source] if report.fx is not None else [])
+    return list(dict.fromkeys(" ".join(text.split()) for text in found))
+
+
+def ranks_text(ranks: list[int]) -> str:
+    """Comparison ranks as short runs: [1, 2, 3, 5, 9, 10] → "1–3, 5, 9, 10"."""
+    runs: list[list[int]] = []
+    for rank in sorted(set(ranks)):
+        if runs and rank == runs[-1][-1] + 1:
+            runs[-1].append(rank)
+        else:
+            runs.append([rank])
+    return ", ".join(f"{run[0]}–{run[-1]}" if len(run) > 2 else ", ".join(map(str, run)) for run in runs)
+
+
 def prices_table(report: Report) -> Table:
-    """Every price used; the "used" column appears only when it can differ from the sheet (currency, what-if)."""
+    """Every price used; the "used" column appears only when it can differ from the sheet (currency, what-if).
+
+    Sources are footnotes (numbers into `sources`), and the stacks using a price are their ranks in the comparison:
+    a column of long sources or of twenty stack names would squeeze every other column to a word per line.
+    """
     cur = report.comparison.currency
     converted = cur != "USD" or any(p.what_if for p in report.prices)
+    number = {text: index for index, text in enumerate(sources(report), start=1)}
+    rank = {row.stack: row.rank for row in report.priced if row.rank is not None}
+
+    def cite(text: str) -> Cell:
+        n = number[" ".join(text.split())]
+        return Cell(f"[{n}]", link=True, footnote=n)
+
     rows = [
         [
-            Cell(p.sku + (" *" if p.estimate else "")),
-            Cell(p.price_field),
+            Cell(p.sku + (" *" if p.estimate else ""), ident=True),
+            Cell(p.price_field, ident=True),
             Cell(f"USD per {p.unit}"),
             Cell(exact_text(p.sheet_usd), numeric=True),
             Cell(exact_text(p.used) + (" (what-if)" if p.what_if else ""), p.used, numeric=True),
             Cell(p.effective_from.isoformat(), numeric=True),
             Cell(p.checked.isoformat(), numeric=True),
-            Cell(p.source, link=True),
-            Cell(", ".join(p.stacks)),
+            cite(p.source),
+            Cell(ranks_text([rank[stack] for stack in p.stacks if stack in rank])),
         ]
         for p in report.prices
     ]
     if report.fx is not None:
         fx = report.fx
         rows.append([
-            Cell(f"fx/{fx.currency}"), Cell("per_usd"), Cell(f"{fx.currency} per USD"), Cell(plain(fx.per_usd), numeric=True),
+            Cell(f"fx/{fx.currency}", ident=True), Cell("per_usd", ident=True), Cell(f"{fx.currency} per USD"),
+            Cell(plain(fx.per_usd), numeric=True),
             Cell(plain(fx.per_usd), numeric=True), Cell(fx.effective_from.isoformat(), numeric=True),
             Cell(fx.checked.isoformat(), numeric=True),
-            Cell(fx.source, link=True), Cell("all"),
+            cite(fx.source), Cell("all"),
         ])
     headers = ["SKU", "price field", "unit", "sheet price", f"used ({cur} per unit)", "effective from", "checked",
-               "source", "used by"]
+               "source", "used by (# in comparison)"]
     if not converted:
         headers.pop(4)
         rows = [row[:4] + row[5:] for row in rows]
@@ -188,7 +230,7 @@ def prices_table(report: Report) -> Table:
 
 
 def files_table(report: Report) -> Table:
-    rows = [[Cell(f.name), Cell(f.sha256, mono=True)] for f in report.files]
+    rows = [[Cell(f.name, ident=True), Cell(f.sha256, mono=True)] for f in report.files]
     return Table("files", ["input file", "sha256"], rows)
 
 
@@ -197,7 +239,8 @@ def rounding_note(report: Report) -> str:
         f"Figures are exact in the engine and rounded half-up for display only: per call to {PER_CALL_PLACES} places, "
         f"line items to {LINE_PLACES}, monthly amounts to cents ({MONTHLY_PLACES} places), multiples to "
         f"{MULTIPLE_PLACES}. Ranges are low–high: both ends flow through every calculation. "
-        "* marks a stack, line or price that uses an estimated or hypothetical figure."
+        "* marks a stack, line or price that uses an estimated or hypothetical figure; † one that uses a price read "
+        "only from a secondary source."
     )
 
 
@@ -207,15 +250,21 @@ def _quantity_arg(value: object) -> str:
     return str(value)
 
 
-def reproduce_command(report: Report, output: str = "report.html") -> str:
-    """The command line that regenerates this report from the same data (shell-quoted)."""
+def reproduce_command(report: Report) -> str:
+    """The command line that regenerates this report from the same data (shell-quoted): the scenario, stacks, date,
+    currency, every what-if and --with, the exchange rate when one was given, --baseline, the data folders (and
+    --no-bundled) and the file name."""
     import shlex
+
+    from costmodel.data.catalog import FX_OVERRIDE_SOURCE
 
     s = report.settings
     args = ["costmodel", "report", s["scenario"]]
     if s["stacks"]:
         args += ["--stacks", ",".join(s["stacks"])]
     args += ["--as-of", s["as_of"], "--currency", s["currency"]]
+    if report.fx is not None and report.fx.source == FX_OVERRIDE_SOURCE:
+        args += ["--fx-rate", f"{report.fx.currency}={plain(report.fx.per_usd)}"]
     for name, value in s["set"].items():
         args += ["--set", f"{name}={_quantity_arg(value)}"]
     for change in s["price"]:
@@ -224,4 +273,6 @@ def reproduce_command(report: Report, output: str = "report.html") -> str:
         args += ["--price", f"{target}={value}"]
     for component in s.get("with", []):
         args += ["--with", component]
-    return shlex.join([*args, "-o", output])
+    if report.comparison.baseline is not None:
+        args += ["--baseline"]
+    return shlex.join([*args, *report.data_args, "-o", report.output_name])
