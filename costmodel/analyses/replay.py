@@ -38,6 +38,7 @@ from costmodel.core.overrides import PriceChange
 from costmodel.core.usage import Profile, is_monthly, profile
 from costmodel.data.call_records import BadRows, CallBatch, CallReader
 from costmodel.data.catalog import Catalog
+from costmodel.data.input_files import check_regular
 from costmodel.data.records import Scenario, StackComponent, to_record
 from costmodel.errors import InputError, NoPriceError
 
@@ -454,8 +455,7 @@ def dask_partial(prepared: Prepared, base: Scenario, calls: str | Path, *, by_cu
 
     path = Path(calls)
     suffix = path.suffix.lower()
-    if not path.is_file():
-        raise InputError("no such file", path=path)
+    check_regular(path, "a call-record file")
     if suffix in {".parquet", ".pq"}:
         frame = dd.read_parquet(str(path), split_row_groups=True)
         first = 1

@@ -1,0 +1,154 @@
+"""Hostile inputs, round two: variants of issue 11's classes that an independent probe found still breaking.
+
+Each test names the class it belongs to; the fix is in the shared layer (the bounded reader, the CLI's error
+mapping, the analyses' empty cases), so the test drives the real command line in a child process, where a
+hang or a crash cannot pass unnoticed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.test_hardening_inputs import data_flags, library, one_error, run
+
+needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes on this platform")
+
+CALLS = "call_id,start_time,caller_audio_seconds,agent_audio_seconds\nc1,2026-01-01T10:00:00,60,30\n"
+EXPORTS = ["openai-realtime", "twilio", "vapi", "retell", "livekit", "pipecat"]
+
+
+# ------------------------------------------------------------------ class 1: non-regular files, byte bounds
+
+
+@needs_fifo
+@pytest.mark.parametrize("command", ["replay", "calibrate", "reconcile"])
+def test_a_fifo_named_as_call_records_is_refused_as_not_regular(tmp_path: Path, command: str) -> None:
+    # Call records are streamed by pyarrow, not the YAML reader; the same check must run before it opens them.
+    root = library(tmp_path)
+    fifo = tmp_path / "calls.csv"
+    os.mkfifo(fifo)
+    extra = {"reconcile": ["--stack", "chat", *data_flags(root)], "replay": data_flags(root)}.get(command, [])
+    assert one_error(run(command, str(fifo), *extra)) == f"{fifo}: not a regular file"
+
+
+@pytest.mark.parametrize("kind", EXPORTS)
+def test_a_device_named_as_a_vendor_export_is_refused_as_not_regular(tmp_path: Path, kind: str) -> None:
+    if not Path("/dev/zero").exists():
+        pytest.skip("no /dev/zero here")
+    root = library(tmp_path)
+    link = tmp_path / "export.json"
+    link.symlink_to("/dev/zero")
+    assert one_error(run("replay", str(link), "--from", kind, *data_flags(root))) == f"{link}: not a regular file"
+
+
+@pytest.mark.parametrize("kind", ["vapi", "retell", "twilio"])
+def test_a_json_export_nested_too_deeply_is_a_clean_error(tmp_path: Path, kind: str) -> None:
+    # json.loads raises RecursionError, not JSONDecodeError, on 100,000 open brackets.
+    root = library(tmp_path)
+    export = tmp_path / "export.json"
+    export.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    line = one_error(run("replay", str(export), "--from", kind, *data_flags(root)))
+    assert line == f"{export}: not JSON that can be read: nested too deeply"
+
+
+@pytest.mark.parametrize("kind", ["livekit", "pipecat", "openai-realtime"])
+def test_a_json_lines_export_nested_too_deeply_names_its_line(tmp_path: Path, kind: str) -> None:
+    root = library(tmp_path)
+    export = tmp_path / "export.jsonl"
+    export.write_text("\n" + "[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
+    line = one_error(run("replay", str(export), "--from", kind, *data_flags(root)))
+    assert line == f"{export}:2: not JSON that can be read: nested too deeply"
+
+
+def test_json_lines_are_bounded_per_line_not_read_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A file with no line break would be one line of any size; the reader stops at limit + 1 bytes.
+    from costmodel.data.input_files import read_lines
+    from costmodel.errors import InputError
+
+    path = tmp_path / "calls.jsonl"
+    path.write_bytes(b'{"a": 1}\n' + b"x" * 101)
+    reads: list[int] = []
+    lines = read_lines(path, limit=100)
+    assert next(lines) == (1, '{"a": 1}\n')
+    with pytest.raises(InputError) as raised:
+        reads.append(len(next(lines)[1]))
+    assert str(raised.value) == f"{path}:2: line is over the 100-byte limit"
+    assert reads == []
+
+
+def test_a_json_lines_export_line_over_the_bound_is_refused(tmp_path: Path) -> None:
+    # 8 MiB + 1 byte on one line: refused with its line number, after reading at most 8 MiB + 1 bytes of it.
+    root = library(tmp_path)
+    export = tmp_path / "export.jsonl"
+    export.write_bytes(b'{"session_id": "' + b"a" * (8 * 1024 * 1024) + b'"}\n')
+    line = one_error(run("replay", str(export), "--from", "livekit", *data_flags(root)))
+    assert line == f"{export}:1: line is over the 8,388,608-byte limit"
+
+
+def test_a_call_record_csv_without_line_breaks_is_refused_at_its_header(tmp_path: Path) -> None:
+    root = library(tmp_path)
+    calls = tmp_path / "calls.csv"
+    calls.write_bytes(b"a" * (8 * 1024 * 1024 + 10))
+    line = one_error(run("replay", str(calls), *data_flags(root)))
+    assert line == f"{calls}:1: line is over the 8,388,608-byte limit"
+
+
+@pytest.mark.parametrize("kind", ["vapi", "livekit"])
+def test_exports_go_through_the_utf8_checks_of_the_shared_reader(tmp_path: Path, kind: str) -> None:
+    root = library(tmp_path)
+    export = tmp_path / ("export.json" if kind == "vapi" else "export.jsonl")
+    export.write_bytes('{"session_id": "a"}\n'.encode("utf-16"))
+    assert one_error(run("replay", str(export), "--from", kind, *data_flags(root))) == (
+        f"{export}:1: file is UTF-16; save it as UTF-8"
+    )
+    export.write_bytes(b'{"session_id": "a\xff"}\n')
+    assert one_error(run("replay", str(export), "--from", kind, *data_flags(root))) == (
+        f"{export}:1: byte 0xff is not UTF-8; save the file as UTF-8"
+    )
+
+
+def test_a_twilio_csv_export_with_a_huge_cell_is_a_clean_error(tmp_path: Path) -> None:
+    # The csv module refuses a field over 128 KiB with csv.Error, which must not become an internal error.
+    root = library(tmp_path)
+    export = tmp_path / "calls.csv"
+    export.write_text("sid,duration\n" + "a" * 200_000 + ",60\n", encoding="utf-8")
+    line = one_error(run("replay", str(export), "--from", "twilio", *data_flags(root)))
+    assert line.startswith(f"{export}: not a readable CSV file: field larger than field limit")
+
+
+# ------------------------------------------------------------------ class 6: consistency and clean errors
+
+
+def test_a_path_too_long_for_the_file_system_is_bad_input(tmp_path: Path) -> None:
+    # ENAMETOOLONG from a path the user typed is the input's fault: exit 2, one line, like a missing file.
+    root = library(tmp_path)
+    long = "/" + "a" * 5000
+    for args in (["compare", "--pricing", long], ["compare", "call", "--scenarios", long],
+                 ["compare", long + ".yaml", *data_flags(root)], ["validate", long]):
+        line = one_error(run(*args))
+        assert line.endswith(": file name too long"), line
+        assert len(line) <= 500
+
+
+def test_an_empty_library_is_a_clean_error_in_compare_and_report(tmp_path: Path) -> None:
+    # No stack at all: said as such (sweep and replay already did), never an index into an empty list.
+    root = library(tmp_path)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    flags = ["--pricing", str(empty), "--scenarios", str(root / "scenarios")]
+    expected = "Error: no stack has prices in force on 2025-06-01: no stacks"
+    assert one_error(run("compare", "call", "--as-of", "2025-06-01", *flags)) == expected
+    assert one_error(run("report", "call", "--as-of", "2025-06-01", "-o", str(tmp_path / "r.md"), *flags)) == expected
+    assert not (tmp_path / "r.md").exists()
+
+
+def test_calls_file_checks_keep_the_missing_and_directory_messages(tmp_path: Path) -> None:
+    root = library(tmp_path)
+    assert one_error(run("replay", str(tmp_path / "none.csv"), *data_flags(root))) == f"{tmp_path / 'none.csv'}: no such file"
+    calls = tmp_path / "calls.csv"
+    calls.write_text(CALLS, encoding="utf-8")
+    assert json.loads(run("replay", str(calls), "--format", "json", *data_flags(root)).stdout)
