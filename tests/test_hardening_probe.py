@@ -152,3 +152,92 @@ def test_calls_file_checks_keep_the_missing_and_directory_messages(tmp_path: Pat
     calls = tmp_path / "calls.csv"
     calls.write_text(CALLS, encoding="utf-8")
     assert json.loads(run("replay", str(calls), "--format", "json", *data_flags(root)).stdout)
+
+
+# ------------------------------------------------------------------ class 2: numbers and times from call records
+
+
+def test_start_times_outside_pandas_nanosecond_range_are_priced(tmp_path: Path) -> None:
+    # Year 1 and year 9999 are valid ISO 8601; pandas keeps them at microsecond resolution, and they must not
+    # overflow on the way to epoch seconds. Two API-priced calls: totals only, no clock sizing involved.
+    import pandas
+
+    from costmodel.data.call_records import epoch_seconds
+
+    times = pandas.to_datetime(pandas.Series(["0001-01-01T00:00:00", "1970-01-01T00:00:01", None, "9999-12-31T23:59:59"],
+                                             dtype=object), utc=True, errors="coerce", format="ISO8601")
+    seconds = epoch_seconds(times)
+    # 1970-01-01T00:00:01 is 1 s after the epoch; year 1 is 719,162 days before it (days from 0001-01-01 to
+    # 1970-01-01), × 86,400 = 62,135,596,800 s; 9999-12-31T23:59:59 is 2,932,896 days after, × 86,400 + 86,399.
+    assert seconds[1] == 1.0
+    assert seconds[0] == -719_162 * 86_400
+    assert seconds[3] == 2_932_896 * 86_400 + 86_399
+    assert str(seconds[2]) == "nan"
+
+
+def test_call_times_spanning_centuries_are_refused_before_sizing_gpus(tmp_path: Path) -> None:
+    # Self-hosted GPUs are sized minute by minute from the first call to the last: 10,000 years would be
+    # 5.3 billion minutes (39 GiB). The span is checked in floats first, and refused.
+    import numpy
+
+    from costmodel.analyses.hourly_gpus import MAX_SPAN_DAYS, Load
+    from costmodel.errors import InputError
+
+    zeros = numpy.zeros(2)
+    start = numpy.array([0.0, (MAX_SPAN_DAYS + 1) * 86_400.0])
+    with pytest.raises(InputError, match=r"the calls span 3,661 days .* at most 3,660 days"):
+        Load().add(start, numpy.array([60.0, 60.0]), (zeros, zeros), (zeros, zeros), (zeros, zeros))
+    # A duration of 1e30 s (within the range rule) is a span too, caught before integer minutes could overflow.
+    with pytest.raises(InputError, match="the calls span"):
+        Load().add(numpy.array([0.0]), numpy.array([1e30]), (zeros[:1],) * 2, (zeros[:1],) * 2, (zeros[:1],) * 2)
+
+
+def test_calibrate_over_a_long_quiet_span_writes_a_fractional_rate(tmp_path: Path) -> None:
+    # Two calls, the first starting 2025-01-01T00:00:00 and the last ending 2026-01-01T00:01:00 (a 60 s call):
+    # 365 days + 60 s = 31,536,060 s. calls_per_month = 2 × 730 h × 3,600 s ÷ 31,536,060 s = 5,256,000 ÷
+    # 31,536,060 = 0.1666663...: rounded to a whole number it would be 0, which a scenario refuses; six
+    # significant figures: 0.166666.
+    calls = tmp_path / "calls.csv"
+    calls.write_text("call_id,start_time,caller_audio_seconds,agent_audio_seconds\n"
+                     "a,2025-01-01T00:00:00,30,30\nb,2026-01-01T00:00:00,30,30\n", encoding="utf-8")
+    done = run("calibrate", str(calls))
+    assert done.returncode == 0, done.stderr
+    assert "calls_per_month: 0.166666\n" in done.stdout
+
+
+def test_json_integers_too_long_for_any_range_are_a_bad_row(tmp_path: Path) -> None:
+    # 4,000 digits: int() alone would refuse it with a bare ValueError, float(int) would overflow.
+    root = library(tmp_path)
+    calls = tmp_path / "calls.jsonl"
+    calls.write_text('{"call_id": "a", "start_time": "2026-01-01T10:00:00", "caller_audio_seconds": '
+                     + "9" * 4000 + ', "agent_audio_seconds": 1}\n', encoding="utf-8")
+    assert one_error(run("replay", str(calls), *data_flags(root))) == (
+        f"{calls}:1: caller_audio_seconds: Input should be a finite number "
+        "(use --on-bad-row skip to leave bad rows out)"
+    )
+
+
+# ------------------------------------------------------------------ class 4: text that no output can hold
+
+
+def test_lone_surrogates_in_json_become_replacement_characters(tmp_path: Path) -> None:
+    # "\ud800" alone is valid JSON but no UTF-8 writer can encode it; a pair (an emoji) is one character, kept.
+    from costmodel.data.input_files import json_loads
+
+    assert json_loads('{"a\\ud800": ["x\\udfff", "\\ud83d\\ude00"]}') == {"a\ufffd": ["x\ufffd", "\U0001F600"]}
+    root = library(tmp_path)
+    calls = tmp_path / "calls.jsonl"
+    calls.write_text('{"call_id": "c\\ud800", "start_time": "2026-01-01T10:00:00", "caller_audio_seconds": 60, '
+                     '"agent_audio_seconds": 0, "customer": "\\udfff"}\n', encoding="utf-8")
+    for fmt in ("table", "csv", "json", "markdown"):
+        done = run("replay", str(calls), "--by", "customer", "--format", fmt, *data_flags(root))
+        assert done.returncode == 0, done.stderr
+        assert "\ufffd" in done.stdout
+
+
+def test_a_call_record_column_given_twice_is_refused_on_line_1(tmp_path: Path) -> None:
+    root = library(tmp_path)
+    calls = tmp_path / "calls.csv"
+    calls.write_text("call_id,call_id,start_time,caller_audio_seconds,agent_audio_seconds\n"
+                     "a,a,2026-01-01T10:00:00,1,1\n", encoding="utf-8")
+    assert one_error(run("replay", str(calls), *data_flags(root))) == f"{calls}:1: column 'call_id' appears twice; keep one"

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field, ValidationError, model_validator
 
-from costmodel.data.input_files import check_regular, read_lines
+from costmodel.data.input_files import check_regular, json_loads, read_lines
 from costmodel.data.models import Count, Model, NonNegativeNumber
 from costmodel.errors import InputError
 
@@ -296,6 +296,11 @@ class CallReader(RowChecker):
     def _unknown(self, names: list[str], line: int) -> None:
         from costmodel.errors import suggest
 
+        seen: set[str] = set()
+        for name in names:
+            if name in seen:
+                raise InputError(f"column '{name}' appears twice; keep one", path=self.path, line=line)
+            seen.add(name)
         for name in names:
             if name not in COLUMNS:
                 close = suggest(name, COLUMNS)
@@ -344,7 +349,7 @@ class CallReader(RowChecker):
             if not text.strip():
                 continue
             try:
-                row = json.loads(text)
+                row = json_loads(text)
             except (json.JSONDecodeError, RecursionError) as exc:
                 self._refuse(number, "row", f"not JSON: {exc}")
                 continue
@@ -544,8 +549,12 @@ def epoch_seconds(times: Any) -> numpy.ndarray:
     import numpy
     import pandas
 
-    seconds = (times - pandas.Timestamp(0, tz="UTC")) / pandas.Timedelta(seconds=1)
-    return numpy.asarray(seconds, dtype=float)
+    # Through microseconds, not Timestamp arithmetic: pandas keeps a time of year 1 or 9999 at second or
+    # microsecond resolution, and subtracting the epoch from it would convert to nanoseconds and overflow.
+    values = pandas.Series(times).dt.tz_convert("UTC").dt.tz_localize(None).to_numpy().astype("datetime64[us]")
+    seconds = values.astype("int64").astype(float) / 1e6
+    seconds[numpy.isnat(values)] = numpy.nan
+    return seconds
 
 
 def _per_turn(raw: Any, turns: numpy.ndarray) -> tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray]:

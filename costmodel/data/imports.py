@@ -38,7 +38,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from costmodel.data.call_records import CallRecord, record_of
-from costmodel.data.input_files import MAX_EXPORT_BYTES, check_regular, read_input, read_lines
+from costmodel.data.input_files import MAX_EXPORT_BYTES, check_regular, json_loads, read_input, read_lines
 from costmodel.errors import InputError
 
 TalkSplit = tuple[Decimal, Decimal]
@@ -77,7 +77,7 @@ def _time(value: Any, where: str) -> datetime:
 def _parse_json(text: str, path: Path, line: int | None = None) -> Any:
     """JSON text parsed, every way it can fail a clean error: bad syntax, or nesting too deep for the parser."""
     try:
-        return json.loads(text)
+        return json_loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"not JSON: {exc.msg}", path=path, line=line or exc.lineno) from None
     except RecursionError:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import codecs
+import json
 import os
+import re
 import stat
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from costmodel.errors import InputError
 
@@ -174,3 +177,36 @@ def read_lines(path: Path, *, replace_bad_bytes: bool = False,
                 raise InputError(f"byte 0x{raw[exc.start]:02x} is not UTF-8; save the file as UTF-8", path=path,
                                  line=number) from None
             yield number, text
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def json_loads(text: str) -> Any:
+    """JSON text parsed, integers too long for any range kept as floats, and any lone UTF-16 surrogate (`"\\ud800"` unpaired) replaced by U+FFFD.
+
+    JSON may escape half a surrogate pair, which no UTF-8 output can hold: left in an id, it would stop every
+    writer with an encoding error. A pair (an emoji) is joined by the parser and kept. Errors are json's own.
+    """
+    value = json.loads(text, parse_int=_json_int)
+    if _SURROGATE_ESCAPE.search(text) is None:
+        return value  # the common case, fast: no escaped surrogate anywhere
+    return _replace_surrogates(value)
+
+
+def _json_int(digits: str) -> int | float:
+    # An integer of more than 30 digits is out of every range costmodel accepts; as a float (inf past 1e308)
+    # it is refused by the range rule like any other, where int() would refuse 4,300+ digits with a bare
+    # ValueError and a huge int would overflow converting to float.
+    return int(digits) if len(digits) <= 30 else float(digits)
+
+
+def _replace_surrogates(value: Any) -> Any:
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_replace_surrogates(item) for item in value]
+    if isinstance(value, dict):
+        return {_replace_surrogates(key): _replace_surrogates(item) for key, item in value.items()}
+    return value
