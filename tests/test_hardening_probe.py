@@ -241,3 +241,94 @@ def test_a_call_record_column_given_twice_is_refused_on_line_1(tmp_path: Path) -
     calls.write_text("call_id,call_id,start_time,caller_audio_seconds,agent_audio_seconds\n"
                      "a,a,2026-01-01T10:00:00,1,1\n", encoding="utf-8")
     assert one_error(run("replay", str(calls), *data_flags(root))) == f"{calls}:1: column 'call_id' appears twice; keep one"
+
+
+# ------------------------------------------------------------------ class 3: output targets of replay --per-call
+
+
+def test_per_call_output_may_not_be_the_calls_file_or_the_other_output(tmp_path: Path) -> None:
+    root = library(tmp_path)
+    calls = tmp_path / "calls.csv"
+    calls.write_text(CALLS, encoding="utf-8")
+    before = calls.read_bytes()
+    assert one_error(run("replay", str(calls), "--per-call", str(calls), *data_flags(root))) == (
+        f"{calls}: is an input file; costmodel never overwrites its inputs"
+    )
+    link = tmp_path / "link.csv"
+    os.link(calls, link)
+    assert one_error(run("replay", str(calls), "--per-call", str(link), *data_flags(root))) == (
+        f"{link}: is an input file; costmodel never overwrites its inputs"
+    )
+    same = tmp_path / "out.csv"
+    assert one_error(run("replay", str(calls), "--per-call", str(same), "-o", str(same), *data_flags(root))) == (
+        f"{same}: is given for two outputs of this command; give each output its own file"
+    )
+    assert calls.read_bytes() == before
+    assert not same.exists()
+
+
+def test_per_call_file_is_renamed_into_place_and_leaves_no_temporary(tmp_path: Path) -> None:
+    from costmodel.views.files import streamed_output
+
+    target = tmp_path / "per.csv"
+    target.write_text("old\n", encoding="utf-8")
+    os.chmod(target, 0o640)
+    with streamed_output(target) as temporary:
+        assert temporary.parent == tmp_path and temporary.suffix == ".csv"  # pyarrow picks the format by suffix
+        temporary.write_text("new\n", encoding="utf-8")
+        assert target.read_text(encoding="utf-8") == "old\n"  # untouched until the block ends
+    assert target.read_text(encoding="utf-8") == "new\n"
+    assert oct(target.stat().st_mode & 0o777) == oct(0o640)
+    with pytest.raises(KeyboardInterrupt), streamed_output(target) as temporary:
+        temporary.write_text("partial\n", encoding="utf-8")
+        raise KeyboardInterrupt
+    assert target.read_text(encoding="utf-8") == "new\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["per.csv"]
+
+
+def test_per_call_csv_cells_from_records_cannot_start_a_formula(tmp_path: Path) -> None:
+    root = library(tmp_path)
+    calls = tmp_path / "calls.csv"
+    calls.write_text("call_id,start_time,caller_audio_seconds,agent_audio_seconds\n"
+                     "=HYPERLINK(\"http://x\"),2026-01-01T10:00:00,60,0\n", encoding="utf-8")
+    per = tmp_path / "per.csv"
+    done = run("replay", str(calls), "--per-call", str(per), *data_flags(root))
+    assert done.returncode == 0, done.stderr
+    import csv
+
+    rows = list(csv.reader(per.read_text(encoding="utf-8").splitlines()))
+    assert rows[1][0] == "'=HYPERLINK(\"http://x\")"
+
+
+def test_the_wrote_line_shows_a_file_name_without_control_characters(tmp_path: Path) -> None:
+    root = library(tmp_path)
+    name = tmp_path / "\x1b]0;title\x07.txt"
+    done = run("compare", "call", "-o", str(name), *data_flags(root))
+    assert done.returncode == 0, done.stderr
+    assert name.exists()
+    assert done.stderr == f"wrote {tmp_path}/]0;title.txt\n"
+
+
+# ------------------------------------------------------------------ class 5: linear time in what parses user text
+
+
+def test_draft_of_a_sentence_with_thousands_of_figures_is_linear_and_bounded(tmp_path: Path) -> None:
+    # 4,000 "$1.00" in one sentence: each claim quotes at most 300 characters either side of its figure
+    # (a whole-sentence quote per figure was 24,000 characters × 4,000 claims), and ids are numbered
+    # without rescanning; more than 5,000 figures is refused rather than drafted.
+    from costmodel.writers.draft import QUOTE_CONTEXT
+
+    root = library(tmp_path)
+    article = tmp_path / "a.md"
+    article.write_text("$1.00 " * 4000, encoding="utf-8")
+    done = run("audit", str(article), "--draft", *data_flags(root))
+    assert done.returncode == 0, done.stderr
+    quotes = [line for line in done.stdout.splitlines() if line.startswith("    quote: ")]
+    assert len(quotes) == 4000
+    assert max(len(q) for q in quotes) <= len('    quote: ""') + 2 * QUOTE_CONTEXT + len("$1.00")
+    assert "  - id: figure-money-4000" in done.stdout
+    article.write_text("$1.00 " * 5001, encoding="utf-8")
+    assert one_error(run("audit", str(article), "--draft", *data_flags(root))) == (
+        "a.md: over 5,000 figures to draft claims for; no one confirms a claims file that long: draft one section "
+        "at a time"
+    )

@@ -41,6 +41,7 @@ from costmodel.data.catalog import Catalog
 from costmodel.data.input_files import check_regular
 from costmodel.data.records import Scenario, StackComponent, to_record
 from costmodel.errors import InputError, NoPriceError
+from costmodel.safe_text import csv_cell
 
 if TYPE_CHECKING:
     import numpy
@@ -638,6 +639,7 @@ class _PerCallWriter:
         self.handle: Any = None
 
     def write(self, batch: CallBatch, costs: dict[str, LowHigh]) -> None:
+        import numpy
         import pyarrow
 
         columns: dict[str, Any] = {"call_id": batch.call_id,
@@ -648,6 +650,12 @@ class _PerCallWriter:
             low, high = costs[stack_id]
             columns[f"{stack_id}_low"] = pyarrow.array(low)
             columns[f"{stack_id}_high"] = pyarrow.array(high)
+        if self.kind == ".csv":
+            # Ids and customers come from the records: in a spreadsheet a cell starting = + - @ must stay text.
+            for name in ("call_id", "customer"):
+                columns[name] = pyarrow.array([csv_cell(v) if isinstance(v, str) else v
+                                               for v in numpy.asarray(columns[name], dtype=object).tolist()],
+                                              type=pyarrow.string())
         table = pyarrow.table(columns)
         if self.kind == ".parquet":
             import pyarrow.parquet as pq

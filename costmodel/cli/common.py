@@ -19,7 +19,7 @@ from costmodel.data.meters import PRICE_ALIASES, PRICE_FIELDS
 from costmodel.data.records import StackComponent
 from costmodel.errors import InputError, UnknownIdError
 from costmodel.plain_dataclass import dataclass
-from costmodel.safe_text import terminal
+from costmodel.safe_text import one_line, terminal
 from costmodel.views.formatting import FORMATS
 from costmodel.views.text_table import MAX_WIDTH
 
@@ -299,4 +299,4 @@ def emit(text: str, output: Path | None, catalog: Catalog | None = None, inputs:
     # The main output named first, then the files written with it.
     files = [str(target.given) for target in [written[-1], *written[:-1]] if not target.is_stdout]
     if files:
-        click.echo(f"wrote {', '.join(files)}", err=True)
+        click.echo(f"wrote {one_line(', '.join(files))}", err=True)  # a file name may hold control characters

@@ -30,7 +30,7 @@ from costmodel.data.models import FxSheet, PriceSheet, Scenario, Stack
 from costmodel.data.reader import parse_yaml
 from costmodel.data.validation import validate as validate_model
 from costmodel.errors import InputError, NoPriceError
-from costmodel.safe_text import error_line, terminal
+from costmodel.safe_text import error_line, one_line, terminal
 from costmodel.views.formatting import Rows, dump_json, table
 from costmodel.views.listings import listing_document, scenario_rows, stack_rows
 from costmodel.views.prices import PricedSku, price_list_document, price_list_text
@@ -261,7 +261,7 @@ def schema(name: str | None, write_dir: Path | None) -> None:
 
         # All five or none: every path checked, every file staged, then all renamed.
         write_all([(write_dir / f"{each}.schema.json", schema_json(each)) for each in FORMATS])
-        click.echo(f"wrote {len(FORMATS)} schemas to {write_dir}", err=True)
+        click.echo(f"wrote {len(FORMATS)} schemas to {one_line(str(write_dir))}", err=True)
         return
     if name is None:
         raise click.UsageError("name a format: " + ", ".join(FORMATS))

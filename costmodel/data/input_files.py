@@ -184,7 +184,9 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def json_loads(text: str) -> Any:
-    """JSON text parsed, integers too long for any range kept as floats, and any lone UTF-16 surrogate (`"\\ud800"` unpaired) replaced by U+FFFD.
+    """JSON text parsed, integers too long for any range kept as floats, any lone UTF-16 surrogate replaced.
+
+    A lone surrogate (`"\\ud800"` unpaired) becomes U+FFFD.
 
     JSON may escape half a surrogate pair, which no UTF-8 output can hold: left in an id, it would stop every
     writer with an encoding error. A pair (an emoji) is joined by the parser and kept. Errors are json's own.
