@@ -332,3 +332,27 @@ def test_draft_of_a_sentence_with_thousands_of_figures_is_linear_and_bounded(tmp
         "a.md: over 5,000 figures to draft claims for; no one confirms a claims file that long: draft one section "
         "at a time"
     )
+
+
+@pytest.mark.parametrize(("kind", "line"), [
+    ("retell", '[{"call_id": "a", "start_timestamp": -1e20, "duration_ms": 1000, "call_cost": {"combined_cost": 1}}]'),
+    ("pipecat", '{"session_id": "a", "timestamp": 1e400, "type": "TTSUsageMetricsData", "value": 5}\n'),
+    ("livekit", '{"session_id": "a", "start_time": 99999999999999999, "usage": {}}\n'),
+])
+def test_export_epoch_times_out_of_range_are_a_clean_error(tmp_path: Path, kind: str, line: str) -> None:
+    # datetime.fromtimestamp raises OverflowError, OSError or ValueError past year 9999 or for infinity.
+    root = library(tmp_path)
+    export = tmp_path / ("e.jsonl" if line.endswith("\n") else "e.json")
+    export.write_text(line, encoding="utf-8")
+    error = one_error(run("replay", str(export), "--from", kind, *data_flags(root)))
+    assert error.startswith(f"{export}:1: not a time: ") and error.endswith("is out of range as epoch seconds")
+
+
+def test_json_integers_too_big_for_int64_are_refused_by_the_range_rule(tmp_path: Path) -> None:
+    # 20 nines fit no int64 column (numpy raised OverflowError: an internal error); up to 18 digits always fit.
+    # Kept as a float, the value meets the range rule like any other number.
+    from costmodel.data.input_files import json_loads
+
+    value = json_loads('{"a": 99999999999999999999, "b": 999999999999999999, "c": -5}')
+    assert value == {"a": 1e20, "b": 999_999_999_999_999_999, "c": -5}
+    assert isinstance(value["a"], float) and isinstance(value["b"], int)

@@ -60,7 +60,10 @@ def _number(value: Any, what: str, where: str) -> Decimal:
 def _time(value: Any, where: str) -> datetime:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         seconds = float(value) / (1000 if value > 1e11 else 1)  # epoch milliseconds from JavaScript exports
-        return datetime.fromtimestamp(seconds, UTC)
+        try:
+            return datetime.fromtimestamp(seconds, UTC)
+        except (OverflowError, OSError, ValueError):  # past year 9999, before year 1, or not finite
+            raise InputError(f"not a time: {value!r} is out of range as epoch seconds", path=where) from None
     if isinstance(value, str):
         text = value.strip()
         try:

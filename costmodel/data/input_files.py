@@ -198,10 +198,10 @@ def json_loads(text: str) -> Any:
 
 
 def _json_int(digits: str) -> int | float:
-    # An integer of more than 30 digits is out of every range costmodel accepts; as a float (inf past 1e308)
-    # it is refused by the range rule like any other, where int() would refuse 4,300+ digits with a bare
-    # ValueError and a huge int would overflow converting to float.
-    return int(digits) if len(digits) <= 30 else float(digits)
+    # Up to 18 digits an integer fits numpy's int64; a longer one is kept as a float (inf past 1e308), which
+    # the range rule refuses like any other number over 1e30, where int() would refuse 4,300+ digits with a
+    # bare ValueError and a huge int would overflow converting to float or int64.
+    return int(digits) if len(digits) <= 18 else float(digits)
 
 
 def _replace_surrogates(value: Any) -> Any:
