@@ -356,3 +356,13 @@ def test_json_integers_too_big_for_int64_are_refused_by_the_range_rule(tmp_path:
     value = json_loads('{"a": 99999999999999999999, "b": 999999999999999999, "c": -5}')
     assert value == {"a": 1e20, "b": 999_999_999_999_999_999, "c": -5}
     assert isinstance(value["a"], float) and isinstance(value["b"], int)
+
+
+def test_a_scheduler_address_with_control_characters_is_refused_before_connecting(tmp_path: Path) -> None:
+    # The address is checked by its form first; connecting to it would wait for Dask's 30 s default timeout.
+    root = library(tmp_path)
+    calls = tmp_path / "calls.csv"
+    calls.write_text(CALLS, encoding="utf-8")
+    error = one_error(run("replay", str(calls), "--engine", "dask", "--scheduler", "\x1b[31mhost:1", *data_flags(root)))
+    assert error == ("Error: --scheduler: '\\x1b[31mhost:1' is not a scheduler address; write HOST:PORT or "
+                     "tcp://HOST:PORT")

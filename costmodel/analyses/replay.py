@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -472,7 +473,15 @@ def dask_partial(prepared: Prepared, base: Scenario, calls: str | Path, *, by_cu
         raise InputError(f"unknown column '{unknown[0]}'", path=path, line=1)
     client: Any = None
     if scheduler:
-        client = importlib.import_module("distributed").Client(scheduler)
+        if not _SCHEDULER_ADDRESS.fullmatch(scheduler):
+            raise InputError(f"--scheduler: {scheduler!r} is not a scheduler address; write HOST:PORT or "
+                             "tcp://HOST:PORT")
+        try:
+            # A bounded wait: an address nobody answers on is an error within seconds, not a hang.
+            client = importlib.import_module("distributed").Client(scheduler, timeout=SCHEDULER_TIMEOUT_SECONDS)
+        except Exception as exc:  # whatever answers there (a proxy's garbage included), it is no scheduler
+            raise InputError(f"--scheduler: cannot reach {scheduler!r} within {SCHEDULER_TIMEOUT_SECONDS} s "
+                             f"({type(exc).__name__})") from None
     try:
         lengths = frame.map_partitions(len).compute()
         offsets = [first]
@@ -623,6 +632,13 @@ def prefetched(batches: Iterable[CallBatch]) -> Iterator[CallBatch]:
 def _unused(by_customer: bool) -> list[str]:
     """Columns replay does not read (so neither decodes nor checks): recorded costs, direction, legs."""
     return ["actual_cost", "actual_cost_currency", "direction", "legs", *([] if by_customer else ["customer"])]
+
+
+SCHEDULER_TIMEOUT_SECONDS = 5
+"""How long replay waits for a Dask scheduler to answer before giving up."""
+
+_SCHEDULER_ADDRESS = re.compile(r"(?:[a-z][a-z0-9+.-]*://)?[A-Za-z0-9._\-\[\]:]+")
+"""A Dask address: optional scheme (tcp://, tls://, ucx://, inproc://), then host[:port], IPv6 in brackets."""
 
 
 class _PerCallWriter:
