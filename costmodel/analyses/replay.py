@@ -637,8 +637,9 @@ def _unused(by_customer: bool) -> list[str]:
 SCHEDULER_TIMEOUT_SECONDS = 5
 """How long replay waits for a Dask scheduler to answer before giving up."""
 
-_SCHEDULER_ADDRESS = re.compile(r"(?:[a-z][a-z0-9+.-]*://)?[A-Za-z0-9._\-\[\]:]+")
-"""A Dask address: optional scheme (tcp://, tls://, ucx://, inproc://), then host[:port], IPv6 in brackets."""
+_SCHEDULER_ADDRESS = re.compile(r"(?:[a-z][a-z0-9+.-]*://)?[A-Za-z0-9._\-\[\]:/]+")
+"""A Dask address: optional scheme (tcp://, tls://, ucx://, inproc://), then host[:port] (IPv6 in brackets,
+an in-process address has slashes); no space or control character."""
 
 
 class _PerCallWriter:
