@@ -60,7 +60,8 @@ class Calibration:
             f"({months}). Ranges are the {low:g}th-{high:g}th percentiles of the calls. Peak concurrency is the most "
             f"calls in progress in any minute. Calls by hour of day (UTC): {by_hour}; busiest {busiest:02d}h."
         )
-        data["calls_per_month"] = _number(self.calls_per_month, whole=True)
+        # Whole calls, except under one a month (a few calls over years), which would round to an invalid 0.
+        data["calls_per_month"] = _number(self.calls_per_month, whole=self.calls_per_month >= 1)
         for name in FIELDS:
             if name in self.ranges:
                 a, b = self.ranges[name]

@@ -139,7 +139,9 @@ def compare(
                 )
             )
     if not priced:
-        raise NoPriceError(f"no stack has prices in force on {as_of}: {unpriced[0].unpriced}")
+        # No stacks at all (an empty library) is said so, like sweep and replay, not indexed into.
+        reason = unpriced[0].unpriced if unpriced else "no stacks"
+        raise NoPriceError(f"no stack has prices in force on {as_of}: {reason}")
     priced.sort(key=lambda e: (e.per_call.low, e.per_call.high, e.stack))
     cheapest = priced[0].per_call
     rows = [

@@ -20,7 +20,7 @@ from costmodel.core.bill import bill_component
 from costmodel.core.interval import Span
 from costmodel.core.usage import is_monthly, profile
 from costmodel.data.records import PricePeriod, Scenario
-from costmodel.errors import NoPriceError
+from costmodel.errors import InputError, NoPriceError
 
 if TYPE_CHECKING:
     import numpy
@@ -28,6 +28,11 @@ if TYPE_CHECKING:
     from costmodel.core.interval import FloatArray
 
 LowHigh = tuple["numpy.ndarray", "numpy.ndarray"]
+
+MAX_SPAN_DAYS = 3660
+"""Longest stretch of clock, first call's start to last call's end, sized minute by minute (about ten years:
+5.3 million minutes, 42 MB per array). A file whose times span centuries (a year-1 or year-9999 typo) is refused,
+not allocated."""
 """The low and high ends of per-call figures (equal unless a price or an assumption is a range)."""
 
 
@@ -87,6 +92,16 @@ class Load:
 
         if not len(start):
             return
+        # Checked in floats, before any conversion to integer minutes could overflow or any array is sized.
+        low, high = float(numpy.min(start)), float(numpy.max(start + duration))
+        if self.origin_minute is not None:
+            low = min(low, self.origin_minute * 60.0)
+            high = max(high, (self.origin_minute + len(self.in_progress)) * 60.0)
+        if high - low > MAX_SPAN_DAYS * 86400.0:
+            raise InputError(
+                f"the calls span {(high - low) / 86400:,.0f} days from the first start to the last end; self-hosted "
+                f"GPUs are sized minute by minute over at most {MAX_SPAN_DAYS:,} days: check the start times and "
+                "durations, or split the file by period")
         first = numpy.floor(start / 60).astype(numpy.int64)
         last = numpy.floor((start + duration) / 60).astype(numpy.int64)
         self._grow(int(first.min()), int(last.max()))

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -40,9 +41,11 @@ from costmodel.core.overrides import PriceChange
 from costmodel.core.usage import Profile, is_monthly, profile
 from costmodel.data.call_records import BadRows, CallBatch, CallReader
 from costmodel.data.catalog import Catalog
+from costmodel.data.input_files import check_regular
 from costmodel.data.meters import MONTHLY_PRICE_FIELDS, REGIONAL_UPLIFT
 from costmodel.data.records import PricePeriod, Scenario, Sku, StackComponent, to_record
 from costmodel.errors import InputError, NoPriceError
+from costmodel.safe_text import csv_cell
 
 if TYPE_CHECKING:
     import numpy
@@ -616,8 +619,7 @@ def dask_partial(prepared: Prepared, base: Scenario, calls: str | Path, *, by_cu
 
     path = Path(calls)
     suffix = path.suffix.lower()
-    if not path.is_file():
-        raise InputError("no such file", path=path)
+    check_regular(path, "a call-record file")
     if suffix in {".parquet", ".pq"}:
         frame = dd.read_parquet(str(path), split_row_groups=True)
         first = 1
@@ -633,7 +635,15 @@ def dask_partial(prepared: Prepared, base: Scenario, calls: str | Path, *, by_cu
         raise InputError(f"unknown column '{unknown[0]}'", path=path, line=1)
     client: Any = None
     if scheduler:
-        client = importlib.import_module("distributed").Client(scheduler)
+        if not _SCHEDULER_ADDRESS.fullmatch(scheduler):
+            raise InputError(f"--scheduler: {scheduler!r} is not a scheduler address; write HOST:PORT or "
+                             "tcp://HOST:PORT")
+        try:
+            # A bounded wait: an address nobody answers on is an error within seconds, not a hang.
+            client = importlib.import_module("distributed").Client(scheduler, timeout=SCHEDULER_TIMEOUT_SECONDS)
+        except Exception as exc:  # whatever answers there (a proxy's garbage included), it is no scheduler
+            raise InputError(f"--scheduler: cannot reach {scheduler!r} within {SCHEDULER_TIMEOUT_SECONDS} s "
+                             f"({type(exc).__name__})") from None
     try:
         lengths = frame.map_partitions(len).compute()
         offsets = [first]
@@ -814,6 +824,14 @@ def _unused(by_customer: bool) -> list[str]:
     return ["actual_cost", "actual_cost_currency", "direction", "legs", *([] if by_customer else ["customer"])]
 
 
+SCHEDULER_TIMEOUT_SECONDS = 5
+"""How long replay waits for a Dask scheduler to answer before giving up."""
+
+_SCHEDULER_ADDRESS = re.compile(r"(?:[a-z][a-z0-9+.-]*://)?[A-Za-z0-9._\-\[\]:/]+")
+"""A Dask address: optional scheme (tcp://, tls://, ucx://, inproc://), then host[:port] (IPv6 in brackets,
+an in-process address has slashes); no space or control character."""
+
+
 class _PerCallWriter:
     """Every call's cost on every stack, streamed to Parquet or CSV as chunks are priced."""
 
@@ -828,6 +846,7 @@ class _PerCallWriter:
         self.handle: Any = None
 
     def write(self, batch: CallBatch, costs: dict[str, LowHigh]) -> None:
+        import numpy
         import pyarrow
 
         columns: dict[str, Any] = {"call_id": batch.call_id,
@@ -838,6 +857,12 @@ class _PerCallWriter:
             low, high = costs[stack_id]
             columns[f"{stack_id}_low"] = pyarrow.array(low)
             columns[f"{stack_id}_high"] = pyarrow.array(high)
+        if self.kind == ".csv":
+            # Ids and customers come from the records: in a spreadsheet a cell starting = + - @ must stay text.
+            for name in ("call_id", "customer"):
+                columns[name] = pyarrow.array([csv_cell(v) if isinstance(v, str) else v
+                                               for v in numpy.asarray(columns[name], dtype=object).tolist()],
+                                              type=pyarrow.string())
         table = pyarrow.table(columns)
         if self.kind == ".parquet":
             import pyarrow.parquet as pq

@@ -7,6 +7,7 @@ never pays for pandas or matplotlib.
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from typing import Any
@@ -40,6 +41,13 @@ COMMANDS: dict[str, tuple[str, str]] = {
 """Command name → (module:attribute, one-line help). A command's module is imported only when it runs, so
 `costmodel --help` lists commands from these lines without importing any of them."""
 
+
+
+_PATH_ERRNOS = frozenset({
+    errno.ENAMETOOLONG, errno.ELOOP, errno.ENOTDIR, errno.ENOENT, errno.EISDIR, errno.EACCES, errno.EPERM,
+    errno.ENXIO, errno.EROFS,
+})
+"""Errors that say a path given on the command line cannot be used as it is: the input's fault (exit 2)."""
 
 
 class CostmodelGroup(LazyGroup):
@@ -106,6 +114,11 @@ def run(group: click.Group, args: Any, prog_name: str, complete_var: str | None,
     except BrokenPipeError:
         return 1
     except OSError as exc:
+        if exc.filename is not None and exc.errno in _PATH_ERRNOS:
+            # The path the user gave cannot be used (too long, a loop of links, a file where a folder should be,
+            # no permission): bad input, reported like any other, exit 2. Disk full or an I/O error stays 1.
+            click.echo(error_line(f"{exc.filename}: {(exc.strerror or str(exc)).lower()}"), err=True)
+            return 2
         click.echo("Error: " + error_line(f"{exc.filename or ''}{': ' if exc.filename else ''}{exc.strerror or exc}"), err=True)
         return 1
     except Exception as exc:

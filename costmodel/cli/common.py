@@ -19,7 +19,7 @@ from costmodel.data.meters import PRICE_ALIASES, PRICE_FIELDS
 from costmodel.data.records import StackComponent
 from costmodel.errors import InputError, UnknownIdError
 from costmodel.plain_dataclass import dataclass
-from costmodel.safe_text import terminal
+from costmodel.safe_text import one_line, terminal
 from costmodel.views.formatting import FORMATS
 from costmodel.views.text_table import MAX_WIDTH
 
@@ -362,7 +362,7 @@ def emit(text: str, output: Path | None, catalog: Catalog | None = None, inputs:
     # The main output named first, then the files written with it.
     files = [str(target.given) for target in [written[-1], *written[:-1]] if not target.is_stdout]
     if files:
-        click.echo(f"wrote {', '.join(files)}", err=True)
+        click.echo(f"wrote {one_line(', '.join(files))}", err=True)  # a file name may hold control characters
 
 
 NOT_INPUTS = frozenset({"fmt", "output", "wide"})
@@ -390,6 +390,8 @@ def json_out(document: dict[str, Any]) -> str:
         elif param.name == "no_bundled":  # kept on the context too: whether the folders replaced the bundled data
             inputs["no_bundled"] = bool(ctx.meta.get("costmodel.no_bundled", False))
     return dump_json(with_inputs(document, inputs))
+
+
 def with_overrides(text: str, catalog: Catalog) -> str:
     """The output with the bundled items the user's folders replace: an `overrides` list in JSON, a note under
     a table or Markdown, and on standard error for CSV (whose one header row and plain data a note would break)."""

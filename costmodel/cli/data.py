@@ -41,7 +41,7 @@ from costmodel.data.models import FxSheet, PriceSheet, Scenario, Stack
 from costmodel.data.reader import parse_yaml
 from costmodel.data.validation import validate as validate_model
 from costmodel.errors import InputError, NoPriceError
-from costmodel.safe_text import error_line, terminal
+from costmodel.safe_text import error_line, one_line, terminal
 from costmodel.views.formatting import Rows, table
 from costmodel.views.listings import scenario_document, scenario_rows, stack_document, stack_rows
 from costmodel.views.prices import PricedSku, price_list_document, price_list_text
@@ -307,7 +307,8 @@ def schema(name: str | None, command: str | None, write_dir: Path | None) -> Non
             if made:
                 (write_dir / OUTPUT).rmdir()
             raise
-        click.echo(f"wrote {len(FORMATS)} format schemas and {len(OUTPUTS)} output schemas to {write_dir}", err=True)
+        click.echo(f"wrote {len(FORMATS)} format schemas and {len(OUTPUTS)} output schemas to {one_line(str(write_dir))}",
+                   err=True)
         return
     if name is None:
         raise click.UsageError("name a format: " + ", ".join(FORMATS) + f", or {OUTPUT} COMMAND")

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -17,6 +18,7 @@ from costmodel.cli.common import (
     OutputPath,
     as_of_option,
     check_currency,
+    check_outputs,
     currency_option,
     data_options,
     emit,
@@ -26,6 +28,8 @@ from costmodel.cli.common import (
     split_ids,
 )
 from costmodel.data.imports import SOURCES
+from costmodel.safe_text import one_line
+from costmodel.views.files import streamed_output
 
 F = Any
 
@@ -113,11 +117,18 @@ def replay(calls: Path, stacks: str | None, by: str | None, per_call: Path | Non
         raise click.UsageError("--per-call is written by the local engine only")
     run = costing(pricing_dir, scenarios_dir, (), prices, as_of, currency)
     check_currency(run.catalog, currency, run.as_of)
-    with records_file(calls, source) as path:
-        result = run_replay(run.catalog, path, split_ids(stacks), as_of=run.as_of, currency=currency, scenario=scenario,
-                            price_changes=run.price_changes, by_customer=by == "customer", on_bad_row=on_bad_row,  # type: ignore[arg-type]
-                            per_call_path=per_call, chunk_rows=chunk_rows, engine=engine, scheduler=scheduler,  # type: ignore[arg-type]
-                            progress=_progress())
+    # Both outputs checked before any work: neither may be an input (CALLS included) or the other one.
+    check_outputs(per_call, output, catalog=run.catalog, inputs=[calls])
+    with contextlib.ExitStack() as stack:
+        # Per-call costs are streamed to a temporary beside the target and renamed when complete, so an
+        # interrupted or failed run leaves the previous file, never a partial one.
+        per_call_path = None if per_call is None else stack.enter_context(
+            streamed_output(per_call, [*run.catalog.files, calls]))
+        with records_file(calls, source) as path:
+            result = run_replay(run.catalog, path, split_ids(stacks), as_of=run.as_of, currency=currency,
+                                scenario=scenario, price_changes=run.price_changes, by_customer=by == "customer",
+                                on_bad_row=on_bad_row, per_call_path=per_call_path, chunk_rows=chunk_rows,  # type: ignore[arg-type]
+                                engine=engine, scheduler=scheduler, progress=_progress())  # type: ignore[arg-type]
     if sys.stderr.isatty():
         click.echo("", err=True)
     if result.bad_rows:
@@ -125,7 +136,7 @@ def replay(calls: Path, stacks: str | None, by: str | None, per_call: Path | Non
     text = json_out(replay_document(result)) if fmt == "json" else replay_text(result, fmt)
     emit(text, output, run.catalog, inputs=[calls])
     if per_call is not None:
-        click.echo(f"wrote {per_call}", err=True)
+        click.echo(f"wrote {one_line(str(per_call))}", err=True)
 
 
 @click.command()

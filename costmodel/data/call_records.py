@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field, ValidationError, model_validator
 
+from costmodel.data.input_files import check_regular, json_loads, read_lines
 from costmodel.data.models import Count, Model, NonNegativeNumber
 from costmodel.errors import InputError
 
@@ -285,8 +286,7 @@ class CallReader(RowChecker):
         suffix = self.path.suffix.lower()
         if suffix not in {".csv", ".jsonl", ".ndjson", ".parquet", ".pq"}:
             raise InputError("call records must be .csv, .jsonl (JSON Lines) or .parquet", path=self.path)
-        if not self.path.is_file():
-            raise InputError("no such file", path=self.path)
+        check_regular(self.path, "a call-record file")
         self.kind = {"ndjson": "jsonl", "pq": "parquet"}.get(suffix[1:], suffix[1:])
 
     def __iter__(self) -> Iterator[CallBatch]:
@@ -301,6 +301,11 @@ class CallReader(RowChecker):
     def _unknown(self, names: list[str], line: int) -> None:
         from costmodel.errors import suggest
 
+        seen: set[str] = set()
+        for name in names:
+            if name in seen:
+                raise InputError(f"column '{name}' appears twice; keep one", path=self.path, line=line)
+            seen.add(name)
         for name in names:
             if name not in COLUMNS:
                 close = suggest(name, COLUMNS)
@@ -317,8 +322,7 @@ class CallReader(RowChecker):
         import pyarrow
         import pyarrow.csv as pcsv
 
-        with self.path.open("rb") as handle:
-            header = handle.readline().decode("utf-8", "replace").strip().lstrip("\ufeff")
+        header = next((text for _, text in read_lines(self.path, replace_bad_bytes=True)), "").strip().lstrip("\ufeff")
         names = [n.strip() for n in next(csv.reader([header]))] if header else []
         self._unknown(names, 1)
         for name in LIST_COLUMNS:
@@ -346,24 +350,23 @@ class CallReader(RowChecker):
 
         rows: list[dict[str, Any]] = []
         lines: list[int] = []
-        with self.path.open(encoding="utf-8", errors="replace") as handle:
-            for number, text in enumerate(handle, start=1):
-                if not text.strip():
-                    continue
-                try:
-                    row = json.loads(text)
-                except (json.JSONDecodeError, RecursionError) as exc:
-                    self._refuse(number, "row", f"not JSON: {exc}")
-                    continue
-                if not isinstance(row, dict):
-                    self._refuse(number, "row", "each line must be a JSON object")
-                    continue
-                self._unknown(list(row), number)
-                rows.append(row)
-                lines.append(number)
-                if len(rows) >= self.chunk_rows:
-                    yield self._columns(rows), numpy.asarray(lines)
-                    rows, lines = [], []
+        for number, text in read_lines(self.path, replace_bad_bytes=True):
+            if not text.strip():
+                continue
+            try:
+                row = json_loads(text)
+            except (json.JSONDecodeError, RecursionError) as exc:
+                self._refuse(number, "row", f"not JSON: {exc}")
+                continue
+            if not isinstance(row, dict):
+                self._refuse(number, "row", "each line must be a JSON object")
+                continue
+            self._unknown(list(row), number)
+            rows.append(row)
+            lines.append(number)
+            if len(rows) >= self.chunk_rows:
+                yield self._columns(rows), numpy.asarray(lines)
+                rows, lines = [], []
         if rows:
             yield self._columns(rows), numpy.asarray(lines)
 
@@ -554,8 +557,12 @@ def epoch_seconds(times: Any) -> numpy.ndarray:
     import numpy
     import pandas
 
-    seconds = (times - pandas.Timestamp(0, tz="UTC")) / pandas.Timedelta(seconds=1)
-    return numpy.asarray(seconds, dtype=float)
+    # Through microseconds, not Timestamp arithmetic: pandas keeps a time of year 1 or 9999 at second or
+    # microsecond resolution, and subtracting the epoch from it would convert to nanoseconds and overflow.
+    values = pandas.Series(times).dt.tz_convert("UTC").dt.tz_localize(None).to_numpy().astype("datetime64[us]")
+    seconds = values.astype("int64").astype(float) / 1e6
+    seconds[numpy.isnat(values)] = numpy.nan
+    return seconds
 
 
 def _per_turn(raw: Any, turns: numpy.ndarray) -> tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray]:

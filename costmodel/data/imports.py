@@ -26,6 +26,7 @@ else. Where an export does not say how long each side spoke, the call's duration
 from __future__ import annotations
 
 import csv
+import io
 import json
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -37,6 +38,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from costmodel.data.call_records import CallRecord, record_of
+from costmodel.data.input_files import MAX_EXPORT_BYTES, check_regular, json_loads, read_input, read_lines
 from costmodel.errors import InputError
 
 TalkSplit = tuple[Decimal, Decimal]
@@ -58,7 +60,10 @@ def _number(value: Any, what: str, where: str) -> Decimal:
 def _time(value: Any, where: str) -> datetime:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         seconds = float(value) / (1000 if value > 1e11 else 1)  # epoch milliseconds from JavaScript exports
-        return datetime.fromtimestamp(seconds, UTC)
+        try:
+            return datetime.fromtimestamp(seconds, UTC)
+        except (OverflowError, OSError, ValueError):  # past year 9999, before year 1, or not finite
+            raise InputError(f"not a time: {value!r} is out of range as epoch seconds", path=where) from None
     if isinstance(value, str):
         text = value.strip()
         try:
@@ -72,27 +77,29 @@ def _time(value: Any, where: str) -> datetime:
     raise InputError(f"not a time: {value!r}", path=where)
 
 
-def _json(path: Path) -> Any:
+def _parse_json(text: str, path: Path, line: int | None = None) -> Any:
+    """JSON text parsed, every way it can fail a clean error: bad syntax, or nesting too deep for the parser."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read: {exc}", path=path) from None
+        return json_loads(text)
     except json.JSONDecodeError as exc:
-        raise InputError(f"not JSON: {exc.msg}", path=path, line=exc.lineno) from None
+        raise InputError(f"not JSON: {exc.msg}", path=path, line=line or exc.lineno) from None
+    except RecursionError:
+        raise InputError("not JSON that can be read: nested too deeply", path=path, line=line) from None
+
+
+def _json(path: Path) -> Any:
+    # Through the shared bounded reader: a regular file only, at most MAX_EXPORT_BYTES, UTF-8.
+    return _parse_json(read_input(path, MAX_EXPORT_BYTES, "a JSON export"), path)
 
 
 def _lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    with path.open(encoding="utf-8") as handle:
-        for number, text in enumerate(handle, start=1):
-            if not text.strip():
-                continue
-            try:
-                value = json.loads(text)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"not JSON: {exc.msg}", path=path, line=number) from None
-            if not isinstance(value, dict):
-                raise InputError("each line must be a JSON object", path=path, line=number)
-            yield number, value
+    for number, text in read_lines(path):
+        if not text.strip():
+            continue
+        value = _parse_json(text, path, number)
+        if not isinstance(value, dict):
+            raise InputError("each line must be a JSON object", path=path, line=number)
+        yield number, value
 
 
 def _objects(path: Path, key: str | None = None) -> list[dict[str, Any]]:
@@ -190,8 +197,11 @@ def twilio(path: Path, *, talk_split: TalkSplit = DEFAULT_TALK_SPLIT, **_: Any) 
     Directions `outbound-api` and `outbound-dial` are outbound.
     """
     if path.suffix.lower() == ".csv":
-        with path.open(encoding="utf-8", newline="") as handle:
-            rows: list[dict[str, Any]] = list(csv.DictReader(handle))
+        text = read_input(path, MAX_EXPORT_BYTES, "a CSV export")
+        try:
+            rows: list[dict[str, Any]] = list(csv.DictReader(io.StringIO(text, newline="")))
+        except csv.Error as exc:
+            raise InputError(f"not a readable CSV file: {exc}", path=path) from None
     else:
         rows = _objects(path, "calls")
     records = []
@@ -350,6 +360,5 @@ def convert(kind: str, path: str | Path, **options: Any) -> list[CallRecord]:
 
         raise UnknownIdError("export kind", kind, SOURCES)
     path = Path(path)
-    if not path.is_file():
-        raise InputError("no such file", path=path)
+    check_regular(path, "an export file")
     return adapter(path, **options)

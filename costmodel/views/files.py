@@ -195,6 +195,43 @@ def write_all(outputs: Sequence[tuple[str | Path, str | bytes]], protected: Iter
     return targets
 
 
+@contextlib.contextmanager
+def streamed_output(path: str | Path, protected: Iterable[str | Path] = ()) -> Iterator[Path]:
+    """A temporary name beside `path` for a file written in pieces by another library (pyarrow's streaming
+    writers), renamed over `path` when the block ends; removed, and `path` untouched, if it fails or a signal
+    stops it. The target is checked first like every output (not an input, not a device, its folder exists).
+
+    The temporary keeps the target's suffix, so a writer that picks its format by suffix picks the same one.
+    """
+    import tempfile
+
+    target = check_targets([path], protected)[0]
+    assert target.resolved is not None, "streamed outputs are files, not standard output"
+    resolved = target.resolved
+    with signals_deferred():
+        try:
+            fd, name = tempfile.mkstemp(dir=resolved.parent, prefix=f".{_short(resolved.name)}.",
+                                        suffix=".tmp" + resolved.suffix)
+        except OSError as exc:
+            raise OSError(exc.errno, exc.strerror, str(target.given)) from None
+        os.close(fd)
+    temporary = Path(name)
+    try:
+        yield temporary
+        if temporary.exists():
+            os.chmod(temporary, _regular_mode(resolved) or (0o666 & ~_umask()))
+            _commit([_Staged(target, resolved, temporary)])
+    finally:
+        with signals_deferred(), contextlib.suppress(OSError):
+            os.unlink(temporary)
+
+
+def _umask() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return umask
+
+
 def write_atomic(path: str | Path, data: str | bytes, protected: Iterable[str | Path] = ()) -> Path:
     """Write `data` to `path` so readers see the old file or the whole new one, never a partial one."""
     write_all([(path, data)], protected)

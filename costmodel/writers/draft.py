@@ -17,6 +17,7 @@ Every guessed expression carries a `# confirm` comment; one that cannot be guess
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from decimal import Decimal
 
 from costmodel.data.catalog import Catalog
 from costmodel.data.meters import PRICE_FIELDS
+from costmodel.errors import InputError
 from costmodel.writers.names import NameIndex, normalise, sentences
 from costmodel.writers.template import USAGE_KEYWORDS, html_comments
 
@@ -62,6 +64,29 @@ class Found:
     end: int
 
 
+MAX_DRAFT_FIGURES = 5_000
+"""Most figures one draft holds (a long article has a few hundred); bounds its time (about 2 s) and size."""
+
+QUOTE_CONTEXT = 300
+"""Characters of a sentence a drafted claim quotes on each side of its figure (cut at a space); a normal
+sentence is quoted whole."""
+
+
+def _window(sentence: str, figure: Found) -> tuple[str, Found]:
+    """The part of the sentence around a figure a claim quotes, and the figure's place in it."""
+    if len(sentence) <= 2 * QUOTE_CONTEXT + (figure.end - figure.start):
+        return sentence, figure
+    start = max(0, figure.start - QUOTE_CONTEXT)
+    end = min(len(sentence), figure.end + QUOTE_CONTEXT)
+    if start > 0:  # begin after a space, so no word or number is cut in half
+        space = sentence.find(" ", start, figure.start)
+        start = space + 1 if space >= 0 else figure.start
+    if end < len(sentence):
+        space = sentence.rfind(" ", figure.end, end)
+        end = space if space >= 0 else figure.end
+    return sentence[start:end], dataclasses.replace(figure, start=figure.start - start, end=figure.end - start)
+
+
 def _plain(number: str) -> str:
     return number.replace(",", "")
 
@@ -69,12 +94,14 @@ def _plain(number: str) -> str:
 def figures(sentence: str) -> list[Found]:
     """Every figure of a sentence, left to right; a number inside a money figure is not counted again."""
     found: list[Found] = []
-    taken: list[tuple[int, int]] = []
+    # Characters already inside a figure, marked 1: checking a match against every earlier one was quadratic.
+    taken = bytearray(len(sentence))
     for kind, pattern in (("money", _MONEY), ("percent", _PERCENT), ("multiple", _MULTIPLE), ("tokens", _TOKENS)):
         for match in pattern.finditer(sentence):
-            if any(s < match.end() and match.start() < e for s, e in taken):
+            start, end = match.span()
+            if taken.find(1, start, end) >= 0:
                 continue
-            taken.append((match.start(), match.end()))
+            taken[start:end] = b"\x01" * (end - start)
             high = match.group("b")
             found.append(Found(kind, _plain(match.group("a")), _plain(high) if high else None, match.start(),
                                match.end()))
@@ -201,6 +228,8 @@ class Drafter:
             "claims:",
         ]
         ids: set[str] = set()
+        next_number: dict[str, int] = {}
+        drafted = 0
         earlier: str | None = None
         for sentence, _line in sentences(text):
             found = figures(sentence)
@@ -211,18 +240,28 @@ class Drafter:
             if usage:
                 shown = "; ".join(sentence[f.start:f.end] for f in usage)
                 lines.append(f"  # usage the next figures assume, not claims: {shown}")
-            for figure in found:
-                if figure in usage:
+            drafted += len(found)
+            if drafted > MAX_DRAFT_FIGURES:
+                raise InputError(f"over {MAX_DRAFT_FIGURES:,} figures to draft claims for; no one confirms a claims "
+                                 "file that long: draft one section at a time", path=source_name)
+            for whole in found:
+                if whole in usage:
                     continue
-                sku, named = self._sku(sentence, figure.start, earlier)
-                compute = self.guess(sentence, figure, sku)
+                # Each figure sees (and quotes) at most QUOTE_CONTEXT characters either side: a "sentence"
+                # of thousands of figures would otherwise be quoted, and scanned, once per figure.
+                context, figure = _window(sentence, whole)
+                sku, named = self._sku(context, figure.start, earlier)
+                compute = self.guess(context, figure, sku)
                 base = (sku.split("/", 1)[-1] if sku else "figure") + "-" + figure.kind
-                ident, n = base, 2
+                # The next free number per base, remembered: counting up from 2 for every figure was quadratic.
+                n = next_number.get(base, 2)
+                ident = base if base not in ids else f"{base}-{n}"
                 while ident in ids:
                     ident, n = f"{base}-{n}", n + 1
                 ids.add(ident)
+                next_number[base] = n + 1 if ident != base else 2
                 printed = figure.low if figure.high is None else f"{{low: {figure.low}, high: {figure.high}}}"
-                lines += [f"  - id: {ident}", f"    quote: {json.dumps(sentence, ensure_ascii=False)}",
+                lines += [f"  - id: {ident}", f"    quote: {json.dumps(context, ensure_ascii=False)}",
                           f"    printed: {printed}"]
                 if compute:
                     lines.append(f"    compute: '{compute}'  # confirm: guessed from \"{named}\"")
