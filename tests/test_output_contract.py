@@ -50,6 +50,11 @@ def _runs(folder: Path) -> list[tuple[str, list[str]]]:
         ("capacity", ["capacity", "support-call-5min", "privacy-first", *ON]),
         ("sweep", ["sweep", "support-call-5min", "--vary", "calls_per_month=100:100000", "--log", *ON]),
         ("breakeven", ["breakeven", "support-call-5min", "budget-first", "gpt-realtime", "--over", "turns", *ON]),
+        # --baseline adds a `baseline` part to each (see tests/test_baseline_sweep.py).
+        ("sweep", ["sweep", "support-call-5min", "--vary", "calls_per_month=100:100000", "--log", "--baseline",
+                   "--price", "openai/whisper-1=*0.5", *ON]),
+        ("breakeven", ["breakeven", "support-call-5min", "budget-first", "gpt-realtime", "--over", "turns",
+                       "--baseline", "--price", "openai/whisper-1=*0.5", *ON]),
         ("sensitivity", ["sensitivity", "support-call-5min", "budget-first", *ON]),
         ("prices", ["prices", *ON]),
         ("prices-provenance", ["prices", "--provenance"]),

@@ -28,7 +28,8 @@ COMMANDS = {
     "compare": ["compare", "minute-call"],
     "breakdown": ["breakdown", "minute-call", "api"],
     "sweep": ["sweep", "minute-call", "--vary", "caller_audio_seconds=30:60", "--stacks", "api"],
-    "breakeven": ["breakeven", "minute-call", "api", "hosted", "--over", "calls_per_month"],
+    # Over the call length: the volume --set here cannot also be the input a break-even varies.
+    "breakeven": ["breakeven", "minute-call", "api", "hosted", "--over", "caller_audio_seconds"],
     "sensitivity": ["sensitivity", "minute-call", "api"],
 }
 

@@ -81,6 +81,51 @@ class BillChanges:
     same role, SKU and meter; None for a line the baseline bill does not have."""
 
 
+@dataclass(frozen=True)
+class CurveChanges:
+    """A sweep's curve (one stack, float64 arrays, one entry per swept value) against the baseline sweep's."""
+
+    baseline_low: Any
+    """The baseline per-call cost at each value, low end (numpy array)."""
+    baseline_high: Any
+    """The baseline per-call cost at each value, high end."""
+    change_low: Any
+    """What-if minus baseline at each value, the lower of the two ends' changes (as Change.delta)."""
+    change_high: Any
+    """What-if minus baseline at each value, the higher of the two ends' changes."""
+    percent_low: Any
+    """The change in percent of the baseline, lower end, rounded to PERCENT_PLACES; NaN where a baseline end is 0."""
+    percent_high: Any
+    """The change in percent of the baseline, higher end; NaN where a baseline end is 0."""
+
+
+@dataclass(frozen=True)
+class CrossingShift:
+    """Where the cheaper stack changes for good (`Answer.settled_from`), with the what-ifs against without."""
+
+    baseline: float | None
+    """The crossing without the what-ifs (None: the stacks never cross there)."""
+    value: float | None
+    """The crossing with the what-ifs (None: they never cross)."""
+    change: float | None
+    """value − baseline (None unless both cross)."""
+    percent: float | None
+    """The change in percent of the baseline crossing, rounded to PERCENT_PLACES (None unless both cross and the
+    baseline crossing is not 0)."""
+
+
+@dataclass(frozen=True)
+class BreakEvenChanges:
+    """A break-even against the same search (same range) without what-ifs."""
+
+    answers: dict[str, Any]
+    """The baseline run's answers (`Answer`) by end: 'point', or 'low' and 'high' with ranged inputs."""
+    crossings: list[Any]
+    """The baseline run's crossings (`Crossing`), lowest value first."""
+    shifts: dict[str, CrossingShift]
+    """Per end of the what-if run: its crossing against the baseline's at the same end (or its only end)."""
+
+
 def with_baseline(analysis: Callable[..., R], catalog: Catalog, *args: Any, baseline_catalog: Catalog | None = None,
                   **options: Any) -> R:
     """Run `analysis(catalog, *args, **options)` and again without its what-ifs, and return the first result with
@@ -95,6 +140,9 @@ def with_baseline(analysis: Callable[..., R], catalog: Catalog, *args: Any, base
         raise InputError("--baseline shows the change a what-if makes; give --set, --price, --with or --fx-rate",
                          field="--baseline")
     result = analysis(catalog, *args, **options)
+    if type(result).__name__ == "BreakEven":  # the baseline searches the what-if run's range
+        searched: Any = result
+        args, plain = args[:4], {**plain, "between": (searched.low, searched.high)}
     baseline = analysis(baseline_catalog or catalog, *args, **plain)
     return against_baseline(result, baseline)
 
@@ -111,7 +159,47 @@ def against_baseline(result: R, baseline: R) -> R:
         return dataclasses.replace(result, baseline=bill_changes(result, baseline))  # type: ignore[type-var]
     if kind == "SensitivityResult":  # the base cost per call the inputs are moved from
         return dataclasses.replace(result, baseline=base_cost_change(result, baseline))  # type: ignore[type-var]
+    if kind == "SweepResult":
+        return dataclasses.replace(result, baseline=sweep_changes(result, baseline))  # type: ignore[type-var]
+    if kind == "BreakEven":
+        return dataclasses.replace(result, baseline=breakeven_changes(result, baseline))  # type: ignore[type-var]
     raise TypeError(f"no baseline view of {kind}")
+
+
+def sweep_changes(result: Any, baseline: Any) -> dict[str, CurveChanges]:
+    """Per stack of a sweep (both `SweepResult`, the same values), each point against the baseline sweep's."""
+    import numpy
+
+    changes: dict[str, CurveChanges] = {}
+    for stack, curve in result.curves.items():
+        base = baseline.curves.get(stack)
+        if base is None:
+            continue
+        at_low, at_high = curve.per_call_low - base.per_call_low, curve.per_call_high - base.per_call_high
+        with numpy.errstate(divide="ignore", invalid="ignore"):
+            pct_low = numpy.where(base.per_call_low != 0, at_low / base.per_call_low * 100, numpy.nan)
+            pct_high = numpy.where(base.per_call_high != 0, at_high / base.per_call_high * 100, numpy.nan)
+        none = numpy.isnan(pct_low) | numpy.isnan(pct_high)
+        pct_low, pct_high = (numpy.where(none, numpy.nan, numpy.round(p, PERCENT_PLACES)) for p in (pct_low, pct_high))
+        changes[stack] = CurveChanges(base.per_call_low, base.per_call_high, numpy.minimum(at_low, at_high),
+                                      numpy.maximum(at_low, at_high), numpy.fmin(pct_low, pct_high),
+                                      numpy.fmax(pct_low, pct_high))
+    return changes
+
+
+def breakeven_changes(result: Any, baseline: Any) -> BreakEvenChanges:
+    """A break-even (`BreakEven`) against the baseline search: its answers and the shift of each end's crossing."""
+    before = baseline.answers
+    shifts: dict[str, CrossingShift] = {}
+    for end, answer in result.answers.items():
+        base = before.get(end) or before.get("point")
+        if base is None:  # the what-if has one answer, the baseline one per end: no single crossing to set it against
+            continue
+        old, new = base.settled_from, answer.settled_from
+        delta = new - old if old is not None and new is not None else None
+        percent = round(delta / old * 100, PERCENT_PLACES) if delta is not None and old else None
+        shifts[end] = CrossingShift(old, new, delta, percent)
+    return BreakEvenChanges(before, list(baseline.crossings), shifts)
 
 
 def comparison_changes(result: Any, baseline: Any) -> dict[str, RowChanges]:

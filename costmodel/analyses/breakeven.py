@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
+from costmodel.analyses.baseline import BreakEvenChanges
 from costmodel.analyses.sweep import Field, Prepared, SweepResult, decimal_of, evaluate, parse_field, prepare
 from costmodel.core.backends import VectorOps
 from costmodel.core.overrides import PriceChange, WhatIf, what_if
@@ -100,6 +101,8 @@ class BreakEven:
     """Per stack: what the shared components changed and the needed roles it lacks."""
     whatif: WhatIf = dataclasses.field(default_factory=WhatIf)
     """The what-ifs (--set, --price) this result was computed with; empty for a plain run."""
+    baseline: BreakEvenChanges | None = None
+    """With --baseline (analyses/baseline.py): the answer without what-ifs and how far each crossing moved."""
 
     @property
     def answers(self) -> dict[End, Answer]:

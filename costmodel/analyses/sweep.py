@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from costmodel.analyses.baseline import CurveChanges
 from costmodel.core.backends import VectorOps
 from costmodel.core.bill import bill_component
 from costmodel.core.interval import Span
@@ -114,6 +115,8 @@ class SweepResult:
     """Components every stack was priced with, and the roles the scenario needs."""
     whatif: WhatIf = dataclasses.field(default_factory=WhatIf)
     """The what-ifs (--set, --price) this result was computed with; empty for a plain run."""
+    baseline: dict[str, CurveChanges] | None = None
+    """With --baseline (analyses/baseline.py): per stack, each point against the same sweep without what-ifs."""
 
     @property
     def is_range(self) -> bool:

@@ -54,6 +54,21 @@ def _parse_between(text: str | None) -> tuple[float, float] | None:
     return low, high
 
 
+def _check_not_swept(target: Any, context: Any, option: str) -> None:
+    """The input a sweep or break-even varies cannot also be a what-if: the varied value would replace it
+    silently (and --baseline would show no change)."""
+    from costmodel.core.overrides import TWIN_FIELDS
+
+    for name in (target.name, TWIN_FIELDS.get(target.name)):
+        if not target.is_price and name in context.settings:
+            raise InputError(f"{name} would be replaced by the {target.name} {option} varies; leave out its --set",
+                             field="--set")
+    for change in context.price_changes:  # SKU.*=FACTOR still scales the SKU's other prices
+        if target.is_price and change.sku == target.sku and change.price_field == target.price_field:
+            raise InputError(f"{target.name} is varied by {option}; leave out its --price",
+                             field="--price")
+
+
 # ---------------------------------------------------------------------------------------------- breakeven
 
 
@@ -68,9 +83,10 @@ def _parse_between(text: str | None) -> tuple[float, float] | None:
               help="Range to search (default: 1:10000000 calls, 1:50 turns, otherwise 0 to 10× today's value).")
 @click.option("--all", "every_crossing", is_flag=True,
               help="List every crossing step by step after the answer (GPU and billing steps can make many).")
+@baseline_option
 @costing_options
 def breakeven(scenario: str, stack_a: str, stack_b: str, over: str, between: str | None, every_crossing: bool,
-              as_of: date | None, currency: str, settings: tuple[str, ...], prices: tuple[str, ...],
+              baseline: bool, as_of: date | None, currency: str, settings: tuple[str, ...], prices: tuple[str, ...],
               with_: tuple[str, ...], fmt: str, output: Path | None, pricing_dir: Path | None,
               scenarios_dir: Path | None) -> None:
     """Where two stacks cost the same per call as one input varies, and which is cheaper either side.
@@ -83,11 +99,12 @@ def breakeven(scenario: str, stack_a: str, stack_b: str, over: str, between: str
 
     window = _parse_between(between)
     context = costing(pricing_dir, scenarios_dir, settings, prices, as_of, currency, with_)
-    catalog, overrides, changes, on = context.catalog, context.settings, context.price_changes, context.as_of
+    catalog = context.catalog
     check_outputs(output, catalog=catalog)
     target = parse_field(over, catalog)
-    result = solve(catalog, scenario, stack_a, stack_b, target, window, as_of=on, currency=currency,
-                   settings=overrides, price_changes=changes, with_components=context.with_components)
+    _check_not_swept(target, context, "--over")
+    result = context.run(solve, scenario, stack_a, stack_b, target, window, baseline=baseline,
+                         **context.options(currency))
     text = json_out(breakeven_document(result)) if fmt == "json" else breakeven_text(result, fmt, every_crossing)
     emit(text, output, catalog)
 
@@ -116,8 +133,9 @@ def _parse_vary(text: str) -> tuple[str, float, float, float | None]:
 @click.option("--log", "log", is_flag=True, help="Space points evenly on a log scale (START above 0).")
 @click.option("--plot", type=OutputPath(allow_stdout=False), metavar="FILE.png|FILE.svg",
               help="Also draw the curves, break-evens marked, to this chart file.")
+@baseline_option
 @costing_options
-def sweep(scenario: str, vary: str, stacks: str | None, log: bool, plot: Path | None, as_of: date | None,
+def sweep(scenario: str, vary: str, stacks: str | None, log: bool, plot: Path | None, baseline: bool, as_of: date | None,
           currency: str, settings: tuple[str, ...], prices: tuple[str, ...], with_: tuple[str, ...], fmt: str,
           output: Path | None, pricing_dir: Path | None, scenarios_dir: Path | None) -> None:
     """Cost per call of each stack as one input varies; --plot draws the chart with break-evens marked."""
@@ -129,15 +147,15 @@ def sweep(scenario: str, vary: str, stacks: str | None, log: bool, plot: Path | 
     if log and step is not None:
         raise InputError("--log spaces points itself; give START:STOP without STEP", field="--vary")
     context = costing(pricing_dir, scenarios_dir, settings, prices, as_of, currency, with_)
-    catalog, overrides, changes, on = context.catalog, context.settings, context.price_changes, context.as_of
+    catalog, overrides, changes = context.catalog, context.settings, context.price_changes
     check_outputs(plot, output, catalog=catalog)
     target = parse_field(name, catalog)
+    _check_not_swept(target, context, "--vary")
     values = sweep_values(start, stop, step, log, TABLE_POINTS)
     if target.name == "turns" and step is None:
         values = sweep_values(start, stop, 1.0)
-    options: dict[str, Any] = {"as_of": on, "currency": currency, "settings": overrides, "price_changes": changes,
-                               "with_components": context.with_components}
-    result = run_sweep(catalog, scenario, target, values, split_ids(stacks), **options)
+    options: dict[str, Any] = context.options(currency)
+    result = context.run(run_sweep, scenario, target, values, split_ids(stacks), baseline=baseline, **options)
     charts: list[tuple[Path, bytes]] = []
     if plot is not None and plot_format is not None:
         from costmodel.analyses.breakeven import sweep_breakevens
@@ -145,8 +163,8 @@ def sweep(scenario: str, vary: str, stacks: str | None, log: bool, plot: Path | 
 
         dense = result
         if step is None and target.name != "turns":
-            dense = run_sweep(catalog, scenario, target, sweep_values(start, stop, None, log, PLOT_POINTS),
-                              list(result.curves), **options)
+            dense = context.run(run_sweep, scenario, target, sweep_values(start, stop, None, log, PLOT_POINTS),
+                                list(result.curves), baseline=baseline, **options)
         marks = sweep_breakevens(catalog, dense, scenario, settings=overrides, price_changes=changes)
         charts.append(_plot_bytes(sweep_figure(dense, marks, log=log or None), plot, plot_format))
     # The chart and the text are written together, all or none, after both are computed.

@@ -5,15 +5,16 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from costmodel.analyses.baseline import Change
+from costmodel.analyses.baseline import Change, CrossingShift, CurveChanges
 from costmodel.core.interval import Span
 from costmodel.safe_text import for_format
-from costmodel.views.formatting import Column, money, span_columns, span_keys
+from costmodel.views.formatting import Column, float_exact, float_span, money, span_columns, span_keys
 
 PERCENT_PLACES = 1
 """Changes in percent are shown to one decimal place (JSON and CSV keep the computed figure)."""
 
 BASELINE_NOTE = "Δ: change from the same run without the what-ifs (what-if − baseline), per call and per month."
+SWEEP_BASELINE_NOTE = "Δ: change per call from the same sweep without the what-ifs (what-if − baseline)."
 
 
 def signed(value: Decimal, places: int, grouping: bool = False) -> str:
@@ -68,6 +69,26 @@ def change_keys(*keys: str) -> list[Column]:
     return span_keys(*(f"{key}_{part}" for key in keys for part in ("baseline", "change", "change_pct")))
 
 
-def baseline_lines(fmt: str) -> list[str]:
+def baseline_lines(fmt: str, note: str = BASELINE_NOTE) -> list[str]:
     """The line under a title saying what the Δ columns are."""
-    return [f"*{for_format(BASELINE_NOTE, fmt)}*" if fmt == "markdown" else for_format(BASELINE_NOTE, fmt)]
+    return [f"*{for_format(note, fmt)}*" if fmt == "markdown" else for_format(note, fmt)]
+
+
+def point_change(changes: CurveChanges | None, index: int) -> Change | None:
+    """One swept point of a stack's curve against the baseline sweep, as a Change of exact decimals (the floats'
+    shortest round-trip forms); None when the baseline sweep has no curve for the stack."""
+    if changes is None:
+        return None
+    import math
+
+    low, high = float(changes.percent_low[index]), float(changes.percent_high[index])
+    return Change(float_span(changes.baseline_low[index], changes.baseline_high[index]),
+                  float_span(changes.change_low[index], changes.change_high[index]),
+                  None if math.isnan(low) or math.isnan(high) else float_span(low, high))
+
+
+def shift_json(shift: CrossingShift) -> dict[str, str | None]:
+    """A crossing's shift in JSON: `baseline`, `value`, `change`, `percent` as decimal strings (null when none)."""
+    return {key: None if number is None else float_exact(number)
+            for key, number in (("baseline", shift.baseline), ("value", shift.value), ("change", shift.change),
+                                ("percent", shift.percent))}

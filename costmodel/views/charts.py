@@ -48,8 +48,10 @@ def competitive_top(result: SweepResult) -> float | None:
     curves = list(result.curves.values())
     if not curves:
         return None
-    best = numpy.min([c.per_call_low for c in curves], axis=0)
-    highs = numpy.array([c.per_call_high for c in curves])
+    # --baseline curves are drawn too, so they count towards the competitive range.
+    before = list(result.baseline.values()) if result.baseline is not None else []
+    best = numpy.min([c.per_call_low for c in curves] + [b.baseline_low for b in before], axis=0)
+    highs = numpy.array([c.per_call_high for c in curves] + [b.baseline_high for b in before])
     floors = [c.fixed_per_month_low / result.calls_per_month_low for c in curves if numpy.any(c.fixed_per_month_high > 0)]
     inside = highs[highs <= COMPETITIVE * best]
     if not inside.size:
@@ -97,6 +99,10 @@ def sweep_figure(result: SweepResult, breakevens: Iterable[BreakEven] = (), log:
                               hatch=style.hatch, alpha=0.35, linewidth=0)
             for edge in (curve.per_call_low, curve.per_call_high):
                 axes.plot(x, edge, color=style.colour, linewidth=0.6, alpha=0.8)
+        before = result.baseline.get(curve.stack) if result.baseline is not None else None
+        if before is not None:  # --baseline: the same stack without the what-ifs, faint and dashed in its colour
+            axes.plot(x, (before.baseline_low + before.baseline_high) / 2 if result.is_range else before.baseline_low,
+                      color=style.colour, linestyle=(0, (4, 3)), linewidth=1.2, alpha=0.45)
         if numpy.any(curve.fixed_per_month_high > 0):
             # The always-on GPU floor spread over the month's calls: what the stack costs per call at best.
             floor = curve.fixed_per_month_low / result.calls_per_month_low
@@ -130,8 +136,10 @@ def sweep_figure(result: SweepResult, breakevens: Iterable[BreakEven] = (), log:
     axes.set_ylabel(f"cost per call ({result.currency})")
     if log_x:
         axes.set_xscale("log")
+    baselines = list(result.baseline.values()) if result.baseline is not None else []
     costs = numpy.concatenate([c.per_call_high for c in result.curves.values()] +
-                              [c.per_call_low for c in result.curves.values()])
+                              [c.per_call_low for c in result.curves.values()] +
+                              [b.baseline_high for b in baselines] + [b.baseline_low for b in baselines])
     visible = costs[(costs > 0) & (costs <= (top if top is not None else numpy.inf))]
     # A log cost scale only along a log x (volume: a fixed cost spread over calls); along a linear x a cost
     # growing from zero would spend most of the height on its first point.
@@ -148,6 +156,9 @@ def sweep_figure(result: SweepResult, breakevens: Iterable[BreakEven] = (), log:
     axes.set_title(chart(title or f"{result.scenario}: cost per call as {result.field.name} varies "
                          f"(prices of {result.as_of})") + _subtitle(result), fontsize=11)
     handles, labels = axes.get_legend_handles_labels()
+    if result.baseline is not None:
+        handles.append(Line2D([], [], color="grey", linestyle=(0, (4, 3)), linewidth=1.2, alpha=0.6))
+        labels.append("faint dashed: each stack without the what-ifs (--baseline)")
     handles += [handle for handle, _ in entries]
     labels += [text for _, text in entries]
     # The legend grows the figure instead of squeezing the plot: 2 columns, 3 (and a wider figure) past 30 entries.

@@ -275,6 +275,17 @@ class CapacityOutput(Envelope):
     """Each self-hosted component: its throughput, GPUs, GPU-hours, cost and an hourly `rows` table."""
 
 
+class FigureChange(Model):
+    """With --baseline: a figure against the same figure of the run without the what-ifs."""
+
+    baseline: Span
+    """The figure without the what-ifs."""
+    change: Span
+    """What-if minus baseline, end by end (low − low, high − high), ordered; negative when the what-if is cheaper."""
+    percent: Span | None
+    """The change in percent of the baseline, end by end, ordered; null when a baseline end is 0."""
+
+
 class SweepCurve(Composition):
     """One stack's cost along a sweep."""
 
@@ -284,6 +295,9 @@ class SweepCurve(Composition):
     """The low end of the per-call cost at each value."""
     per_call_high: list[DecimalText]
     """The high end of the per-call cost at each value."""
+    baseline: list[FigureChange | None] | None = None
+    """With --baseline only: the per-call cost's change at each value from the sweep without the what-ifs (null
+    entries where the baseline run has no cost for the stack)."""
 
 
 class SweepOutput(Envelope, Sharing):
@@ -343,6 +357,30 @@ class Answer(Model):
     """How many crossings there are."""
 
 
+class CrossingShift(Model):
+    """With --baseline: where the cheaper stack changes for good (`settled_from`), with and without the what-ifs."""
+
+    baseline: DecimalText | None
+    """The crossing without the what-ifs, or null when the stacks never cross there."""
+    value: DecimalText | None
+    """The crossing with the what-ifs, or null when they never cross."""
+    change: DecimalText | None
+    """value − baseline; null unless both cross."""
+    percent: DecimalText | None
+    """The change in percent of the baseline crossing; null unless both cross (and the baseline is not 0)."""
+
+
+class BreakevenBaseline(Model):
+    """With --baseline: the same search (same range) without the what-ifs."""
+
+    answers: dict[str, Answer]
+    """The baseline run's answer per end (`point`, or `low` and `high`)."""
+    crossings: list[Crossing]
+    """The baseline run's crossings, step by step."""
+    shifts: dict[str, CrossingShift]
+    """Per end of the what-if run, how far its crossing moved from the baseline's."""
+
+
 class BreakevenOutput(Envelope, Sharing):
     """`breakeven`: where two stacks cost the same per call as one input varies."""
 
@@ -374,6 +412,8 @@ class BreakevenOutput(Envelope, Sharing):
     """Notes on the search."""
     stacks: dict[str, Composition]
     """What each stack was priced with, by id."""
+    baseline: BreakevenBaseline | None = None
+    """With --baseline only: the answer without the what-ifs and the shift of the crossing."""
 
 
 class SensitivityRow(Model):
