@@ -340,6 +340,9 @@ def test_lifecycle_warning_edge_and_retirement(lib: Catalog) -> None:
     sku = lib.sku("acme/chat")
     assert [w.days for w in lifecycle_warnings(sku, date(2025, 12, 3))] == [180]
     assert lifecycle_warnings(sku, date(2025, 12, 2)) == []  # 181 days
+    # The day before the 2026-06-01 retirement: one day, said in the singular.
+    (last,) = lifecycle_warnings(sku, date(2026, 5, 31))
+    assert last.text == "acme/chat retires on 2026-06-01 (1 day after the prices' date)"
     # On the retirement day no price is in force.
     with pytest.raises(InputError, match="retired on 2026-06-01"):
         estimate(lib, "call", "chat", as_of=date(2026, 6, 1))

@@ -91,7 +91,7 @@ class LifecycleWarning:
     def text(self) -> str:
         """One line for text, Markdown and CSV."""
         verb = "is withdrawn" if self.what == "withdrawn" else "retires"
-        return f"{self.sku} {verb} on {self.date} ({self.days} days after the prices' date)"
+        return f"{self.sku} {verb} on {self.date} ({self.days} day{'' if self.days == 1 else 's'} after the prices' date)"
 
 
 def lifecycle_warnings(sku: Sku, as_of: date, days: int = LIFECYCLE_WARNING_DAYS) -> list[LifecycleWarning]:
