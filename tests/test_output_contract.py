@@ -270,7 +270,7 @@ def test_the_envelope_records_what_was_asked(tmp_path: Path) -> None:
         "no_bundled": True,  # the suite sets COSTMODEL_NO_BUNDLED (tests/conftest.py)
     }
     assert document["whatif"] == {
-        "settings": {"turns": "2"},
+        "settings": {"turns": {"low": "2", "high": "2"}},
         "prices": [{"sku": "acme/asr", "field": "usd_per_audio_minute", "value": None, "factor": "0.5"}],
     }
     assert document["warnings"] == []

@@ -38,8 +38,8 @@ class PriceWhatIf(Model):
     """The SKU whose price was changed."""
     field: str
     """The price field changed, or `*` for every price field of the SKU."""
-    value: DecimalText | Span | None
-    """The price set for this run, or null when scaled by a factor."""
+    value: Span | None
+    """The price set for this run (a point with both ends equal), or null when scaled by a factor."""
     factor: DecimalText | None
     """The factor the price was multiplied by, or null when set to a value."""
 
@@ -47,8 +47,8 @@ class PriceWhatIf(Model):
 class WhatIf(Model):
     """The what-ifs a run was given (both empty without any)."""
 
-    settings: dict[str, DecimalText | Span]
-    """Scenario fields set with --set, by field name."""
+    settings: dict[str, Span]
+    """Scenario fields set with --set, by field name (a point with both ends equal)."""
     prices: list[PriceWhatIf]
     """Prices changed with --price, in the order given."""
 
@@ -956,7 +956,7 @@ class ReplayStack(Model):
     costliest_calls: list[CostlyCall]
     """The costliest calls, costliest first."""
     customers: dict[str, CustomerTotal]
-    """Each customer's calls and cost, by customer (empty without --by-customer)."""
+    """Each customer's calls and cost, by customer (empty without `--by customer`)."""
 
 
 class ReplayOutput(Envelope):
