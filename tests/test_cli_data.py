@@ -54,7 +54,9 @@ def validate_copy(runner: CliRunner, root: Path) -> Result:
 def gpt_4o_prices(output: str) -> dict[str, Decimal]:
     document = json.loads(output)
     sku = next(entry for entry in document["skus"] if entry["id"] == "openai/gpt-4o")
-    return {name: Decimal(value) for name, value in sku["prices"].items()}
+    # Every price is {low, high}; gpt-4o's are points (both ends equal).
+    assert all(value["low"] == value["high"] for value in sku["prices"].values())
+    return {name: Decimal(value["low"]) for name, value in sku["prices"].items()}
 
 
 # ---------------------------------------------------------------- validate
@@ -173,7 +175,10 @@ def test_prices_gpt_4o_on_2024_06_01(runner: CliRunner) -> None:
         "usd_per_million_input_tokens": Decimal("5.00"),
         "usd_per_million_output_tokens": Decimal("15.00"),
     }
-    assert '"usd_per_million_input_tokens": "5.00"' in result.output  # exact, as the sheet writes it
+    # Exact, as the sheet writes it (5.00 stays 5.00), a point as {low, high} with equal ends.
+    document = json.loads(result.output)
+    gpt_4o = next(entry for entry in document["skus"] if entry["id"] == "openai/gpt-4o")
+    assert gpt_4o["prices"]["usd_per_million_input_tokens"] == {"low": "5.00", "high": "5.00"}
 
 
 def test_prices_gpt_4o_on_2025_06_01(runner: CliRunner) -> None:

@@ -112,7 +112,8 @@ def test_cli_prices_diff_table_and_json(runner) -> None:  # type: ignore[no-unty
     # Percent in JSON is the exact quotient to 28 significant digits: -0.0034375 / 0.037875 = -55/606 → -9.0759075907…
     row = next(r for r in document["prices"] if r["sku"] == "openai/gpt-4o" and r["price_field"].endswith("input_tokens")
                and "cached" not in r["price_field"])
-    assert (row["old"], row["new"], row["change"]["low_percent"]) == ("5.00", "2.50", "-50")
+    assert (row["old"], row["new"], row["change"]["low_percent"]) == (
+        {"low": "5.00", "high": "5.00"}, {"low": "2.50", "high": "2.50"}, "-50")
     assert document["costs"] == [{
         "scenario": "support-call-5min", "stack": "gpt-4o-cascade", "changed": True,
         "old_per_call": {"low": "0.037875", "high": "0.037875"}, "new_per_call": {"low": "0.0344375", "high": "0.0344375"},

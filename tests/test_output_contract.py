@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from costmodel.data.catalog import bundled_dir
 from costmodel.views.envelope import ENVELOPE_KEYS
 from costmodel.views.formatting import money_text, swept_value_text, with_symbol
 from costmodel.views.output_schema import OUTPUTS, output_schema_json
+from tests.test_monthly import TEL
 from tests.whatif_catalog import write_round_data
 
 jsonschema = pytest.importorskip("jsonschema")  # a dev dependency
@@ -36,6 +38,59 @@ def _calls(folder: Path) -> Path:
     path = folder / "calls.jsonl"
     path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
     return path
+
+
+def _month_priced_data(folder: Path) -> Path:
+    """write_round_data's pricing folder (stacks `api` and self-hosted `hosted`) with test_monthly's carrier sheet and
+    a stack `number` on tel/number ($0.01 a minute plus a $1.15 monthly fee); returns the calls replay reads: six
+    one-minute calls over October and November 2026, for two customers, each with a recorded cost."""
+    pricing, _ = write_round_data(folder)
+    (pricing / "tel.yaml").write_text(textwrap.dedent(TEL).lstrip("\n"), encoding="utf-8")
+    (pricing / "stacks" / "number.yaml").write_text(
+        "schema_version: 1\ntitle: Rented number\narchitecture: cascade\n"
+        "components:\n  - {role: telephony, sku: tel/number}\n", encoding="utf-8")
+    rows = [{"call_id": f"c{i}", "start_time": f"2026-{10 + i % 2}-0{i + 1}T10:00:00Z", "turns": 1,
+             "caller_audio_seconds": 60, "agent_audio_seconds": 0, "agent_text_tokens": 0,
+             "call_duration_seconds": 60, "customer": "ab"[i % 2], "actual_cost": "0.5", "actual_cost_currency": "USD"}
+            for i in range(6)]
+    calls = folder / "month-calls.jsonl"
+    calls.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    return calls
+
+
+def _diff_folders(folder: Path) -> tuple[Path, Path]:
+    """Two pricing folders whose prices differ in every way a diff reports: acme/asr changed (0.60 → 0.30 a
+    minute), tel/number's monthly fee removed, tel/flat's added, tel/plan only on the new side (launched)."""
+    old, _ = write_round_data(folder / "old")
+    new, _ = write_round_data(folder / "new")
+    sheet = textwrap.dedent(TEL).lstrip("\n")
+    (old / "tel.yaml").write_text(sheet.split("  - id: tel/plan\n")[0], encoding="utf-8")
+    (new / "tel.yaml").write_text(sheet.replace("usd_per_telephony_minute: 0.01, usd_per_month: 1.15",
+                                                "usd_per_telephony_minute: 0.01").replace(
+        "usd_per_telephony_minute: 0.015}", "usd_per_telephony_minute: 0.015, usd_per_month: 2}"), encoding="utf-8")
+    acme = new / "acme.yaml"
+    acme.write_text(acme.read_text(encoding="utf-8").replace("usd_per_audio_minute: 0.60", "usd_per_audio_minute: 0.30"),
+                    encoding="utf-8")
+    return old, new
+
+
+def _stale_article(folder: Path) -> Path:
+    """An article dated 2024-06-01 printing GPT-4o's launch input price, $5.00 per 1M tokens, then in force (it is
+    $2.50 since 2024-10-02, so stale today), and a figure wrong on both dates."""
+    article = folder / "june.md"
+    article.write_text("# June 2024\n\nGPT-4o costs $5.00 per 1M input tokens; it costs $9.00 per 1M output.\n",
+                       encoding="utf-8")
+    (folder / "june.claims.yaml").write_text(textwrap.dedent("""\
+        schema_version: 1
+        title: June
+        article_date: 2024-06-01
+        claims:
+          - {id: input, quote: GPT-4o costs $5.00 per 1M input tokens, printed: 5.00,
+             compute: 'price("openai/gpt-4o", "input")'}
+          - {id: output, quote: it costs $9.00 per 1M output, printed: 9.00,
+             compute: 'price("openai/gpt-4o", "output")'}
+        """), encoding="utf-8")
+    return article
 
 
 def _runs(folder: Path) -> list[tuple[str, list[str]]]:
@@ -65,6 +120,24 @@ def _runs(folder: Path) -> list[tuple[str, list[str]]]:
         ("reconcile", ["reconcile", calls, "--stack", "budget-first", *ON]),
         ("audit", ["audit", str(ROOT / "articles" / "gpt-audio-mini-review.md"), *ON]),
     ]
+    # The runs that write the optional parts: shared components added and replaced, --baseline figures, a
+    # replay with a self-hosted stack (its GPU bill) and a monthly fee (its month-priced part) by customer, a
+    # price diff with every status, an audit with stale claims.
+    month_calls = str(_month_priced_data(folder / "monthly"))
+    old, new = _diff_folders(folder / "diff")
+    runs += [
+        ("compare", ["compare", "support-call-5min", "--with", "twilio/uk-inbound", *ON,
+                     "--price", "openai/gpt-4o-mini.input=*0.5", "--baseline"]),
+        ("breakdown", ["breakdown", "support-call-5min", "budget-first-uk-phone", "--with", "twilio/uk-inbound",
+                       "--set", "turns=3", "--baseline", *ON]),
+        ("sensitivity", ["sensitivity", "support-call-5min", "budget-first", "--set", "turns=3", "--baseline", *ON]),
+        ("replay", ["replay", month_calls, "--stacks", "api,hosted,number", "--by", "customer",
+                    "--pricing", str(folder / "monthly" / "pricing"), "--as-of", "2026-11-01"]),
+        ("reconcile", ["reconcile", month_calls, "--stack", "hosted", "--pricing", str(folder / "monthly" / "pricing"),
+                       "--as-of", "2026-11-01"]),
+        ("prices-diff", ["prices", "diff", "--from-pricing", str(old), "--to-pricing", str(new), "--all"]),
+        ("audit", ["audit", str(_stale_article(folder)), *ON]),
+    ]
     return runs
 
 
@@ -81,6 +154,7 @@ def test_every_command_with_json_has_a_schema_and_a_run(tmp_path: Path) -> None:
 
 
 def test_every_commands_json_validates_against_its_published_schema(tmp_path: Path) -> None:
+    documents: dict[str, list[dict[str, Any]]] = {}
     for name, args in _runs(tmp_path):
         schema = json.loads((OUTPUT_SCHEMAS / f"{name}.schema.json").read_text(encoding="utf-8"))
         document = _json(args)
@@ -89,6 +163,37 @@ def test_every_commands_json_validates_against_its_published_schema(tmp_path: Pa
         # The envelope comes first, in the same order, in every document.
         assert tuple(document)[:len(ENVELOPE_KEYS)] == ENVELOPE_KEYS, args
         assert document["command"] == COMMANDS.get(name, name)
+        documents.setdefault(name, []).append(document)
+    # The runs wrote every optional part, so the strict schemas were checked on each of them, not on nulls.
+    _assert_every_optional_part_written(documents)
+
+
+def _assert_every_optional_part_written(documents: dict[str, list[dict[str, Any]]]) -> None:
+    def every(name: str, key: str) -> list[Any]:
+        return [item for document in documents[name] for item in document[key]]
+
+    compare_rows = every("compare", "rows")
+    assert any(doc["fx"] for doc in documents["compare"])  # --currency GBP
+    assert any(row["added"] for row in compare_rows) and any(row["replaced"] for row in compare_rows)
+    assert any(row.get("baseline") for row in compare_rows)
+    assert any(doc["with"] for doc in documents["compare"]) and any(doc["lifecycle_warnings"] for doc in documents["compare"])
+    assert any(doc.get("baseline") for doc in documents["breakdown"])
+    assert any(line.get("baseline") for line in every("breakdown", "lines"))
+    for part in ("turns", "capacity", "audio_tokens", "replaced"):
+        assert every("breakdown", part), part
+    assert any(doc.get("baseline") for doc in documents["sensitivity"])
+    assert every("capacity", "components")[0]["rows"]
+    assert any(sku["audio_tokens"] for sku in every("prices", "skus"))
+    assert every("prices-provenance", "oldest_checked")
+    assert {row["status"] for row in every("prices-diff", "prices")} >= {
+        "changed", "added", "removed", "launched", "withdrawn", "first recorded"}
+    assert any(row["change"] for row in every("prices-diff", "costs"))
+    replayed = every("replay", "stacks")
+    assert any(s["gpu"] for s in replayed) and any(s["monthly"] for s in replayed)
+    assert any(s["customers"] for s in replayed) and any(s["costliest_calls"] for s in replayed)
+    assert every("reconcile", "largest_differences")
+    assert {claim["status"] for claim in every("audit", "claims")} == {"ok", "wrong", "stale"}
+    assert {finding["status"] for finding in every("audit", "lifecycle")} >= {"retiring", "wrong"}
 
 
 def test_a_schema_refuses_a_display_string_where_the_contract_has_a_number(tmp_path: Path) -> None:
@@ -105,6 +210,57 @@ def test_a_schema_refuses_a_display_string_where_the_contract_has_a_number(tmp_p
     assert not validator.is_valid(document)
 
 
+def test_a_schema_refuses_an_unknown_key_deep_inside(tmp_path: Path) -> None:
+    month_calls = str(_month_priced_data(tmp_path))
+    cases = [
+        ("compare", ["compare", "support-call-5min", "--with", "twilio/uk-inbound", *ON], ("rows", 0, "added", 0)),
+        ("capacity", ["capacity", "support-call-5min", "privacy-first", *ON], ("components", 0, "rows", 0)),
+        ("replay", ["replay", month_calls, "--stacks", "number", "--pricing", str(tmp_path / "pricing"),
+                    "--as-of", "2026-11-01"], ("stacks", 0, "monthly")),
+        ("audit", ["audit", str(ROOT / "articles" / "gpt-audio-mini-review.md"), *ON], ("claims", 0, "tolerance")),
+    ]
+    for name, args, where in cases:
+        validator = jsonschema.Draft202012Validator(
+            json.loads((OUTPUT_SCHEMAS / f"{name}.schema.json").read_text(encoding="utf-8")))
+        document = _json(args)
+        assert validator.is_valid(document), name
+        part: Any = document
+        for step in where:
+            part = part[step]
+        part["colour"] = "red"
+        errors = list(validator.iter_errors(document))
+        assert [list(e.absolute_path) for e in errors] == [list(where)], name
+        # A part that may be null fails both branches; the object branch says why.
+        messages = [errors[0].message] + [e.message for e in errors[0].context or []]
+        assert "Additional properties are not allowed ('colour' was unexpected)" in messages, (name, messages)
+
+
+def _objects(node: Any, path: str) -> Any:
+    """Every JSON Schema object node under `node`, with where it is."""
+    if isinstance(node, dict):
+        if node.get("type") == "object":
+            yield path, node
+        for key, value in node.items():
+            yield from _objects(value, f"{path}/{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _objects(value, f"{path}/{index}")
+
+
+def test_every_object_of_every_output_schema_is_closed() -> None:
+    # An object either lists its properties and allows no other, or is a map whose values have a schema of their
+    # own; only the envelope's `inputs` (each command's own arguments) is open.
+    for schema_file in sorted(OUTPUT_SCHEMAS.glob("*.schema.json")):
+        schema = json.loads(schema_file.read_text(encoding="utf-8"))
+        for where, node in _objects(schema, schema_file.name):
+            if where.endswith("/properties/inputs"):
+                continue
+            if "properties" in node:
+                assert node.get("additionalProperties") is False, where
+            else:
+                assert isinstance(node.get("additionalProperties"), dict) and node["additionalProperties"], where
+
+
 def test_the_envelope_records_what_was_asked(tmp_path: Path) -> None:
     pricing, scenarios = write_round_data(tmp_path)
     scenario_file = scenarios / "minute-call.yaml"
@@ -119,7 +275,7 @@ def test_the_envelope_records_what_was_asked(tmp_path: Path) -> None:
         "no_bundled": True,  # the suite sets COSTMODEL_NO_BUNDLED (tests/conftest.py)
     }
     assert document["whatif"] == {
-        "settings": {"turns": "2"},
+        "settings": {"turns": {"low": "2", "high": "2"}},
         "prices": [{"sku": "acme/asr", "field": "usd_per_audio_minute", "value": None, "factor": "0.5"}],
     }
     assert document["warnings"] == []

@@ -118,8 +118,9 @@ def test_the_price_unit_comes_from_the_price_field_and_the_currency(catalog: Cat
 
 
 def test_a_sheet_price_is_written_exactly_as_the_sheet_writes_it() -> None:
-    assert sheet_price(Decimal("5.00")) == "5.00"  # trailing zeros kept, unlike money in a result
-    assert sheet_price(Decimal("1E+1")) == "10"  # never an exponent
+    # A point is {low, high} with equal ends, like every amount of a document.
+    assert sheet_price(Decimal("5.00")) == {"low": "5.00", "high": "5.00"}  # trailing zeros kept, unlike a result's money
+    assert sheet_price(Decimal("1E+1")) == {"low": "10", "high": "10"}  # never an exponent
     assert sheet_price(Range(low=Decimal("0.10"), high=Decimal("0.2"))) == {"low": "0.10", "high": "0.2"}
     assert sheet_price(None) is None
 

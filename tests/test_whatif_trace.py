@@ -92,7 +92,7 @@ def test_csv_gets_a_last_whatif_column(runner: CliRunner, tmp_path: Path, comman
 def test_json_has_a_whatif_object(runner: CliRunner, tmp_path: Path, command: str) -> None:
     document = json.loads(_run(runner, tmp_path, [*COMMANDS[command], *WHATIF, "--format", "json"]))
     assert document["whatif"] == {
-        "settings": {"calls_per_month": "2000"},
+        "settings": {"calls_per_month": {"low": "2000", "high": "2000"}},
         "prices": [{"sku": "acme/asr", "field": "usd_per_audio_minute", "value": None, "factor": "0.5"}],
     }
     plain = json.loads(_run(runner, tmp_path / "plain", [*COMMANDS[command], "--format", "json"]))
@@ -105,7 +105,8 @@ def test_json_range_setting_and_absolute_price(runner: CliRunner, tmp_path: Path
     document = json.loads(_run(runner, tmp_path, args))
     assert document["whatif"] == {
         "settings": {"caller_audio_seconds": {"low": "30", "high": "60"}},
-        "prices": [{"sku": "acme/asr", "field": "usd_per_audio_minute", "value": "0.3", "factor": None}],
+        "prices": [{"sku": "acme/asr", "field": "usd_per_audio_minute", "value": {"low": "0.3", "high": "0.3"},
+                    "factor": None}],
     }
 
 

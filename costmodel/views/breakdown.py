@@ -155,7 +155,9 @@ def breakdown_document(result: Bill) -> dict[str, Any]:
             for index, line in enumerate(result.lines)
         ],
         "turns": [
-            {"turn": row.turn, "role": row.role, "sku": row.sku, "quantities": row.quantities, "cost": row.cost}
+            # Spans like every quantity and amount of the document (a turn's figures are points: both ends equal).
+            {"turn": row.turn, "role": row.role, "sku": row.sku,
+             "quantities": {field: Span.of(value) for field, value in row.quantities.items()}, "cost": Span.of(row.cost)}
             for row in result.turns
         ],
         "notes": result.notes,

@@ -304,11 +304,13 @@ def whatif_json(whatif: WhatIf | None) -> dict[str, Any]:
     always has it, so a reader never tests whether the key exists)."""
     if not whatif:
         return {"settings": {}, "prices": []}
+    # Values set are {low, high} like every quantity and amount of a document, a point with both ends equal.
     prices = [
-        {"sku": change.sku, "field": change.price_field, "value": change.value, "factor": change.factor}
+        {"sku": change.sku, "field": change.price_field,
+         "value": None if change.value is None else Span.of(change.value), "factor": change.factor}
         for change in whatif.price_changes
     ]
-    return {"settings": dict(whatif.settings), "prices": prices}
+    return {"settings": {name: Span.of(value) for name, value in whatif.settings.items()}, "prices": prices}
 
 
 def csv_bool(value: bool) -> str:

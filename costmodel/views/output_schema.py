@@ -4,8 +4,9 @@
 keeps the two equal) and the tests validate each command's real output against it. Every document is the
 envelope (costmodel/views/envelope.py) followed by the command's own fields. Money and quantities are exact
 decimal strings (`DecimalText`), spans `{low, high}` of them; floats of the vector paths (sweep, breakeven, replay,
-reconcile) are written as their shortest round-trip decimal, so the same pattern holds. Parts of a payload that
-repeat the input formats (a stack component, a price as its sheet writes it) are described loosely as objects.
+reconcile) are written as their shortest round-trip decimal, so the same pattern holds. Every part is a model of
+its own with `extra='forbid'`, so an unknown key anywhere in a document fails validation; only `inputs` (each
+command's own arguments) is an open object.
 """
 
 from __future__ import annotations
@@ -37,8 +38,8 @@ class PriceWhatIf(Model):
     """The SKU whose price was changed."""
     field: str
     """The price field changed, or `*` for every price field of the SKU."""
-    value: DecimalText | Span | None
-    """The price set for this run, or null when scaled by a factor."""
+    value: Span | None
+    """The price set for this run (a point with both ends equal), or null when scaled by a factor."""
     factor: DecimalText | None
     """The factor the price was multiplied by, or null when set to a value."""
 
@@ -46,8 +47,8 @@ class PriceWhatIf(Model):
 class WhatIf(Model):
     """The what-ifs a run was given (both empty without any)."""
 
-    settings: dict[str, DecimalText | Span]
-    """Scenario fields set with --set, by field name."""
+    settings: dict[str, Span]
+    """Scenario fields set with --set, by field name (a point with both ends equal)."""
     prices: list[PriceWhatIf]
     """Prices changed with --price, in the order given."""
 
@@ -87,15 +88,72 @@ class Envelope(Model):
     """Bundled items replaced by a same-id item from the user's --pricing/--scenarios folders (empty when none)."""
 
 
+Role = Literal["asr", "llm", "audio-llm", "tts", "telephony", "self-hosted-asr", "self-hosted-llm", "self-hosted-tts",
+               "platform"]
+"""A stack component's role, as the stack format names it."""
+
+
+class Component(Model):
+    """A stack component in the stack format's fields, every field written (defaults included)."""
+
+    role: Role
+    """What the part does in the call."""
+    sku: str
+    """The SKU that prices it."""
+    billed_per: Literal["call", "turn"]
+    """Duration billing: one request per call or one per turn."""
+    legs: DecimalText
+    """Telephony: call legs billed."""
+    workload: str | None
+    """Self-hosted: the model served, or null."""
+    min_gpus: int
+    """Self-hosted: GPUs kept whatever the volume."""
+    utilisation: DecimalText
+    """Self-hosted: share of a GPU's throughput planned to be used at the busiest hour."""
+    gpu_hours_per_month: DecimalText
+    """Self-hosted, always-on: hours each GPU is rented a month."""
+    region: str | None
+    """A regional or data-residency uplift, or null for the global price."""
+    scaling: Literal["always-on", "scheduled", "autoscaled"]
+    """Self-hosted: how the GPU count follows the load."""
+    scale_step_gpus: int
+    """Self-hosted, autoscaled: GPUs added and removed in groups of this many."""
+    serving: Literal["streaming", "batch"]
+    """Self-hosted ASR, TTS: streaming or batch."""
+    latency_target_ms: DecimalText | None
+    """Self-hosted: the latency to stay within, or null."""
+    purchase: Literal["on-demand", "reserved", "spot"]
+    """Self-hosted: how the GPUs are bought."""
+    purchase_discount: DecimalText
+    """Self-hosted, reserved or spot: share off the on-demand GPU-hour price."""
+    term_months: int | None
+    """Self-hosted, reserved: length of the commitment, or null."""
+    interruption_overhead: DecimalText
+    """Self-hosted, spot: extra GPU-hours lost to interruptions, as a share."""
+    operations_usd_per_month: DecimalText
+    """Self-hosted: fixed monthly operations cost in USD."""
+
+
+class Replacement(Model):
+    """A stack's own component replaced by a shared one."""
+
+    role: str
+    """The role both deliver."""
+    sku: str
+    """The stack's own SKU."""
+    by: str
+    """The shared SKU that replaced it."""
+
+
 class Composition(Model):
     """What a stack was priced with, and what shared components did to it."""
 
     roles: list[str]
     """The roles it was priced with."""
-    added: list[dict[str, Any]]
-    """Shared components added to it, in the stack format's fields."""
-    replaced: list[dict[str, Any]]
-    """Its own components replaced by shared ones: `role`, `sku` its own, `by` the shared one."""
+    added: list[Component]
+    """Shared components added to it."""
+    replaced: list[Replacement]
+    """Its own components replaced by shared ones."""
     missing_roles: list[str]
     """Needed roles it lacks."""
     covered: list[str]
@@ -105,8 +163,8 @@ class Composition(Model):
 class Sharing(Model):
     """The shared components and the needed roles of a costing."""
 
-    with_: list[dict[str, Any]] = Field(alias="with")
-    """The components every stack was priced with, in the stack format's fields."""
+    with_: list[Component] = Field(alias="with")
+    """The components every stack was priced with."""
     needs: list[str]
     """The roles every stack must deliver."""
 
@@ -133,15 +191,65 @@ class StackLifecycleWarning(LifecycleWarning):
     """The stack relying on the SKU."""
 
 
+class Fx(Model):
+    """The exchange rate a costing converted USD prices with."""
+
+    currency: str
+    """The currency converted to."""
+    per_usd: DecimalText
+    """Units of it per US dollar."""
+    effective_from: Date
+    """The date the rate took effect."""
+    source: str
+    """Where the rate was read."""
+    checked: Date
+    """When that source was last read."""
+    warning: str | None
+    """Why the rate may be stale, or null."""
+
+
+class Change(Model):
+    """A figure's change from the same run without the what-ifs (`--baseline`)."""
+
+    baseline: Span
+    """The figure without the what-ifs."""
+    change: Span
+    """What-if less baseline."""
+    percent: Span | None
+    """The change in percent of the baseline; null when the baseline is 0."""
+
+
 class Costing(Envelope):
     """The fields every costing document (compare, breakdown) has after the envelope."""
 
     scenario: str
     """The scenario id or file path asked for."""
-    fx: dict[str, Any] | None
-    """The exchange rate used (`currency`, `per_usd`, `effective_from`, `source`, `checked`, `warning`), or null."""
+    fx: Fx | None
+    """The exchange rate used, or null when no conversion was needed."""
     calls_per_month: Span
     """Calls a month."""
+
+
+class RowBaseline(Model):
+    """A comparison row's figures without the what-ifs (`--baseline`)."""
+
+    rank: int | None
+    """Its rank without the what-ifs; null when unpriced then."""
+    unpriced: str | None
+    """Why it could not be priced without the what-ifs, or null."""
+    per_call: Change | None
+    """The per-call cost's change; null when either run has no figure."""
+    per_month: Change | None
+    """The monthly cost's change; null when either run has no figure."""
+
+
+class BillBaseline(Model):
+    """A bill's totals without the what-ifs (`--baseline`)."""
+
+    per_call: Change | None
+    """The per-call cost's change; null when either run has no figure."""
+    per_month: Change | None
+    """The monthly cost's change; null when either run has no figure."""
 
 
 class CompareRow(Composition):
@@ -169,6 +277,8 @@ class CompareRow(Composition):
     """Uses a price read only from a secondary source."""
     unpriced: str | None
     """Why the stack could not be priced, or null."""
+    baseline: RowBaseline | None = None
+    """With --baseline only: its figures without the what-ifs, or null when the stack is not in that run."""
 
 
 class CompareOutput(Costing, Sharing):
@@ -221,6 +331,57 @@ class BillLine(Model):
     """An estimated or hypothetical price."""
     secondary_source: bool
     """A price read only from a secondary source."""
+    baseline: Change | None = None
+    """With --baseline only: the line's cost per call without the what-ifs, or null when either run lacks it."""
+
+
+class TurnCost(Model):
+    """What one turn of a multi-turn call costs on one component (point scenarios only)."""
+
+    turn: int
+    """The turn, from 1."""
+    role: str
+    """The component's role."""
+    sku: str
+    """The SKU priced."""
+    quantities: dict[str, Span]
+    """The turn's quantity of each price field, by field name, in the field's unit."""
+    cost: Span
+    """The turn's cost."""
+
+
+class CapacityPlan(Model):
+    """One self-hosted component's GPU plan, in brief (`capacity` has the whole plan)."""
+
+    role: str
+    """The component's role."""
+    gpus: Span
+    """GPUs running at the busiest hour."""
+    gpu_hours_per_month: Span
+    """GPU-hours billed a month."""
+    scaling: Literal["always-on", "scheduled", "autoscaled"]
+    """How the GPU count follows the load."""
+    purchase: Literal["on-demand", "reserved", "spot"]
+    """How the GPUs are bought."""
+    binding: str
+    """What sets the GPU count (throughput, latency, concurrency, minimum, busiest hour)."""
+
+
+class AudioTokensPerMinute(Model):
+    """What a minute of audio becomes in an audio-token SKU's tokens."""
+
+    sku: str
+    """The SKU."""
+    input_tokens_per_minute: DecimalText
+    """Tokens a minute of audio read."""
+    output_tokens_per_minute: DecimalText | None
+    """Tokens a minute of audio spoken, or null when not documented."""
+    source: str
+    """Where the rate was read."""
+    checked: Date
+    """When that source was last read."""
+    estimate: bool
+    """An estimated or borrowed rate."""
 
 
 class BreakdownOutput(Costing, Sharing, Composition):
@@ -244,18 +405,84 @@ class BreakdownOutput(Costing, Sharing, Composition):
     """Uses an estimated or hypothetical figure."""
     secondary_source: bool
     """Uses a price read only from a secondary source."""
+    baseline: BillBaseline | None = None
+    """With --baseline only: the totals without the what-ifs."""
     lines: list[BillLine]
     """Each priced meter, in the stack's component order."""
-    turns: list[dict[str, Any]]
-    """Each turn of a multi-turn audio model: `turn`, `role`, `sku`, `quantities` by price field, `cost`."""
+    turns: list[TurnCost]
+    """Each turn of a multi-turn audio model on each component."""
     notes: list[str]
     """Notes on how the bill was worked out."""
-    capacity: list[dict[str, Any]]
+    capacity: list[CapacityPlan]
     """Each self-hosted component's GPU plan."""
-    audio_tokens: list[dict[str, Any]]
+    audio_tokens: list[AudioTokensPerMinute]
     """Audio tokens a minute for each audio-token SKU."""
     lifecycle_warnings: list[LifecycleWarning]
     """SKUs the stack relies on that are withdrawn or retiring soon."""
+
+
+class CapacityRow(Model):
+    """One level of load (an hour, or hours with the same load) for one component."""
+
+    hours: str
+    """Which hours (`open hours`, `closed hours`, an hour range of the traffic profile)."""
+    hours_per_month: Span
+    """Hours a month at this load."""
+    calls_per_hour: Span
+    """Calls an hour."""
+    load_gpus: Span
+    """GPUs the work keeps busy at full throughput."""
+    streams: Span
+    """Streams (or requests) in flight."""
+    gpus: Span
+    """GPUs running in these hours under the scaling policy."""
+    utilisation: Span
+    """Load ÷ GPUs running (0 with no GPUs)."""
+    gpu_hours: Span
+    """GPU-hours a month in these hours."""
+    cost_per_month: Span
+    """Their cost a month."""
+    binding: str
+    """What sets the GPU count: throughput, latency, concurrency, minimum, or busiest hour."""
+
+
+class CapacityComponent(Model):
+    """One self-hosted component: its operating point, its hours and its month."""
+
+    role: str
+    """The component's role."""
+    sku: str
+    """The GPU SKU."""
+    workload: str
+    """The model served."""
+    scaling: Literal["always-on", "scheduled", "autoscaled"]
+    """How the GPU count follows the load."""
+    purchase: Literal["on-demand", "reserved", "spot"]
+    """How the GPUs are bought."""
+    throughput: Span
+    """Work one GPU does a second at the operating point."""
+    throughput_unit: str
+    """The unit of that work (output tokens, or audio seconds, a second)."""
+    streams_per_gpu: Span | None
+    """Streams one GPU holds, or null when not limited by streams."""
+    latency_ms: DecimalText | None
+    """The latency at the operating point, or null without a throughput curve."""
+    latency_target_ms: DecimalText | None
+    """The latency target, or null."""
+    work_seconds_per_call: Span
+    """GPU work a call, in seconds of the throughput's unit."""
+    gpus: Span
+    """GPUs at the busiest hour."""
+    gpu_hours_per_month: Span
+    """GPU-hours billed a month."""
+    unit_price: Span
+    """Per GPU-hour after the purchase discount."""
+    cost_per_month: Span
+    """GPU cost a month."""
+    binding: str
+    """What sets the GPU count at the busiest hour."""
+    rows: list[CapacityRow]
+    """The hourly table, one row per level of load."""
 
 
 class CapacityOutput(Envelope):
@@ -271,8 +498,8 @@ class CapacityOutput(Envelope):
     """Calls a month."""
     cost_per_month: Span
     """GPU cost a month."""
-    components: list[dict[str, Any]]
-    """Each self-hosted component: its throughput, GPUs, GPU-hours, cost and an hourly `rows` table."""
+    components: list[CapacityComponent]
+    """Each self-hosted component."""
 
 
 class FigureChange(Model):
@@ -437,6 +664,13 @@ class SensitivityRow(Model):
     """The largest move of the per-call cost."""
 
 
+class PerCallBaseline(Model):
+    """The per-call cost without the what-ifs (`--baseline`)."""
+
+    per_call: Change | None
+    """The per-call cost's change; null when either run has no figure."""
+
+
 class SensitivityOutput(Envelope, Sharing, Composition):
     """`sensitivity`: which inputs move one stack's per-call cost most."""
 
@@ -454,6 +688,25 @@ class SensitivityOutput(Envelope, Sharing, Composition):
     """Largest swing first."""
     no_effect: list[str]
     """Inputs that do not move the cost."""
+    baseline: PerCallBaseline | None = None
+    """With --baseline only: the cost per call as given, against the run without the what-ifs."""
+
+
+class AudioTokenRates(Model):
+    """Audio tokens a second of an audio-token SKU, as its sheet writes them."""
+
+    source: str
+    """Where the rate was read."""
+    checked: Date
+    """When that source was last read."""
+    estimate: bool
+    """An estimated or borrowed rate."""
+    note: str | None
+    """The sheet's note."""
+    input_tokens_per_second: DecimalText
+    """Tokens a second of audio read."""
+    output_tokens_per_second: DecimalText | None
+    """Tokens a second of audio spoken, or null."""
 
 
 class PricedSku(Model):
@@ -469,8 +722,8 @@ class PricedSku(Model):
     """The date the period took effect."""
     effective_from_basis: str
     """How that date is known."""
-    prices: dict[str, DecimalText | Span | None]
-    """Each price field as the sheet writes it."""
+    prices: dict[str, Span]
+    """Each price field the period sets, by name, as the sheet writes it (a point with low equal to high)."""
     billing_increment_seconds: DecimalText
     """Billed in steps of this many seconds."""
     minimum_billed_seconds: DecimalText
@@ -485,8 +738,8 @@ class PricedSku(Model):
     """When the source was last read."""
     note: str | None
     """The sheet's note."""
-    audio_tokens: dict[str, Any] | None
-    """Audio tokens a second, for an audio-token SKU."""
+    audio_tokens: AudioTokenRates | None
+    """Audio tokens a second, for an audio-token SKU; null otherwise."""
 
 
 class PricesOutput(Envelope):
@@ -498,6 +751,19 @@ class PricesOutput(Envelope):
     """One per SKU with a price in force."""
     without_price_in_force: int
     """SKUs with no price in force on the date."""
+
+
+class CheckedPeriod(Model):
+    """A price period and when its source was read."""
+
+    sku: str
+    """The SKU."""
+    effective_from: Date
+    """The date the period took effect."""
+    checked: Date
+    """When its source was last read."""
+    source: str
+    """Where it was read."""
 
 
 class ProvenanceOutput(Envelope):
@@ -513,8 +779,82 @@ class ProvenanceOutput(Envelope):
     """Periods whose start is only a lower bound."""
     unstated_starts: int
     """Periods that do not say how their start is known."""
-    oldest_checked: list[dict[str, Any]]
-    """The periods read longest ago: `sku`, `effective_from`, `checked`, `source`."""
+    oldest_checked: list[CheckedPeriod]
+    """The periods read longest ago, oldest first."""
+
+
+class DiffSide(Model):
+    """One side of a price diff."""
+
+    label: str
+    """The pricing folder's name."""
+    date: Date
+    """The date prices were taken in force on."""
+
+
+class EndpointChange(Model):
+    """New less old, end by end."""
+
+    low: DecimalText
+    """The change of the low end."""
+    high: DecimalText
+    """The change of the high end."""
+    low_percent: DecimalText | None
+    """The low end's change in percent of the old; null when the old is 0."""
+    high_percent: DecimalText | None
+    """The high end's change in percent of the old; null when the old is 0."""
+
+
+class PriceDiffRow(Model):
+    """One price that differs between the two sides."""
+
+    sku: str
+    """The SKU."""
+    price_field: str
+    """The price field."""
+    unit: str
+    """What the price is per."""
+    status: Literal["changed", "added", "removed", "launched", "first recorded", "withdrawn"]
+    """changed (both sides priced); added or removed (a price field of a SKU priced on both sides); launched or
+    withdrawn (the SKU has no price in force on the old or the new side); first recorded (the old side is before a
+    start known only as a lower bound)."""
+    old: Span | None
+    """The old price as the sheet writes it, or null when none was in force."""
+    new: Span | None
+    """The new price as the sheet writes it, or null when none is in force."""
+    change: EndpointChange | None
+    """New less old, or null when a side has no price."""
+    old_effective_from: Date | None
+    """When the old price took effect, or null."""
+    new_effective_from: Date | None
+    """When the new price took effect, or null."""
+    old_source: str | None
+    """Where the old price was read, or null."""
+    new_source: str | None
+    """Where the new price was read, or null."""
+    reason: str | None
+    """Why a side has no price, or null."""
+
+
+class CostDiffRow(Model):
+    """One scenario on one stack, priced on both sides."""
+
+    scenario: str
+    """The scenario id."""
+    stack: str
+    """The stack id."""
+    changed: bool
+    """Whether its cost per call differs."""
+    old_per_call: Span | None
+    """Cost per call on the old side, or null when unpriced."""
+    new_per_call: Span | None
+    """Cost per call on the new side, or null when unpriced."""
+    change: EndpointChange | None
+    """New less old, or null when a side is unpriced."""
+    old_unpriced: str | None
+    """Why the old side is unpriced, or null."""
+    new_unpriced: str | None
+    """Why the new side is unpriced, or null."""
 
 
 class PriceDiffOutput(Envelope):
@@ -522,14 +862,14 @@ class PriceDiffOutput(Envelope):
 
     command: Literal["prices diff"]
     """Always `prices diff`."""
-    from_: dict[str, Any] = Field(alias="from")
-    """The old side: `label`, `date`."""
-    to: dict[str, Any]
-    """The new side: `label`, `date`."""
-    prices: list[dict[str, Any]]
-    """Each price that differs: `sku`, `price_field`, `unit`, `status`, `old`, `new`, `change`, ..."""
-    costs: list[dict[str, Any]]
-    """Each scenario on each stack: `scenario`, `stack`, `changed`, `old_per_call`, `new_per_call`, `change`, ..."""
+    from_: DiffSide = Field(alias="from")
+    """The old side."""
+    to: DiffSide
+    """The new side."""
+    prices: list[PriceDiffRow]
+    """Each price that differs."""
+    costs: list[CostDiffRow]
+    """Each scenario on each stack."""
 
 
 class ScenarioEntry(Model):
@@ -575,8 +915,8 @@ class StackEntry(Model):
     """Its title."""
     architecture: Literal["integrated", "cascade", "self-hosted"]
     """How it is built."""
-    components: list[dict[str, Any]]
-    """Its components, in the stack format's fields."""
+    components: list[Component]
+    """Its components."""
 
 
 class StacksOutput(Envelope):
@@ -586,6 +926,77 @@ class StacksOutput(Envelope):
     """Always `stacks`."""
     stacks: list[StackEntry]
     """One per stack, by id."""
+
+
+class ReplayGpu(Model):
+    """A self-hosted stack's GPU bill over the records' period, hour by hour."""
+
+    cost: Span
+    """The GPU cost."""
+    floor_cost: Span
+    """The part of it the minimum GPUs cost whatever the load."""
+    gpu_hours: Span
+    """GPU-hours run."""
+    clock_hours: int
+    """Clock hours of the period."""
+    peak_gpus: DecimalText
+    """The most GPUs running in one hour."""
+
+
+class ReplayMonthly(Model):
+    """What a stack charges by the calendar month (fees, tiers, included minutes, concurrency slots)."""
+
+    cost: Span
+    """The month-priced part of the total."""
+    fixed_cost: Span
+    """The part paid whatever the volume (fees, slots)."""
+    months: dict[str, Span]
+    """The month-priced cost of each calendar month (`YYYY-MM`)."""
+
+
+class CostlyCall(Model):
+    """One of the costliest calls."""
+
+    call_id: str
+    """The call's id."""
+    cost_high: DecimalText
+    """Its cost, high end."""
+
+
+class CustomerTotal(Model):
+    """One customer's calls."""
+
+    calls: int
+    """Calls."""
+    total: Span
+    """Their cost."""
+
+
+class ReplayStack(Model):
+    """The real calls priced on one stack."""
+
+    stack: str
+    """The stack id."""
+    title: str
+    """The stack's title."""
+    total: Span
+    """The cost of every call, month-priced and GPU parts included."""
+    per_call_mean: Span
+    """The mean cost a call."""
+    per_call_p50: Span
+    """The median cost a call."""
+    per_call_p90: Span
+    """The 90th percentile cost a call."""
+    per_call_p99: Span
+    """The 99th percentile cost a call."""
+    gpu: ReplayGpu | None
+    """The GPU bill, or null without self-hosted components."""
+    monthly: ReplayMonthly | None
+    """The month-priced charges, or null when the stack has none."""
+    costliest_calls: list[CostlyCall]
+    """The costliest calls, costliest first."""
+    customers: dict[str, CustomerTotal]
+    """Each customer's calls and cost, by customer (empty without `--by customer`)."""
 
 
 class ReplayOutput(Envelope):
@@ -609,10 +1020,23 @@ class ReplayOutput(Envelope):
     """Calls in each calendar month."""
     number_type: Literal["float64"]
     """Replay computes in float64, not exactly."""
-    stacks: list[dict[str, Any]]
-    """Each stack: `stack`, `title`, `total`, `per_call_mean`, percentiles, `gpu`, `costliest_calls`, `customers`."""
+    stacks: list[ReplayStack]
+    """Each priced stack."""
     unpriced: dict[str, str]
     """Stacks that could not be priced, with the reason."""
+
+
+class CallDifference(Model):
+    """One call's recorded cost against costmodel's price."""
+
+    call_id: str
+    """The call's id."""
+    recorded: DecimalText
+    """The recorded cost."""
+    priced: Span
+    """costmodel's price."""
+    difference: DecimalText
+    """Recorded less priced."""
 
 
 class ReconcileOutput(Envelope):
@@ -646,8 +1070,139 @@ class ReconcileOutput(Envelope):
     """Calls recorded above the price by more than the tolerance."""
     calls_under: int
     """Calls recorded below the price by more than the tolerance."""
-    largest_differences: list[dict[str, Any]]
-    """The calls furthest apart: `call_id`, `recorded`, `priced`, `difference`."""
+    largest_differences: list[CallDifference]
+    """The calls furthest apart, furthest first."""
+
+
+ClaimStatus = Literal["ok", "wrong", "stale", "retiring"]
+"""An audit finding's status."""
+
+
+class AuditCounts(Model):
+    """Findings by status, claims and lifecycle claims together."""
+
+    ok: int
+    """Figures that follow from today's prices."""
+    wrong: int
+    """Figures that do not follow from their own date's prices, and lifecycle claims already wrong."""
+    stale: int
+    """Figures right on their own date but not today."""
+    retiring: int
+    """Lifecycle claims on SKUs retiring soon."""
+
+
+class AuditFigure(Model):
+    """A figure recomputed."""
+
+    value: Span | None
+    """Its exact value, or null for a text figure."""
+    shown: str
+    """As it is shown."""
+    kind: Literal["money", "multiple", "price", "count", "text"]
+    """What it is."""
+
+
+class Tolerance(Model):
+    """How far a printed figure may be from the computed one."""
+
+    low: DecimalText
+    """Slack below."""
+    high: DecimalText
+    """Slack above."""
+    text: str
+    """The tolerance in words."""
+
+
+class PriceRead(Model):
+    """A price (or rate) a figure was computed from."""
+
+    sku: str
+    """The SKU."""
+    field: str
+    """The price field, or `audio tokens per second` for a token rate."""
+    value: Span
+    """Its value."""
+    unit: str
+    """Its unit."""
+    effective_from: Date | None
+    """When it took effect, or null for a rate."""
+    source: str
+    """Where it was read."""
+    checked: Date
+    """When that source was last read."""
+    estimate: bool
+    """An estimated or hypothetical price."""
+
+
+class ClaimFinding(Model):
+    """One claim of the article recomputed."""
+
+    id: str
+    """The claim's id."""
+    status: Literal["ok", "wrong", "stale"]
+    """ok, wrong or stale."""
+    reason: str
+    """Why, in a sentence."""
+    article_line: int
+    """The article's line quoting it."""
+    quote: str
+    """The words it checks."""
+    printed: Span
+    """The figure printed."""
+    printed_text: str
+    """The figure as printed."""
+    relation: Literal["about", "at_most", "at_least"]
+    """How the printed figure relates to the computed one."""
+    compute: str
+    """The expression that recomputes it."""
+    computed: AuditFigure | None
+    """The figure on the audit date, or null when unpriced."""
+    claim_date: Date | None
+    """The claim's own date when it has one, or null (the article's date)."""
+    at_article_date: AuditFigure | None
+    """The figure on the claim's date, or null when unpriced."""
+    tolerance: Tolerance
+    """The slack allowed."""
+    prices: list[PriceRead]
+    """The prices it was computed from."""
+    note: str | None
+    """Notes on the finding, or null."""
+    writer_note: str | None
+    """The claims file's note, or null."""
+
+
+class LifecycleState(Model):
+    """Where a SKU stands on a date."""
+
+    state: Literal["available", "retiring", "withdrawn"]
+    """available, retiring or withdrawn."""
+    date: Date | None
+    """The date it was (or will be) withdrawn, or null."""
+    sku: str
+    """The SKU."""
+
+
+class LifecycleFinding(Model):
+    """A SKU or stack the article names, checked for withdrawal."""
+
+    id: str
+    """The SKU or stack id."""
+    kind: Literal["sku", "stack"]
+    """What is named: a SKU or a stack."""
+    status: ClaimStatus
+    """ok, wrong, stale or retiring."""
+    reason: str
+    """Why, in a sentence."""
+    article_line: int
+    """The article's line naming it."""
+    quote: str
+    """The sentence naming it."""
+    name: str
+    """The words that name it."""
+    today: LifecycleState
+    """Where it stands on the audit date."""
+    at_article_date: LifecycleState
+    """Where it stood on the article's date."""
 
 
 class AuditOutput(Envelope):
@@ -661,11 +1216,11 @@ class AuditOutput(Envelope):
     """Its title."""
     article_date: Date
     """Its date."""
-    counts: dict[str, int]
-    """Findings by status (ok, wrong, stale, retiring)."""
-    claims: list[dict[str, Any]]
+    counts: AuditCounts
+    """Findings by status."""
+    claims: list[ClaimFinding]
     """Each claim recomputed."""
-    lifecycle: list[dict[str, Any]]
+    lifecycle: list[LifecycleFinding]
     """Each lifecycle claim checked."""
 
 

@@ -26,13 +26,13 @@ PricedSku = tuple[Sku, PricePeriod]
 """A SKU and its price period in force on the listed date."""
 
 
-def sheet_price(value: Decimal | Range | None) -> str | dict[str, str] | None:
-    """A price exactly as the sheet writes it (5.00 stays 5.00), for JSON; a range as {low, high}."""
+def sheet_price(value: Decimal | Range | None) -> dict[str, str] | None:
+    """A price exactly as the sheet writes it (5.00 stays 5.00), for JSON: {low, high} like every amount of a
+    document, a point with both ends equal."""
     if value is None:
         return None
-    if isinstance(value, Range):
-        return {"low": format(value.low, "f"), "high": format(value.high, "f")}
-    return format(value, "f")
+    low, high = (value.low, value.high) if isinstance(value, Range) else (value, value)
+    return {"low": format(low, "f"), "high": format(high, "f")}
 
 
 def price_list_rows(priced: list[PricedSku]) -> Rows:
@@ -166,7 +166,7 @@ def _rates_json(rates: AudioTokenRates) -> dict[str, Any]:
     """Audio token rates as the file format writes them: numbers as their exact text, dates ISO."""
     def one(value: Any) -> Any:
         if isinstance(value, Decimal):
-            return str(value)
+            return format(value, "f")  # as written, never with an exponent
         return value.isoformat() if isinstance(value, date) else value
 
     return {name: one(value) for name, value in record_dict(rates).items()}
