@@ -9,6 +9,8 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+import jsonschema  # dev dependencies: when missing the suite fails, it does not skip
+import pandas
 import pytest
 from click.testing import CliRunner
 
@@ -19,9 +21,6 @@ from costmodel.views.formatting import money_text, swept_value_text, with_symbol
 from costmodel.views.output_schema import OUTPUTS, output_schema_json
 from tests.test_monthly import TEL
 from tests.whatif_catalog import write_round_data
-
-jsonschema = pytest.importorskip("jsonschema")  # a dev dependency
-pandas = pytest.importorskip("pandas")
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT_SCHEMAS = ROOT / "schemas" / "output" if (ROOT / "schemas").is_dir() else bundled_dir("schemas") / "output"
