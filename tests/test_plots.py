@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import math
+import os
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -177,7 +180,12 @@ def test_a_stack_keeps_its_colour_whatever_else_is_drawn(catalog: Catalog) -> No
     assert len(set(first.values())) == 3 and len(set(second.values())) == 2
     # A stack the bundled data does not have (a user's own) gets a colour no bundled stack has, by its id alone.
     assert stack_colour("my-own-stack") not in {stack_colour(s) for s in bundled_stacks()}
-    assert stack_colour("my-own-stack") == stack_colour("my-own-stack")
+    # ... and the same colour in every process: Python's str hash is salted per process, so a colour taken from it
+    # would change from run to run (and from notebook to report).
+    probe = "from costmodel import stack_colour; print(stack_colour('my-own-stack'))"
+    colours = {subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+                              env={**os.environ, "PYTHONHASHSEED": seed}).stdout.strip() for seed in ("1", "2", "3")}
+    assert colours == {stack_colour("my-own-stack")}
 
 
 def _boxes_overlap(one: Any, two: Any) -> bool:
